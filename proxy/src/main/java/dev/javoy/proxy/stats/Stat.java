@@ -1,0 +1,24 @@
+package dev.javoy.proxy.stats;
+
+/** A named stat backed by a slot id in every writer's {@link WorkerStatSlots}. */
+public abstract sealed class Stat permits Counter, Gauge, Histogram {
+  final StatsStore store;
+  final String name;
+  final int id;
+
+  Stat(StatsStore store, String name, int id) {
+    this.store = store;
+    this.name = name;
+    this.id = id;
+  }
+
+  /** The full Envoy stat name, such as {@code cluster.backend.upstream_rq_total}. */
+  public final String name() {
+    return name;
+  }
+
+  /** Whether the stat was ever written (for {@code /stats?usedonly}). */
+  public boolean used() {
+    return store.used(this);
+  }
+}
