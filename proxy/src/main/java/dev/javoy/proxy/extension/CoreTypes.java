@@ -1,0 +1,49 @@
+package dev.javoy.proxy.extension;
+
+import com.google.protobuf.Message;
+import java.util.List;
+
+/**
+ * Messages the core itself unpacks from an {@code Any} (beyond the extension factories' configs), and the
+ * process-wide default {@link ExtensionRegistry} built with them.
+ */
+public final class CoreTypes {
+  public static final List<Message> CORE = List.of(
+      com.github.udpa.udpa.type.v1.TypedStruct.getDefaultInstance(),
+      com.github.xds.type.v3.TypedStruct.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig
+          .getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.bootstrap.internal_listener.v3.InternalListener.getDefaultInstance(),
+      io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.BootstrapConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.ClustersConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.ListenersConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.RoutesConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.EndpointsConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.SecretsConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.config.cluster.v3.Cluster.getDefaultInstance(),
+      io.envoyproxy.envoy.config.listener.v3.Listener.getDefaultInstance(),
+      io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),
+      io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.getDefaultInstance());
+
+  private static volatile ExtensionRegistry defaultRegistry;
+
+  private CoreTypes() {}
+
+  /** The registry of every extension on the class path plus {@link #CORE}; built once. */
+  public static ExtensionRegistry defaultRegistry() {
+    ExtensionRegistry r = defaultRegistry;
+    if (r == null) {
+      synchronized (CoreTypes.class) {
+        r = defaultRegistry;
+        if (r == null) {
+          r = ExtensionRegistry.load(CORE);
+          defaultRegistry = r;
+        }
+      }
+    }
+    return r;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.javoy.proxy.extension;
+
+import dev.javoy.proxy.server.ServerOptions;
+import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.upstream.ClusterManager;
+
+/**
+ * What an extension factory may use while building its filter from config (Envoy's
+ * {@code FactoryContext}). Factories run on the main thread; what they build is immutable and shared by the
+ * workers.
+ */
+public interface FactoryContext {
+  StatsStore stats();
+
+  ExtensionResolver extensions();
+
+  ClusterManager clusterManager();
+
+  ServerOptions options();
+
+  /** The stat prefix of the listener being built, such as {@code listener.0.0.0.0_10000.}. */
+  String listenerStatPrefix();
+}

@@ -1,0 +1,88 @@
+package dev.javoy.proxy.network;
+
+import dev.javoy.proxy.listener.ListenerStats;
+import io.netty.channel.Channel;
+import java.net.SocketAddress;
+
+/**
+ * One accepted downstream connection as network filters see it (Envoy's {@code Network::Connection}): the
+ * channel, its addresses (the local one is the original destination for redirected traffic), the listener
+ * and filter chain it came through, and an id. Lives on its worker's thread.
+ */
+public final class DownstreamConnection {
+  private final Channel channel;
+  private final long id;
+  private final SocketAddress localAddress;
+  private final SocketAddress remoteAddress;
+  private final String listenerName;
+  private final String filterChainName;
+  private final ListenerStats listenerStats;
+  private final int bufferLimitBytes;
+  private String requestedServerName = "";
+  private DrainDecision drainDecision = DrainDecision.NEVER;
+
+  public DownstreamConnection(Channel channel, long id, SocketAddress localAddress, SocketAddress remoteAddress,
+      String listenerName, String filterChainName, ListenerStats listenerStats, int bufferLimitBytes) {
+    this.channel = channel;
+    this.id = id;
+    this.localAddress = localAddress;
+    this.remoteAddress = remoteAddress;
+    this.listenerName = listenerName;
+    this.filterChainName = filterChainName;
+    this.listenerStats = listenerStats;
+    this.bufferLimitBytes = bufferLimitBytes;
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Process-unique connection id ({@code %CONNECTION_ID%}). */
+  public long id() {
+    return id;
+  }
+
+  /** The destination the client connected to (the original destination when traffic was redirected). */
+  public SocketAddress localAddress() {
+    return localAddress;
+  }
+
+  public SocketAddress remoteAddress() {
+    return remoteAddress;
+  }
+
+  public String listenerName() {
+    return listenerName;
+  }
+
+  public String filterChainName() {
+    return filterChainName;
+  }
+
+  public ListenerStats listenerStats() {
+    return listenerStats;
+  }
+
+  /** {@code per_connection_buffer_limit_bytes} of the listener (Envoy default 1 MiB). */
+  public int bufferLimitBytes() {
+    return bufferLimitBytes;
+  }
+
+  /** SNI from TLS inspection, or "". */
+  public String requestedServerName() {
+    return requestedServerName;
+  }
+
+  public void setRequestedServerName(String sni) {
+    this.requestedServerName = sni == null ? "" : sni;
+  }
+
+  /** Whether the listener is draining this connection (read on each response). */
+  public DrainDecision drainDecision() {
+    return drainDecision;
+  }
+
+  public void setDrainDecision(DrainDecision d) {
+    this.drainDecision = d;
+  }
+}

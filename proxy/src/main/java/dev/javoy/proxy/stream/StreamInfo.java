@@ -1,0 +1,72 @@
+package dev.javoy.proxy.stream;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.SocketAddress;
+
+/**
+ * What happened to one stream (an HTTP request/response, or a TCP connection): the facts access logs,
+ * local replies and stats read (Envoy's {@code StreamInfo}). Written only by the worker that owns the
+ * stream; times are {@link System#nanoTime()} values, 0 meaning "not yet".
+ */
+public final class StreamInfo {
+  public final long startTimeEpochMillis = System.currentTimeMillis();
+  public final long startNanos = System.nanoTime();
+
+  public String protocol;
+  public HttpRequest requestHeaders;
+  public HttpResponse responseHeaders;
+  public HttpHeaders responseTrailers;
+  public int responseCode;
+  public String responseCodeDetails;
+  public String connectionTerminationDetails;
+  public long responseFlags;
+  public long bytesReceived;
+  public long bytesSent;
+  public String requestId;
+  public String routeName;
+  public String virtualHostName;
+  public String upstreamClusterName;
+  public SocketAddress upstreamHostAddress;
+  public String upstreamHostname;
+  public SocketAddress upstreamLocalAddress;
+  public String upstreamTransportFailureReason;
+  public SocketAddress downstreamLocalAddress;
+  public SocketAddress downstreamRemoteAddress;
+  public SocketAddress downstreamDirectRemoteAddress;
+  public String requestedServerName;
+  public String filterChainName;
+  public long connectionId;
+  public int attemptCount;
+  public long lastDownstreamRxNanos;
+  public long firstUpstreamTxNanos;
+  public long lastUpstreamTxNanos;
+  public long firstUpstreamRxNanos;
+  public long lastUpstreamRxNanos;
+  public long firstDownstreamTxNanos;
+  public long lastDownstreamTxNanos;
+  public long endNanos;
+
+  public void setResponseFlag(ResponseFlag flag) {
+    responseFlags |= flag.bit();
+  }
+
+  public boolean hasResponseFlag(ResponseFlag flag) {
+    return (responseFlags & flag.bit()) != 0;
+  }
+
+  public boolean hasAnyResponseFlag() {
+    return responseFlags != 0;
+  }
+
+  /** Nanoseconds from the start to {@code t}, or -1 if {@code t} has not happened. */
+  public long sinceStart(long t) {
+    return t == 0 ? -1 : t - startNanos;
+  }
+
+  /** Total duration so far, or until {@link #endNanos} once the stream ended. */
+  public long durationNanos() {
+    return (endNanos == 0 ? System.nanoTime() : endNanos) - startNanos;
+  }
+}
