@@ -1,0 +1,39 @@
+package dev.javoy.proxy.upstream;
+
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.FieldSupport;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers.Thresholds;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import java.util.Set;
+
+/**
+ * The DEFAULT-priority circuit breaker thresholds of a cluster (Envoy defaults: 1024 connections, 1024
+ * pending requests, 1024 requests, 3 retries). Limits are per process as in Envoy; javoy enforces them per
+ * worker with the limit divided by nothing: each worker checks the cluster-wide active gauges.
+ */
+public record CircuitBreakers(long maxConnections, long maxPendingRequests, long maxRequests, long maxRetries) {
+  public static final CircuitBreakers DEFAULTS = new CircuitBreakers(1024, 1024, 1024, 3);
+
+  private static final Set<String> SUPPORTED =
+      Set.of("priority", "max_connections", "max_pending_requests", "max_requests", "max_retries");
+
+  public static CircuitBreakers from(io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers cb, String path)
+      throws ConfigException {
+    FieldSupport.check(cb, path, Set.of("thresholds"));
+    CircuitBreakers out = DEFAULTS;
+    for (int i = 0; i < cb.getThresholdsCount(); i++) {
+      Thresholds t = cb.getThresholds(i);
+      String p = FieldSupport.index(path, "thresholds", i);
+      FieldSupport.check(t, p, SUPPORTED);
+      if (t.getPriority() != RoutingPriority.DEFAULT) {
+        continue; // HIGH priority routes are not supported yet; their thresholds never apply
+      }
+      out = new CircuitBreakers(
+          t.hasMaxConnections() ? t.getMaxConnections().getValue() : DEFAULTS.maxConnections,
+          t.hasMaxPendingRequests() ? t.getMaxPendingRequests().getValue() : DEFAULTS.maxPendingRequests,
+          t.hasMaxRequests() ? t.getMaxRequests().getValue() : DEFAULTS.maxRequests,
+          t.hasMaxRetries() ? t.getMaxRetries().getValue() : DEFAULTS.maxRetries);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.javoy.proxy.upstream;
+
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.Durations;
+import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.upstream.lb.LbPolicy;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Builds an {@link UpstreamCluster} from an Envoy {@code Cluster}, rejecting what javoy does not implement. */
+public final class ClusterFactory {
+  static final Set<String> SUPPORTED_FIELDS = Set.of(
+      "name", "alt_stat_name", "type", "connect_timeout", "lb_policy", "load_assignment",
+      "typed_extension_protocol_options", "circuit_breakers", "upstream_connection_options",
+      "max_requests_per_connection", "respect_dns_ttl", "dns_lookup_family", "dns_refresh_rate",
+      "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
+      "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
+      "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
+      "wait_for_warm_on_init", "cleanup_interval", "dns_jitter");
+
+  private final StatsStore stats;
+  private final List<EventLoop> workerLoops;
+  private final DnsDiscoveryFactory dns;
+
+  /** Creates the host discovery of DNS clusters (STRICT_DNS, LOGICAL_DNS). */
+  public interface DnsDiscoveryFactory {
+    HostDiscovery create(Cluster cluster, String path) throws ConfigException;
+  }
+
+  /** @param workerLoops the worker event loops, in worker index order */
+  public ClusterFactory(StatsStore stats, List<EventLoop> workerLoops, DnsDiscoveryFactory dns) {
+    this.stats = stats;
+    this.workerLoops = List.copyOf(workerLoops);
+    this.dns = dns;
+  }
+
+  public UpstreamCluster create(Cluster c, String path) throws ConfigException {
+    FieldSupport.check(c, path, SUPPORTED_FIELDS);
+    if (c.getName().isEmpty()) {
+      throw new ConfigException(path + ".name", "cluster name must not be empty");
+    }
+    if (c.hasTransportSocket()) {
+      String ts = c.getTransportSocket().getName();
+      String typeUrl = c.getTransportSocket().getTypedConfig().getTypeUrl();
+      if (!typeUrl.endsWith("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")
+          && !(typeUrl.isEmpty() && ts.equals("envoy.transport_sockets.raw_buffer"))) {
+        throw new ConfigException(path + ".transport_socket", "unsupported transport socket extension '" + ts
+            + "' with type URL " + typeUrl);
+      }
+    }
+    if (c.hasCommonLbConfig()) {
+      FieldSupport.check(c.getCommonLbConfig(), path + ".common_lb_config",
+          Set.of("healthy_panic_threshold", "locality_weighted_lb_config"));
+    }
+    if (c.hasUpstreamConnectionOptions()) {
+      FieldSupport.check(c.getUpstreamConnectionOptions(), path + ".upstream_connection_options",
+          Set.of("tcp_keepalive"));
+    }
+    long connectTimeout = c.hasConnectTimeout() ? Durations.toMillis(c.getConnectTimeout()) : 5000;
+    CircuitBreakers cb = c.hasCircuitBreakers()
+        ? CircuitBreakers.from(c.getCircuitBreakers(), path + ".circuit_breakers") : CircuitBreakers.DEFAULTS;
+    HttpUpstreamOptions http = HttpUpstreamOptions.from(c, path);
+    int bufferLimit = c.hasPerConnectionBufferLimitBytes()
+        ? c.getPerConnectionBufferLimitBytes().getValue() : 1024 * 1024;
+    String statName = c.getAltStatName().isEmpty() ? c.getName() : c.getAltStatName();
+    ClusterStats clusterStats = new ClusterStats(stats.scope("cluster." + statName + "."));
+    HostDiscovery discovery = switch (c.getClusterDiscoveryTypeCase()) {
+      case TYPE -> switch (c.getType()) {
+        case STATIC -> new StaticHostDiscovery(staticHosts(c, path));
+        case STRICT_DNS, LOGICAL_DNS -> dns.create(c, path);
+        default -> throw new ConfigException(path + ".type", "cluster discovery type " + c.getType()
+            + " is not supported yet");
+      };
+      case CLUSTER_TYPE -> throw new ConfigException(path + ".cluster_type",
+          "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
+      default -> new StaticHostDiscovery(staticHosts(c, path));
+    };
+    return new UpstreamCluster(c, connectTimeout, http, cb,
+        c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
+        bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+  }
+
+  private static List<Host> staticHosts(Cluster c, String path) throws ConfigException {
+    List<Host> hosts = new ArrayList<>();
+    ClusterLoadAssignment la = c.getLoadAssignment();
+    String lap = path + ".load_assignment";
+    FieldSupport.check(la, lap, Set.of("cluster_name", "endpoints", "policy"));
+    for (int i = 0; i < la.getEndpointsCount(); i++) {
+      LocalityLbEndpoints group = la.getEndpoints(i);
+      String gp = FieldSupport.index(lap, "endpoints", i);
+      FieldSupport.check(group, gp, Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority"));
+      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
+        LbEndpoint e = group.getLbEndpoints(j);
+        String ep = FieldSupport.index(gp, "lb_endpoints", j);
+        FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
+        FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
+        int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
+        Metadata md = e.getMetadata();
+        Host h = new Host(c.getName(), Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
+            e.getEndpoint().getHostname(), weight, group.getPriority(), md);
+        if (!healthy(e)) {
+          h.setHealthy(false);
+        }
+        hosts.add(h);
+      }
+    }
+    return hosts;
+  }
+
+  static boolean healthy(LbEndpoint e) {
+    return switch (e.getHealthStatus()) {
+      case UNHEALTHY, DRAINING, TIMEOUT -> false;
+      default -> true;
+    };
+  }
+}

@@ -1,0 +1,62 @@
+package dev.javoy.proxy.upstream;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hosts of a cluster at one moment, immutable; a membership change publishes a new HostSet. Hosts are
+ * grouped by priority; load balancers use the lowest priority that has healthy hosts.
+ */
+public final class HostSet {
+  public static final HostSet EMPTY = new HostSet(List.of());
+
+  private final List<Host> all;
+  private final List<List<Host>> byPriority;
+
+  public HostSet(List<Host> hosts) {
+    this.all = List.copyOf(hosts);
+    int maxPriority = -1;
+    for (Host h : hosts) {
+      maxPriority = Math.max(maxPriority, h.priority());
+    }
+    List<List<Host>> groups = new ArrayList<>();
+    for (int p = 0; p <= maxPriority; p++) {
+      List<Host> g = new ArrayList<>();
+      for (Host h : hosts) {
+        if (h.priority() == p) {
+          g.add(h);
+        }
+      }
+      groups.add(List.copyOf(g));
+    }
+    this.byPriority = List.copyOf(groups);
+  }
+
+  public List<Host> all() {
+    return all;
+  }
+
+  public List<List<Host>> byPriority() {
+    return byPriority;
+  }
+
+  public boolean isEmpty() {
+    return all.isEmpty();
+  }
+
+  /** Keeps the Host objects of {@code previous} that equal new ones, so their pools and counters survive. */
+  public static List<Host> reuse(List<Host> fresh, HostSet previous) {
+    List<Host> out = new ArrayList<>(fresh.size());
+    for (Host h : fresh) {
+      Host keep = h;
+      for (Host old : previous.all) {
+        if (old.sameEndpoint(h)) {
+          keep = old;
+          break;
+        }
+      }
+      out.add(keep);
+    }
+    return out;
+  }
+}

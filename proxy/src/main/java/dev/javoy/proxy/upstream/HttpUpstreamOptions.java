@@ -1,0 +1,84 @@
+package dev.javoy.proxy.upstream;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.Durations;
+import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.config.TypedConfigs;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How a cluster speaks HTTP upstream: protocol and connection reuse limits, from
+ * {@code typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]} or the
+ * legacy cluster fields.
+ *
+ * @param protocol the upstream protocol
+ * @param maxRequestsPerConnection 0 = unlimited
+ * @param idleTimeoutMillis upstream connection idle timeout (Envoy default 1 hour)
+ * @param maxHeadersCount Envoy default 100
+ */
+public record HttpUpstreamOptions(
+    Protocol protocol, long maxRequestsPerConnection, long idleTimeoutMillis, int maxHeadersCount) {
+
+  public enum Protocol { HTTP1, HTTP2, USE_DOWNSTREAM }
+
+  public static final String TYPE_KEY = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+  private static final String TYPE_URL = "type.googleapis.com/" + TYPE_KEY;
+
+  public static HttpUpstreamOptions from(Cluster c, String path) throws ConfigException {
+    Protocol protocol = c.hasHttp2ProtocolOptions() ? Protocol.HTTP2 : Protocol.HTTP1;
+    long maxRequests = c.hasMaxRequestsPerConnection() ? c.getMaxRequestsPerConnection().getValue() : 0;
+    HttpProtocolOptions common = c.getCommonHttpProtocolOptions();
+    for (Map.Entry<String, Any> e : c.getTypedExtensionProtocolOptionsMap().entrySet()) {
+      String p = path + ".typed_extension_protocol_options[\"" + e.getKey() + "\"]";
+      String typeUrl = TypedConfigs.typeUrlOf(e.getValue(), p);
+      if (!typeUrl.equals(TYPE_URL)) {
+        throw new ConfigException(p, "unsupported protocol options extension with type URL " + typeUrl);
+      }
+      var opts = unpack(e.getValue(), p);
+      FieldSupport.check(opts, p, Set.of("explicit_http_config", "use_downstream_protocol_config",
+          "common_http_protocol_options", "upstream_http_protocol_options"));
+      if (opts.hasCommonHttpProtocolOptions()) {
+        common = opts.getCommonHttpProtocolOptions();
+      }
+      if (opts.hasExplicitHttpConfig()) {
+        ExplicitHttpConfig x = opts.getExplicitHttpConfig();
+        protocol = switch (x.getProtocolConfigCase()) {
+          case HTTP2_PROTOCOL_OPTIONS -> Protocol.HTTP2;
+          case HTTP3_PROTOCOL_OPTIONS -> throw new ConfigException(
+              p + ".explicit_http_config.http3_protocol_options", "HTTP/3 upstreams are not supported");
+          default -> Protocol.HTTP1;
+        };
+      } else if (opts.hasUseDownstreamProtocolConfig()) {
+        protocol = Protocol.USE_DOWNSTREAM;
+      }
+    }
+    FieldSupport.check(common, path + ".common_http_protocol_options",
+        Set.of("idle_timeout", "max_requests_per_connection", "max_headers_count"));
+    if (common.hasMaxRequestsPerConnection()) {
+      maxRequests = common.getMaxRequestsPerConnection().getValue();
+    }
+    long idle = common.hasIdleTimeout() ? Durations.toMillis(common.getIdleTimeout()) : 3_600_000;
+    int maxHeaders = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue() : 100;
+    return new HttpUpstreamOptions(protocol, maxRequests, idle, maxHeaders);
+  }
+
+  private static io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions unpack(Any any, String p)
+      throws ConfigException {
+    try {
+      if (TypedConfigs.isTypedStruct(any)) {
+        return (io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions) TypedConfigs.unpack(any,
+            io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(), p,
+            com.google.protobuf.util.JsonFormat.TypeRegistry.getEmptyTypeRegistry());
+      }
+      return any.unpack(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ConfigException(p, "malformed HttpProtocolOptions: " + e.getMessage(), e);
+    }
+  }
+}

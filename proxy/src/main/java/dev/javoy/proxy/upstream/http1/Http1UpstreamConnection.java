@@ -1,0 +1,222 @@
+package dev.javoy.proxy.upstream.http1;
+
+import dev.javoy.proxy.upstream.ClusterStats;
+import dev.javoy.proxy.upstream.Host;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One HTTP/1.1 connection to an upstream host, serving one stream at a time. It goes back to its pool only
+ * when the request was fully written and the response fully read with keep-alive semantics; a connection
+ * abandoned mid-stream (timeout, downstream reset, protocol error) is closed, never reused.
+ */
+public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter {
+  private final Http1ConnectionPool pool;
+  private final Channel channel;
+  private final ClusterStats stats;
+  private final long maxRequests;
+  private ResponseHandler handler;
+  private boolean connected;
+  private boolean idle;
+  private boolean requestComplete;
+  private boolean responseComplete;
+  private boolean keepAlive;
+  private long served;
+  private long connectedAtNanos;
+
+  Http1UpstreamConnection(Http1ConnectionPool pool, Channel channel) {
+    this.pool = pool;
+    this.channel = channel;
+    this.stats = pool.cluster().stats();
+    this.maxRequests = pool.cluster().http().maxRequestsPerConnection();
+  }
+
+  public Channel channel() {
+    return channel;
+  }
+
+  public Host host() {
+    return pool.host();
+  }
+
+  void markConnected() {
+    connected = true;
+    connectedAtNanos = System.nanoTime();
+  }
+
+  void setIdle(boolean idle) {
+    this.idle = idle;
+  }
+
+  boolean usable() {
+    return channel.isActive();
+  }
+
+  /** Starts a stream; the caller then writes the request with {@link #write} and ends it. */
+  public void startStream(ResponseHandler h) {
+    this.handler = h;
+    this.requestComplete = false;
+    this.responseComplete = false;
+    this.keepAlive = true;
+    served++;
+  }
+
+  /** Writes part of the request; {@code last} marks the request complete. Flushes when {@code flush}. */
+  public void write(HttpObject msg, boolean last, boolean flush) {
+    if (flush) {
+      channel.writeAndFlush(msg, channel.voidPromise());
+    } else {
+      channel.write(msg, channel.voidPromise());
+    }
+    if (last) {
+      requestComplete = true;
+      maybeRelease();
+    }
+  }
+
+  public void flush() {
+    channel.flush();
+  }
+
+  public boolean isWritable() {
+    return channel.isWritable();
+  }
+
+  /** Abandons the stream: the connection cannot be reused and closes. */
+  public void reset() {
+    handler = null;
+    stats.upstreamCxDestroyLocal.inc();
+    stats.upstreamCxDestroyWithActiveRq.inc();
+    channel.close();
+  }
+
+  void close() {
+    channel.close();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ResponseHandler h = handler;
+    if (h == null || responseComplete) {
+      // Bytes with no stream waiting for them: the connection is out of sync; drop it.
+      ReferenceCountUtil.release(msg);
+      channel.close();
+      return;
+    }
+    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(msg);
+      failStream("protocol error: " + describe(o.decoderResult()));
+      return;
+    }
+    if (msg instanceof HttpResponse r) {
+      int code = r.status().code();
+      if (code >= 100 && code < 200 && code != 101) {
+        // 1xx informational: not forwarded (Envoy without proxy_100_continue); the final response follows.
+        ReferenceCountUtil.release(msg);
+        skipInformational = true;
+        return;
+      }
+      keepAlive = HttpUtil.isKeepAlive(r);
+      h.onResponseHeaders(r);
+    }
+    if (msg instanceof HttpContent c) {
+      if (skipInformational) {
+        c.release();
+        if (c instanceof LastHttpContent) {
+          skipInformational = false;
+        }
+        return;
+      }
+      boolean last = c instanceof LastHttpContent;
+      if (last) {
+        responseComplete = true;
+        handler = null;
+      }
+      h.onResponseData(c, last);
+      if (last) {
+        maybeRelease();
+      }
+    }
+  }
+
+  private boolean skipInformational;
+
+  private static String describe(DecoderResult r) {
+    return r.cause() == null ? "malformed response" : r.cause().getMessage();
+  }
+
+  private void failStream(String reason) {
+    ResponseHandler h = handler;
+    handler = null;
+    channel.close();
+    if (h != null) {
+      h.onUpstreamReset(reason);
+    }
+  }
+
+  private void maybeRelease() {
+    if (!requestComplete || !responseComplete) {
+      return;
+    }
+    if (!keepAlive) {
+      channel.close();
+      return;
+    }
+    if (maxRequests > 0 && served >= maxRequests) {
+      stats.upstreamCxMaxRequests.inc();
+      channel.close();
+      return;
+    }
+    pool.onConnectionFree(this);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    ResponseHandler h = handler;
+    if (h != null) {
+      h.onUpstreamWritabilityChanged(channel.isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && idle) {
+      stats.upstreamCxIdleTimeout.inc();
+      channel.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (connected) {
+      stats.upstreamCxLengthMs.record((System.nanoTime() - connectedAtNanos) / 1_000_000);
+      if (handler != null) {
+        stats.upstreamCxDestroyRemote.inc();
+      }
+      pool.connectionGone(channel, true);
+    }
+    ResponseHandler h = handler;
+    handler = null;
+    if (h != null) {
+      h.onUpstreamReset("connection termination");
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // I/O errors (reset by peer) end the connection; channelInactive reports it to the stream.
+    channel.close();
+  }
+}
