@@ -1,0 +1,66 @@
+package dev.javoy.proxy.http.filter;
+
+import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.stream.ResponseFlag;
+import dev.javoy.proxy.stream.StreamInfo;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+
+/** What the connection manager offers a filter of one stream (Envoy's decoder/encoder filter callbacks). */
+public interface HttpFilterCallbacks {
+  StreamInfo streamInfo();
+
+  DownstreamConnection connection();
+
+  EventLoop eventLoop();
+
+  /** The route chosen for the request, or null when none matched. */
+  Route route();
+
+  /** Re-runs route selection (after a filter changed headers that routing depends on). */
+  void clearRouteCache();
+
+  /** This filter's {@code typed_per_filter_config} on the route, virtual host or route config, or null. */
+  Object perFilterConfig();
+
+  /**
+   * Ends the stream with a locally generated response (Envoy's {@code sendLocalReply}); the local reply
+   * config of the connection manager may rewrite it.
+   *
+   * @param flag the response flag to record, or null
+   * @param details {@code %RESPONSE_CODE_DETAILS%}
+   */
+  void sendLocalReply(int code, String body, ResponseFlag flag, String details);
+
+  /** Resumes request iteration after this filter returned {@link FilterStatus#STOP_ITERATION}. */
+  void continueDecoding();
+
+  /** Resumes response iteration after this filter returned {@link FilterStatus#STOP_ITERATION}. */
+  void continueEncoding();
+
+  /** Sends response headers from this filter onward (used by the terminal filter, the router). */
+  void encodeHeaders(HttpResponse response, boolean endStream);
+
+  /**
+   * Sends response data from this filter onward (the router's response body, or data a filter made, as
+   * Envoy's {@code injectEncodedDataToFilterChain}); ownership of {@code data} passes on.
+   */
+  void encodeData(HttpContent data, boolean endStream);
+
+  /**
+   * Passes request data from this filter on to the next ones (Envoy's
+   * {@code injectDecodedDataToFilterChain}); ownership of {@code data} passes on.
+   */
+  void injectDecodedData(HttpContent data, boolean endStream);
+
+  /** Pauses or resumes reading the downstream request body (flow control). */
+  void setDownstreamReading(boolean enabled);
+
+  /** Whether the downstream connection can take more response bytes now. */
+  boolean downstreamWritable();
+
+  /** Resets the stream (closes the downstream connection for HTTP/1). */
+  void resetStream();
+}

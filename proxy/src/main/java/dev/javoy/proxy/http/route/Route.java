@@ -1,0 +1,18 @@
+package dev.javoy.proxy.http.route;
+
+import java.util.Map;
+
+/**
+ * One compiled route of a virtual host: its matcher, its action, and per-filter config by filter name.
+ *
+ * @param name the route's {@code name} (for {@code %ROUTE_NAME%}), or ""
+ */
+public record Route(String name, VirtualHost virtualHost, RouteMatch match, RouteAction action,
+    Map<String, Object> perFilterConfig) {
+
+  /** This route's config for the filter named {@code filterName}, else the virtual host's, else null. */
+  public Object perFilterConfig(String filterName) {
+    Object o = perFilterConfig.get(filterName);
+    return o != null ? o : virtualHost.perFilterConfig().get(filterName);
+  }
+}

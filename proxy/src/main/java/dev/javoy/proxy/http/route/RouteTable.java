@@ -1,0 +1,81 @@
+package dev.javoy.proxy.http.route;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A compiled route configuration (Envoy's {@code ConfigImpl}): virtual hosts found by Envoy's domain rules —
+ * exact, then the longest {@code *.suffix}, then the longest {@code prefix.*}, then {@code *} — matched
+ * case-insensitively against the Host/:authority. Immutable; read by all workers.
+ */
+public final class RouteTable {
+  /** A wildcard domain: the fixed part and its virtual host. */
+  record Wildcard(String fixed, VirtualHost vh) {}
+
+  private final String name;
+  private final Map<String, VirtualHost> exact;
+  private final List<Wildcard> suffixes;
+  private final List<Wildcard> prefixes;
+  private final VirtualHost fallback;
+  private final boolean ignorePortInHostMatching;
+
+  RouteTable(String name, Map<String, VirtualHost> exact, List<Wildcard> suffixes, List<Wildcard> prefixes,
+      VirtualHost fallback, boolean ignorePortInHostMatching) {
+    this.name = name;
+    this.exact = exact;
+    this.suffixes = suffixes;
+    this.prefixes = prefixes;
+    this.fallback = fallback;
+    this.ignorePortInHostMatching = ignorePortInHostMatching;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The virtual host for {@code host} (the Host header or :authority), or null. */
+  public VirtualHost findVirtualHost(String host) {
+    if (host == null) {
+      host = "";
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    if (ignorePortInHostMatching) {
+      h = stripPort(h);
+    }
+    VirtualHost vh = exact.get(h);
+    if (vh != null) {
+      return vh;
+    }
+    for (int i = 0, n = suffixes.size(); i < n; i++) {
+      Wildcard w = suffixes.get(i);
+      if (h.length() > w.fixed().length() && h.endsWith(w.fixed())) {
+        return w.vh();
+      }
+    }
+    for (int i = 0, n = prefixes.size(); i < n; i++) {
+      Wildcard w = prefixes.get(i);
+      if (h.length() > w.fixed().length() && h.startsWith(w.fixed())) {
+        return w.vh();
+      }
+    }
+    return fallback;
+  }
+
+  /** Removes a trailing {@code :port} (keeping IPv6 literals in brackets intact). */
+  public static String stripPort(String host) {
+    int colon = host.lastIndexOf(':');
+    if (colon < 0 || host.indexOf(']', colon) >= 0) {
+      return host;
+    }
+    if (host.startsWith("[") || host.indexOf(':') == colon) {
+      for (int i = colon + 1; i < host.length(); i++) {
+        if (!Character.isDigit(host.charAt(i))) {
+          return host;
+        }
+      }
+      return host.substring(0, colon);
+    }
+    return host; // a bare IPv6 address without brackets has no port
+  }
+}
