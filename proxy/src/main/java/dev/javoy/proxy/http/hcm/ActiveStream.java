@@ -1,0 +1,369 @@
+package dev.javoy.proxy.http.hcm;
+
+import dev.javoy.proxy.accesslog.AccessLogger;
+import dev.javoy.proxy.http.filter.FilterStatus;
+import dev.javoy.proxy.http.filter.HttpFilter;
+import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
+import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.route.VirtualHost;
+import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.stream.ResponseFlag;
+import dev.javoy.proxy.stream.StreamInfo;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * One HTTP request/response exchange going through the connection manager's filter chain (Envoy's
+ * {@code ActiveStream}): decoder filters in order, then the router; the response back through encoder filters
+ * in reverse order. Lives on the connection's worker thread.
+ */
+final class ActiveStream {
+  private final Http1ServerConnection connection;
+  private final HttpConnectionManagerConfig config;
+  final StreamInfo info = new StreamInfo();
+  private final HttpFilter[] filters;
+  private final FilterCallbacks[] callbacks;
+  private HttpRequest request;
+  private boolean headersEndStream;
+  private Route route;
+  private boolean routeResolved;
+  /** Index of the decoder filter that stopped header iteration, or -1 once headers passed every filter. */
+  private int headerStop = -1;
+  /** Index of the decoder filter holding back buffered request data, or -1. */
+  private int dataStop = -1;
+  private final ArrayDeque<HttpContent> bufferedRequestData = new ArrayDeque<>();
+  private boolean bufferedEnd;
+  boolean requestComplete;
+  boolean responseStarted;
+  boolean responseComplete;
+  private boolean destroyed;
+
+  ActiveStream(Http1ServerConnection connection, HttpConnectionManagerConfig config) {
+    this.connection = connection;
+    this.config = config;
+    DownstreamConnection dc = connection.downstream();
+    info.downstreamLocalAddress = dc.localAddress();
+    info.downstreamRemoteAddress = dc.remoteAddress();
+    info.downstreamDirectRemoteAddress = dc.remoteAddress();
+    info.connectionId = dc.id();
+    info.filterChainName = dc.filterChainName();
+    info.requestedServerName = dc.requestedServerName();
+    int n = config.filters.size();
+    filters = new HttpFilter[n];
+    callbacks = new FilterCallbacks[n];
+    for (int i = 0; i < n; i++) {
+      HttpConnectionManagerConfig.NamedFilter fc = config.filters.get(i);
+      callbacks[i] = new FilterCallbacks(i, fc.name());
+      filters[i] = fc.config().newFilter(callbacks[i]);
+    }
+  }
+
+  // ---- request path ----
+
+  /** @param endStream the request has no body (it is complete with its headers) */
+  void decodeHeaders(HttpRequest req, boolean endStream) {
+    this.request = req;
+    this.headersEndStream = endStream;
+    if (endStream) {
+      requestComplete = true;
+      info.lastDownstreamRxNanos = System.nanoTime();
+    }
+    info.requestHeaders = req;
+    info.protocol = req.protocolVersion().text();
+    RequestHeaderMutator.mutate(config, connection.downstream(), req, info);
+    resolveRoute();
+    iterateDecodeHeaders(0);
+  }
+
+  private void resolveRoute() {
+    routeResolved = true;
+    VirtualHost vh = config.routes.findVirtualHost(request.headers().get(HttpHeaderNames.HOST));
+    route = vh == null ? null : vh.match(request, pathOf(request));
+    if (route != null) {
+      info.routeName = route.name();
+      info.virtualHostName = vh.name();
+    }
+  }
+
+  /** The request path (origin form), even when the request line had an absolute URI. */
+  static String pathOf(HttpRequest req) {
+    String uri = req.uri();
+    if (uri.startsWith("/")) {
+      return uri;
+    }
+    int scheme = uri.indexOf("://");
+    if (scheme > 0) {
+      int slash = uri.indexOf('/', scheme + 3);
+      return slash < 0 ? "/" : uri.substring(slash);
+    }
+    return uri;
+  }
+
+  private void iterateDecodeHeaders(int from) {
+    for (int i = from; i < filters.length && !responseComplete; i++) {
+      if (filters[i].decodeHeaders(request, headersEndStream) == FilterStatus.STOP_ITERATION) {
+        headerStop = i;
+        return;
+      }
+    }
+    headerStop = -1;
+  }
+
+  /**
+   * Request data goes through the filters up to and including the one that stopped header iteration (Envoy's
+   * rule); a filter returning STOP_ITERATION from decodeData holds the data back from the filters after it
+   * until it calls continueDecoding(). Data that cannot go further yet is buffered here.
+   */
+  void decodeData(HttpContent content, boolean last) {
+    info.bytesReceived += content.content().readableBytes();
+    if (last) {
+      requestComplete = true;
+      info.lastDownstreamRxNanos = System.nanoTime();
+    }
+    if (responseComplete) {
+      content.release();
+      return;
+    }
+    if (!bufferedRequestData.isEmpty()) {
+      bufferedRequestData.add(content);
+      bufferedEnd |= last;
+      return;
+    }
+    iterateDecodeData(content, last, 0);
+  }
+
+  private void iterateDecodeData(HttpContent content, boolean last, int from) {
+    int limit = headerStop >= 0 ? headerStop : filters.length - 1;
+    for (int i = from; i <= limit && !responseComplete; i++) {
+      FilterStatus st = filters[i].decodeData(content, last);
+      if (st == FilterStatus.STOP_ITERATION_NO_BUFFER) {
+        break;
+      }
+      boolean stop = st == FilterStatus.STOP_ITERATION;
+      if ((stop || i == headerStop) && i < filters.length - 1) {
+        dataStop = i;
+        bufferedRequestData.addFirst(content);
+        bufferedEnd |= last;
+        return;
+      }
+      if (stop) {
+        break;
+      }
+    }
+    content.release();
+  }
+
+  private void continueDecoding(int filterIndex) {
+    if (headerStop == filterIndex) {
+      iterateDecodeHeaders(filterIndex + 1);
+    } else if (dataStop != filterIndex) {
+      return;
+    }
+    int from = dataStop + 1;
+    dataStop = -1;
+    HttpContent c;
+    while (dataStop < 0 && !responseComplete && (c = bufferedRequestData.pollFirst()) != null) {
+      boolean last = bufferedRequestData.isEmpty() && bufferedEnd;
+      iterateDecodeData(c, last, from);
+    }
+  }
+
+  // ---- response path ----
+
+  void encodeHeaders(int fromFilter, HttpResponse response, boolean endStream) {
+    for (int i = fromFilter - 1; i >= 0; i--) {
+      filters[i].encodeHeaders(response, endStream);
+    }
+    responseStarted = true;
+    info.responseHeaders = response;
+    info.responseCode = response.status().code();
+    if (info.responseCodeDetails == null) {
+      info.responseCodeDetails = "via_upstream";
+    }
+    if (info.firstDownstreamTxNanos == 0) {
+      info.firstDownstreamTxNanos = System.nanoTime();
+    }
+    connection.writeResponseHeaders(this, response, config);
+    if (endStream) {
+      connection.writeResponseData(this, LastHttpContent.EMPTY_LAST_CONTENT, true);
+      finishResponse();
+    }
+  }
+
+  void encodeData(int fromFilter, HttpContent data, boolean last) {
+    for (int i = fromFilter - 1; i >= 0; i--) {
+      if (filters[i].encodeData(data, last) != FilterStatus.CONTINUE) {
+        // The filter keeps (retained) or transforms the data and injects what follows itself.
+        data.release();
+        return;
+      }
+    }
+    info.bytesSent += data.content().readableBytes();
+    connection.writeResponseData(this, data, last);
+    if (last) {
+      finishResponse();
+    }
+  }
+
+  void sendLocalReply(int code, String body, ResponseFlag flag, String details) {
+    if (flag != null) {
+      info.setResponseFlag(flag);
+    }
+    info.responseCodeDetails = details;
+    if (responseStarted) {
+      // Headers already went out: the only thing left to do is to reset the stream.
+      resetStream();
+      return;
+    }
+    LocalReplies.Reply reply = LocalReplies.build(config, info, code, body);
+    encodeHeaders(filters.length, reply.headers(), false);
+    encodeData(filters.length, reply.body(), true);
+  }
+
+  private void finishResponse() {
+    responseComplete = true;
+    info.lastDownstreamTxNanos = System.nanoTime();
+    connection.onResponseComplete(this);
+  }
+
+  /** The stream is over (completed, or the connection went away): log it and release the filters. */
+  void destroy(boolean downstreamReset) {
+    if (destroyed) {
+      return;
+    }
+    destroyed = true;
+    if (downstreamReset && !responseComplete) {
+      info.setResponseFlag(ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION);
+      if (info.connectionTerminationDetails == null) {
+        info.connectionTerminationDetails = "downstream_remote_disconnect";
+      }
+      config.stats.downstreamRqRxReset.inc();
+    }
+    info.endNanos = System.nanoTime();
+    for (HttpFilter f : filters) {
+      f.onDestroy();
+    }
+    HttpContent c;
+    while ((c = bufferedRequestData.pollFirst()) != null) {
+      c.release();
+    }
+    for (AccessLogger log : config.accessLogs) {
+      log.log(info);
+    }
+  }
+
+  void resetStream() {
+    connection.resetStream(this);
+  }
+
+  Route route() {
+    if (!routeResolved) {
+      resolveRoute();
+    }
+    return route;
+  }
+
+  /** Per-filter view of the stream. */
+  private final class FilterCallbacks implements HttpFilterCallbacks {
+    private final int index;
+    private final String name;
+
+    FilterCallbacks(int index, String name) {
+      this.index = index;
+      this.name = name;
+    }
+
+    @Override
+    public StreamInfo streamInfo() {
+      return info;
+    }
+
+    @Override
+    public DownstreamConnection connection() {
+      return connection.downstream();
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+      return connection.downstream().channel().eventLoop();
+    }
+
+    @Override
+    public Route route() {
+      return ActiveStream.this.route();
+    }
+
+    @Override
+    public void clearRouteCache() {
+      routeResolved = false;
+    }
+
+    @Override
+    public Object perFilterConfig() {
+      Route r = route();
+      return r == null ? null : r.perFilterConfig(name);
+    }
+
+    @Override
+    public void sendLocalReply(int code, String body, ResponseFlag flag, String details) {
+      ActiveStream.this.sendLocalReply(code, body, flag, details);
+    }
+
+    @Override
+    public void continueDecoding() {
+      ActiveStream.this.continueDecoding(index);
+    }
+
+    @Override
+    public void continueEncoding() {
+      // Encoder filters cannot stop iteration yet; nothing is ever paused.
+    }
+
+    @Override
+    public void encodeHeaders(HttpResponse response, boolean endStream) {
+      ActiveStream.this.encodeHeaders(index, response, endStream);
+    }
+
+    @Override
+    public void encodeData(HttpContent data, boolean endStream) {
+      ActiveStream.this.encodeData(index, data, endStream);
+    }
+
+    @Override
+    public void injectDecodedData(HttpContent data, boolean endStream) {
+      if (responseComplete) {
+        data.release();
+        return;
+      }
+      iterateDecodeData(data, endStream, index + 1);
+    }
+
+    @Override
+    public void setDownstreamReading(boolean enabled) {
+      connection.setReading(enabled);
+    }
+
+    @Override
+    public boolean downstreamWritable() {
+      return connection.downstream().channel().isWritable();
+    }
+
+    @Override
+    public void resetStream() {
+      ActiveStream.this.resetStream();
+    }
+  }
+
+  HttpConnectionManagerConfig config() {
+    return config;
+  }
+
+  HttpFilter terminalFilter() {
+    return filters.length == 0 ? null : filters[filters.length - 1];
+  }
+}

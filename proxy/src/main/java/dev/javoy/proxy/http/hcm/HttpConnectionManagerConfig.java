@@ -1,0 +1,159 @@
+package dev.javoy.proxy.http.hcm;
+
+import dev.javoy.proxy.accesslog.AccessLogger;
+import dev.javoy.proxy.accesslog.AccessLogs;
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.Durations;
+import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.extension.ExtensionResolver;
+import dev.javoy.proxy.extension.FactoryContext;
+import dev.javoy.proxy.extension.HttpFilterFactory;
+import dev.javoy.proxy.http.filter.HttpFilterConfig;
+import dev.javoy.proxy.http.localreply.LocalReplyConfig;
+import dev.javoy.proxy.http.route.RouteTable;
+import dev.javoy.proxy.http.route.RouteTableFactory;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A compiled {@code envoy.filters.network.http_connection_manager} config, immutable and shared by all workers
+ * and all connections of its filter chain.
+ */
+public final class HttpConnectionManagerConfig {
+  static final Set<String> SUPPORTED = Set.of(
+      "codec_type", "stat_prefix", "route_config", "http_filters", "access_log", "local_reply_config",
+      "server_name", "server_header_transformation", "generate_request_id", "use_remote_address",
+      "xff_num_trusted_hops", "skip_xff_append", "via", "add_user_agent", "strip_matching_host_port",
+      "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
+      "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options");
+  /** Envoy's default {@code max_request_headers_kb}. */
+  static final int DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
+
+  final String statPrefix;
+  final HcmStats stats;
+  final RouteTable routes;
+  /** A filter of the chain with its configured name (the key of {@code typed_per_filter_config}). */
+  record NamedFilter(String name, HttpFilterConfig config) {}
+
+  final List<NamedFilter> filters;
+  final List<AccessLogger> accessLogs;
+  final LocalReplyConfig localReply;
+  final String serverName;
+  final ServerHeaderTransformation serverHeaderTransformation;
+  final boolean generateRequestId;
+  final boolean preserveExternalRequestId;
+  final boolean alwaysSetRequestIdInResponse;
+  final boolean useRemoteAddress;
+  final int xffNumTrustedHops;
+  final boolean skipXffAppend;
+  final String via;
+  final boolean stripMatchingHostPort;
+  final boolean stripAnyHostPort;
+  final long idleTimeoutMillis;
+  final int maxHeadersCount;
+  final int maxRequestHeadersBytes;
+  final String serviceCluster;
+  final boolean addUserAgent;
+
+  private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteTable routes,
+      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply) {
+    this.statPrefix = p.getStatPrefix();
+    this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
+    this.routes = routes;
+    this.filters = List.copyOf(filters);
+    this.accessLogs = List.copyOf(accessLogs);
+    this.localReply = localReply;
+    this.serverName = p.getServerName().isEmpty() ? "envoy" : p.getServerName();
+    this.serverHeaderTransformation = p.getServerHeaderTransformation();
+    this.generateRequestId = !p.hasGenerateRequestId() || p.getGenerateRequestId().getValue();
+    this.preserveExternalRequestId = p.getPreserveExternalRequestId();
+    this.alwaysSetRequestIdInResponse = p.getAlwaysSetRequestIdInResponse();
+    this.useRemoteAddress = p.hasUseRemoteAddress() && p.getUseRemoteAddress().getValue();
+    this.xffNumTrustedHops = p.getXffNumTrustedHops();
+    this.skipXffAppend = p.getSkipXffAppend();
+    this.via = p.getVia();
+    this.stripMatchingHostPort = p.getStripMatchingHostPort();
+    this.stripAnyHostPort = p.getStripAnyHostPort();
+    var common = p.getCommonHttpProtocolOptions();
+    this.idleTimeoutMillis = common.hasIdleTimeout() ? Durations.toMillis(common.getIdleTimeout()) : 3_600_000;
+    this.maxHeadersCount = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue() : 100;
+    int kb = p.hasMaxRequestHeadersKb() ? p.getMaxRequestHeadersKb().getValue() : DEFAULT_MAX_REQUEST_HEADERS_KB;
+    this.maxRequestHeadersBytes = kb * 1024;
+    this.addUserAgent = p.hasAddUserAgent() && p.getAddUserAgent().getValue();
+    this.serviceCluster = ctx.options().serviceCluster();
+  }
+
+  public static HttpConnectionManagerConfig create(HttpConnectionManager p, String path, FactoryContext ctx)
+      throws ConfigException {
+    FieldSupport.check(p, path, SUPPORTED);
+    if (p.getStatPrefix().isEmpty()) {
+      throw new ConfigException(path + ".stat_prefix", "value length must be at least 1 characters");
+    }
+    if (p.getCodecType() != CodecType.AUTO && p.getCodecType() != CodecType.HTTP1) {
+      throw new ConfigException(path + ".codec_type", "codec " + p.getCodecType() + " is not supported yet");
+    }
+    var common = p.getCommonHttpProtocolOptions();
+    FieldSupport.check(common, path + ".common_http_protocol_options", Set.of("idle_timeout", "max_headers_count"));
+    FieldSupport.check(p.getHttpProtocolOptions(), path + ".http_protocol_options", Set.of("accept_http_10"));
+    if (p.hasMaxRequestHeadersKb()
+        && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
+      throw new ConfigException(path + ".max_request_headers_kb", "value must be in (0, 8192]");
+    }
+    RouteTable routes;
+    switch (p.getRouteSpecifierCase()) {
+      case ROUTE_CONFIG -> routes = new RouteTableFactory(ctx).create(p.getRouteConfig(), path + ".route_config", true);
+      case RDS -> throw new ConfigException(path + ".rds", "RDS is not supported yet (the xDS issue adds it)");
+      case SCOPED_ROUTES -> throw new ConfigException(path + ".scoped_routes", "scoped routes are not supported");
+      default -> throw new ConfigException(path, "route_config is required");
+    }
+    List<NamedFilter> filters = new ArrayList<>();
+    ExtensionResolver resolver = ctx.extensions();
+    String statPrefix = "http." + p.getStatPrefix() + ".";
+    boolean sawTerminal = false;
+    for (int i = 0; i < p.getHttpFiltersCount(); i++) {
+      HttpFilter f = p.getHttpFilters(i);
+      String fp = FieldSupport.index(path, "http_filters", i);
+      FieldSupport.check(f, fp, Set.of("name", "typed_config", "is_optional"));
+      if (sawTerminal) {
+        throw new ConfigException(fp, "the terminal filter must be the last in http_filters; '" + f.getName()
+            + "' follows it");
+      }
+      ExtensionResolver.Resolved<HttpFilterFactory> r;
+      try {
+        r = resolver.resolve(HttpFilterFactory.class, fp, f.getName(), f.hasTypedConfig() ? f.getTypedConfig() : null);
+      } catch (ConfigException e) {
+        if (f.getIsOptional()) {
+          continue; // Envoy skips optional filters it does not know
+        }
+        throw e;
+      }
+      try {
+        filters.add(new NamedFilter(f.getName(), r.factory().create(r.config(), statPrefix, ctx)));
+      } catch (ConfigException e) {
+        throw e.under(fp + ".typed_config");
+      }
+      sawTerminal = r.factory().terminal();
+    }
+    if (!sawTerminal) {
+      throw new ConfigException(path + ".http_filters",
+          "the last HTTP filter must be a terminal filter (envoy.filters.http.router)");
+    }
+    List<AccessLogger> logs = AccessLogs.build(p.getAccessLogList(), path + ".access_log", ctx);
+    LocalReplyConfig localReply = p.hasLocalReplyConfig()
+        ? LocalReplyConfig.create(p.getLocalReplyConfig(), path + ".local_reply_config", ctx) : null;
+    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply);
+  }
+
+  public HcmStats stats() {
+    return stats;
+  }
+
+  public RouteTable routes() {
+    return routes;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.javoy.proxy.http.hcm;
+
+import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.stream.StreamInfo;
+import dev.javoy.proxy.upstream.Addresses;
+import dev.javoy.proxy.http.route.RouteTable;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import java.net.InetSocketAddress;
+
+/**
+ * What the connection manager does to every request's headers before routing (Envoy's
+ * {@code ConnectionManagerUtility::mutateRequestHeaders}): host port stripping, {@code x-forwarded-for},
+ * {@code x-forwarded-proto}, {@code x-envoy-external-address}, {@code x-request-id}, user agent, {@code via}.
+ */
+final class RequestHeaderMutator {
+  static final String X_REQUEST_ID = "x-request-id";
+  static final String X_FORWARDED_FOR = "x-forwarded-for";
+  static final String X_FORWARDED_PROTO = "x-forwarded-proto";
+  static final String X_ENVOY_EXTERNAL_ADDRESS = "x-envoy-external-address";
+  static final String X_ENVOY_INTERNAL = "x-envoy-internal";
+  static final String X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = "x-envoy-downstream-service-cluster";
+
+  private RequestHeaderMutator() {}
+
+  static void mutate(HttpConnectionManagerConfig cfg, DownstreamConnection conn, HttpRequest req, StreamInfo info) {
+    HttpHeaders h = req.headers();
+    String host = h.get(HttpHeaderNames.HOST);
+    if (host != null && (cfg.stripAnyHostPort || cfg.stripMatchingHostPort)) {
+      String stripped = RouteTable.stripPort(host);
+      if (stripped != host) {
+        boolean strip = cfg.stripAnyHostPort;
+        if (!strip && conn.localAddress() instanceof InetSocketAddress local) {
+          strip = host.endsWith(":" + local.getPort());
+        }
+        if (strip) {
+          h.set(HttpHeaderNames.HOST, stripped);
+        }
+      }
+    }
+    String scheme = "http";
+    boolean external = false;
+    if (cfg.useRemoteAddress) {
+      String remote = Addresses.hostOnly(conn.remoteAddress());
+      if (!cfg.skipXffAppend) {
+        String xff = h.get(X_FORWARDED_FOR);
+        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote);
+      }
+      external = !isInternal(conn);
+      if (external) {
+        h.set(X_ENVOY_EXTERNAL_ADDRESS, remote);
+        h.remove(X_ENVOY_INTERNAL);
+      } else {
+        h.set(X_ENVOY_INTERNAL, "true");
+      }
+      h.set(X_FORWARDED_PROTO, scheme);
+    } else if (!h.contains(X_FORWARDED_PROTO)) {
+      h.set(X_FORWARDED_PROTO, scheme);
+    }
+    String id = h.get(X_REQUEST_ID);
+    if (cfg.generateRequestId && (id == null || id.isEmpty() || (external && !cfg.preserveExternalRequestId))) {
+      id = RequestIds.newUuid();
+      h.set(X_REQUEST_ID, id);
+    }
+    info.requestId = id;
+    if (cfg.addUserAgent && cfg.serviceCluster != null && !cfg.serviceCluster.isEmpty()) {
+      if (!h.contains(HttpHeaderNames.USER_AGENT)) {
+        h.set(HttpHeaderNames.USER_AGENT, cfg.serviceCluster);
+      }
+      h.set(X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER, cfg.serviceCluster);
+    }
+    if (!cfg.via.isEmpty()) {
+      String via = h.get(HttpHeaderNames.VIA);
+      h.set(HttpHeaderNames.VIA, via == null ? cfg.via : via + "," + cfg.via);
+    }
+  }
+
+  /** Envoy's internal-address test: loopback and RFC 1918 / unique-local sources are internal. */
+  private static boolean isInternal(DownstreamConnection conn) {
+    if (conn.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+      var ip = a.getAddress();
+      return ip.isLoopbackAddress() || ip.isSiteLocalAddress()
+          || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC);
+    }
+    return true; // pipes are local
+  }
+}

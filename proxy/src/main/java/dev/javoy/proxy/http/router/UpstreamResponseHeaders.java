@@ -1,0 +1,32 @@
+package dev.javoy.proxy.http.router;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+
+/** Prepares an upstream response for the downstream: hop-by-hop headers out, Envoy's headers in. */
+final class UpstreamResponseHeaders {
+  static final String X_ENVOY_UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
+
+  private UpstreamResponseHeaders() {}
+
+  /** @param serviceTimeMillis time to first response byte, or -1 to leave the header out */
+  static void prepare(HttpResponse resp, HttpRequest req, long serviceTimeMillis) {
+    HttpHeaders h = resp.headers();
+    UpstreamRequestHeaders.removeHopByHop(h);
+    if (serviceTimeMillis >= 0) {
+      h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, Long.toString(serviceTimeMillis));
+    }
+    int code = resp.status().code();
+    boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)
+        || req.method().equals(HttpMethod.HEAD);
+    if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
+      // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+  }
+}
