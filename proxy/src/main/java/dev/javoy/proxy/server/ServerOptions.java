@@ -52,7 +52,7 @@ public record ServerOptions(
     return new ServerOptions(
         null, null, Mode.SERVE, Runtime.getRuntime().availableProcessors(), Duration.ofSeconds(600),
         DrainStrategy.GRADUAL, Duration.ofSeconds(900), "v4", null, null, null, false, false,
-        Duration.ofMillis(1000), 64, Transport.AUTO);
+        Duration.ofMillis(10000), 64, Transport.AUTO);
   }
 
   public ServerOptions withConcurrency(int n) {

@@ -1,0 +1,10 @@
+package dev.javoy.proxy.listener;
+
+import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.net.SocketAddress;
+
+/** A compiled listener: where it listens and how it picks a filter chain. Immutable. */
+public record ListenerConfig(String name, Listener proto, SocketAddress address, boolean bindToPort,
+    boolean reusePort, int backlog, FilterChainMatcher matcher, int bufferLimitBytes, ListenerStats stats,
+    TrafficDirection direction, boolean ignoreGlobalConnLimit) {}

@@ -1,0 +1,274 @@
+package dev.javoy.proxy.server;
+
+import dev.javoy.proxy.accesslog.AccessLogFiles;
+import dev.javoy.proxy.admin.AdminServer;
+import dev.javoy.proxy.config.BootstrapSupport;
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.extension.CoreTypes;
+import dev.javoy.proxy.extension.ExtensionRegistry;
+import dev.javoy.proxy.extension.ExtensionResolver;
+import dev.javoy.proxy.listener.ListenerFactory;
+import dev.javoy.proxy.listener.ListenerManager;
+import dev.javoy.proxy.log.Log;
+import dev.javoy.proxy.stats.StatsMatchers;
+import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.stats.TagExtractors;
+import dev.javoy.proxy.upstream.ClusterFactory;
+import dev.javoy.proxy.upstream.ClusterManager;
+import dev.javoy.proxy.upstream.dns.DnsHostDiscoveryFactory;
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import io.envoyproxy.envoy.admin.v3.ServerInfo;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.SocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * The javoy process (Envoy's {@code Server::InstanceImpl}). The main thread (one event loop) owns config,
+ * admin, DNS and, later, xDS; {@code --concurrency} worker event loops each accept on their own socket of every
+ * listener and run the connections they accept, with their own upstream pools. Workers read immutable config
+ * the main thread built; nothing on the request path takes a lock.
+ */
+public final class Server {
+  private static final Logger LOG = Log.get("main");
+
+  final ServerOptions options;
+  final Bootstrap bootstrap;
+  final ExtensionRegistry registry;
+  final StatsStore stats;
+  final TagExtractors tagExtractors;
+  final ServerStats serverStats;
+  final ClusterManager clusterManager;
+  final ListenerManager listenerManager;
+  final BootstrapFeatures features;
+  final Transport transport;
+  final EventLoopGroup mainGroup;
+  final EventLoopGroup workers;
+  final long startMillis = System.currentTimeMillis();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
+  private volatile boolean healthCheckFailed;
+  private AdminServer admin;
+
+  private Server(ServerOptions options, Bootstrap bootstrap) throws ConfigException {
+    this.options = options;
+    this.bootstrap = bootstrap;
+    BootstrapSupport.check(bootstrap);
+    this.registry = CoreTypes.defaultRegistry();
+    this.stats = new StatsStore(StatsMatchers.fromConfig(bootstrap.getStatsConfig()));
+    this.tagExtractors = TagExtractors.fromConfig(bootstrap.getStatsConfig());
+    this.serverStats = new ServerStats(stats);
+    serverStats.setState(state);
+    serverStats.concurrency.set(options.concurrency());
+    this.transport = Transport.select(options.transport());
+    Transport.setCurrent(transport);
+    this.mainGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("main", false),
+        transport.ioHandlerFactory());
+    this.workers = new MultiThreadIoEventLoopGroup(options.concurrency(), workerThreads(stats),
+        transport.ioHandlerFactory());
+    boolean built = false;
+    try {
+      var sr = bootstrap.getStaticResources();
+      FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters"));
+      ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers),
+          new DnsHostDiscoveryFactory(mainGroup.next(), stats));
+      this.clusterManager = new ClusterManager(clusterFactory);
+      Set<String> clusterNames = new HashSet<>();
+      for (int i = 0; i < sr.getClustersCount(); i++) {
+        String p = "static_resources.clusters[" + i + "]";
+        clusterManager.addStatic(clusterFactory.create(sr.getClusters(i), p), p);
+        clusterNames.add(sr.getClusters(i).getName());
+      }
+      this.features = new BootstrapFeatures(bootstrap, clusterNames);
+      this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
+      ExtensionResolver resolver = new ExtensionResolver(registry);
+      ListenerFactory listenerFactory = new ListenerFactory(
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix));
+      for (int i = 0; i < sr.getListenersCount(); i++) {
+        String p = "static_resources.listeners[" + i + "]";
+        listenerManager.add(listenerFactory.create(sr.getListeners(i), p), p);
+      }
+      built = true;
+    } finally {
+      if (!built) {
+        mainGroup.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private static ThreadFactory workerThreads(StatsStore stats) {
+    AtomicInteger next = new AtomicInteger();
+    return r -> {
+      int i = next.getAndIncrement();
+      return new WorkerThread(r, "wrk:worker_" + i, i, stats.newWorkerSlots());
+    };
+  }
+
+  /**
+   * The worker loops such that loop i runs on the {@link WorkerThread} with index i: threads are created
+   * lazily, so each loop is started in turn before the next.
+   */
+  private static List<EventLoop> workerLoopsInIndexOrder(EventLoopGroup workers) {
+    List<EventLoop> loops = new ArrayList<>();
+    for (var e : workers) {
+      EventLoop loop = (EventLoop) e;
+      loop.submit(() -> { }).syncUninterruptibly();
+      loops.add(loop);
+    }
+    return loops;
+  }
+
+  /** Builds everything the bootstrap describes without binding or connecting anything. */
+  public static Server create(ServerOptions options, Bootstrap bootstrap) throws ConfigException {
+    return new Server(options, bootstrap);
+  }
+
+  /** {@code --mode validate}: builds the whole config and throws the first problem found. */
+  public static void validate(ServerOptions options, Bootstrap bootstrap) throws ConfigException {
+    Server s = new Server(options, bootstrap);
+    if (s.features.hasDynamicResources) {
+      LOG.warning("dynamic_resources checked; javoy does not connect to an xDS server yet");
+    }
+    s.stopEventLoops();
+  }
+
+  /**
+   * Starts serving: admin, cluster initialization (DNS), then the listeners on the workers once every
+   * cluster has its first hosts, as Envoy's init manager orders it. Blocks until listeners are bound.
+   */
+  public void start() throws Exception {
+    if (features.hasDynamicResources) {
+      stopEventLoops();
+      throw new ConfigException("dynamic_resources", "xDS (LDS/CDS/ADS) is not supported yet");
+    }
+    if (options.mode() == ServerOptions.Mode.VALIDATE) {
+      throw new IllegalStateException("validate mode does not start a server");
+    }
+    setState(ServerInfo.State.INITIALIZING);
+    if (bootstrap.hasAdmin() && bootstrap.getAdmin().hasAddress()) {
+      admin = new AdminServer(new ServerAdmin(this), mainGroup);
+      admin.start(bootstrap.getAdmin().getAddress()).sync();
+      LOG.info("admin address: " + admin.localAddressString());
+    }
+    CountDownLatch clustersReady = new CountDownLatch(1);
+    mainGroup.execute(() -> clusterManager.initialize(clustersReady::countDown));
+    if (!clustersReady.await(60, TimeUnit.SECONDS)) {
+      LOG.warning("clusters still initializing after 60 s; starting listeners anyway");
+    }
+    listenerManager.start(workers, transport);
+    setState(ServerInfo.State.LIVE);
+    LOG.info("all listeners started; javoy is live with " + options.concurrency() + " worker(s) on " + transport);
+    if (options.mode() == ServerOptions.Mode.INIT_ONLY) {
+      shutdown(false);
+    }
+  }
+
+  void setState(ServerInfo.State s) {
+    state = s;
+    serverStats.setState(healthCheckFailed && s == ServerInfo.State.LIVE ? ServerInfo.State.DRAINING : s);
+  }
+
+  ServerInfo.State state() {
+    return healthCheckFailed && state == ServerInfo.State.LIVE ? ServerInfo.State.DRAINING : state;
+  }
+
+  void setHealthCheckFailed(boolean failed) {
+    healthCheckFailed = failed;
+    setState(state);
+  }
+
+  /**
+   * Stops the process. Graceful: listeners drain (HTTP connections close after their current response) for
+   * {@code --drain-time-s} (at once with no connections left), then everything closes. Otherwise at once.
+   */
+  public void shutdown(boolean graceful) {
+    if (terminated.getCount() == 0) {
+      return;
+    }
+    if (graceful) {
+      setState(ServerInfo.State.DRAINING);
+      listenerManager.drain(false, false);
+      long deadline = System.nanoTime() + options.drainTime().toNanos();
+      mainGroup.execute(() -> awaitDrain(deadline));
+    } else {
+      mainGroup.execute(this::finish);
+    }
+  }
+
+  private void awaitDrain(long deadline) {
+    boolean idle = listenerManager.listeners().stream().allMatch(l -> l.activeConnections() == 0);
+    if (idle || System.nanoTime() >= deadline) {
+      finish();
+    } else {
+      mainGroup.schedule(() -> awaitDrain(deadline), 100, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** {@code /drain_listeners}: drains now; a graceful drain stops the listeners after the drain time. */
+  void drainListeners(boolean graceful, boolean inboundOnly, boolean skipExit) {
+    listenerManager.drain(graceful, inboundOnly);
+    if (graceful && !skipExit) {
+      mainGroup.schedule(() -> listenerManager.stopListening(inboundOnly),
+          options.drainTime().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void finish() {
+    listenerManager.shutdown();
+    clusterManager.shutdown();
+    AccessLogFiles files = AccessLogFiles.find(stats);
+    if (files != null) {
+      files.close(); // flushes what the workers logged last
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    stopEventLoops();
+    terminated.countDown();
+  }
+
+  private void stopEventLoops() {
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    mainGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+    workers.terminationFuture().await(5, TimeUnit.SECONDS);
+    mainGroup.terminationFuture().await(5, TimeUnit.SECONDS);
+  }
+
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  /** The admin server's address, or null without admin. */
+  public SocketAddress adminAddress() {
+    return admin == null ? null : admin.localAddress();
+  }
+
+  /** Bound addresses of the listeners, in bootstrap order. */
+  public List<SocketAddress> listenerAddresses() {
+    return listenerManager.listeners().stream().map(l -> l.boundAddress()).toList();
+  }
+
+  public StatsStore stats() {
+    return stats;
+  }
+
+  public ClusterManager clusterManager() {
+    return clusterManager;
+  }
+}
