@@ -1,6 +1,7 @@
 package dev.javoy.proxy.listener;
 
 import dev.javoy.proxy.network.DrainDecision;
+import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -113,6 +114,9 @@ public final class ActiveListener implements DrainDecision {
   /** Starts draining: HTTP connections close after their current response. */
   public void startDraining() {
     draining = true;
+    for (Channel ch : connections) {
+      ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+    }
   }
 
   @Override

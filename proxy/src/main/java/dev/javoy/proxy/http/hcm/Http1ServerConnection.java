@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.hcm;
 
 import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.stream.ResponseFlag;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation;
 import io.netty.channel.Channel;
@@ -265,6 +266,13 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
       stats.downstreamCxIdleTimeout.inc();
       close();
       return;
+    }
+    if (evt instanceof DrainEvent) {
+      if (current == null && !closed) {
+        stats.downstreamCxDrainClose.inc();
+        close();
+      }
+      return; // a connection with a stream closes after its response (drainDecision)
     }
     ctx.fireUserEventTriggered(evt);
   }
