@@ -36,7 +36,8 @@ final class ActiveStream {
   private int headerStop = -1;
   /** Index of the decoder filter holding back buffered request data, or -1. */
   private int dataStop = -1;
-  private final ArrayDeque<HttpContent> bufferedRequestData = new ArrayDeque<>();
+  /** Request data held back by a filter; allocated only when that happens. */
+  private ArrayDeque<HttpContent> bufferedRequestData;
   private boolean bufferedEnd;
   boolean requestComplete;
   boolean responseStarted;
@@ -129,7 +130,7 @@ final class ActiveStream {
       content.release();
       return;
     }
-    if (!bufferedRequestData.isEmpty()) {
+    if (bufferedRequestData != null && !bufferedRequestData.isEmpty()) {
       bufferedRequestData.add(content);
       bufferedEnd |= last;
       return;
@@ -147,6 +148,9 @@ final class ActiveStream {
       boolean stop = st == FilterStatus.STOP_ITERATION;
       if ((stop || i == headerStop) && i < filters.length - 1) {
         dataStop = i;
+        if (bufferedRequestData == null) {
+          bufferedRequestData = new ArrayDeque<>(4);
+        }
         bufferedRequestData.addFirst(content);
         bufferedEnd |= last;
         return;
@@ -167,7 +171,8 @@ final class ActiveStream {
     int from = dataStop + 1;
     dataStop = -1;
     HttpContent c;
-    while (dataStop < 0 && !responseComplete && (c = bufferedRequestData.pollFirst()) != null) {
+    while (dataStop < 0 && !responseComplete && bufferedRequestData != null
+        && (c = bufferedRequestData.pollFirst()) != null) {
       boolean last = bufferedRequestData.isEmpty() && bufferedEnd;
       iterateDecodeData(c, last, from);
     }
@@ -249,7 +254,7 @@ final class ActiveStream {
       f.onDestroy();
     }
     HttpContent c;
-    while ((c = bufferedRequestData.pollFirst()) != null) {
+    while (bufferedRequestData != null && (c = bufferedRequestData.pollFirst()) != null) {
       c.release();
     }
     for (AccessLogger log : config.accessLogs) {

@@ -8,6 +8,12 @@ package dev.javoy.proxy.http.route;
  * @param prefixRewrite replaces the matched prefix, or null
  * @param matchedPrefix the route's {@code prefix} (for {@code prefix_rewrite}), or null
  * @param hostRewriteLiteral replaces the Host header, or null
+ * @param timeoutHeaderValue {@code x-envoy-expected-rq-timeout-ms}, formatted once
  */
 public record ClusterAction(String clusterName, long timeoutMillis, String prefixRewrite, String matchedPrefix,
-    String hostRewriteLiteral) implements RouteAction {}
+    String hostRewriteLiteral, String timeoutHeaderValue) implements RouteAction {
+  public ClusterAction(String clusterName, long timeoutMillis, String prefixRewrite, String matchedPrefix,
+      String hostRewriteLiteral) {
+    this(clusterName, timeoutMillis, prefixRewrite, matchedPrefix, hostRewriteLiteral, Long.toString(timeoutMillis));
+  }
+}

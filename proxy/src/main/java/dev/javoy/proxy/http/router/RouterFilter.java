@@ -45,7 +45,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
   private Http1UpstreamConnection upstream;
   private HttpRequest request;
   private long timeoutMillis;
-  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
+  /** Request body that arrived before the upstream connection; allocated only when that happens. */
+  private ArrayDeque<HttpContent> pendingBody;
   private boolean requestEnded;
   private boolean waitingForPool;
   private boolean responseStarted;
@@ -132,6 +133,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
         callbacks.setDownstreamReading(false);
       }
     } else {
+      if (pendingBody == null) {
+        pendingBody = new ArrayDeque<>(4);
+      }
       pendingBody.add(data);
       callbacks.setDownstreamReading(false); // wait for the connection before reading more
     }
@@ -158,7 +162,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
     conn.startStream(this);
-    HttpContent c = pendingBody.pollFirst();
+    HttpContent c = pendingBody == null ? null : pendingBody.pollFirst();
     if (c == null) {
       conn.write(request, false, false);
       if (requestEnded) {
@@ -338,7 +342,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
       }
     }
     HttpContent c;
-    while ((c = pendingBody.pollFirst()) != null) {
+    while (pendingBody != null && (c = pendingBody.pollFirst()) != null) {
       c.release();
     }
   }

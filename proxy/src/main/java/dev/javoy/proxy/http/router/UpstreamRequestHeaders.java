@@ -39,7 +39,7 @@ final class UpstreamRequestHeaders {
       h.set(HttpHeaderNames.HOST, action.hostRewriteLiteral());
     }
     if (!suppressEnvoyHeaders && timeoutMillis > 0) {
-      h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, Long.toString(timeoutMillis));
+      h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, action.timeoutHeaderValue());
     }
   }
 
