@@ -28,7 +28,8 @@ public class ConfigException extends Exception {
 
   /** The same problem found inside the field at {@code outer}: prepends it to the path. */
   public ConfigException under(String outer) {
-    String p = path == null || path.isEmpty() ? outer : outer + (path.startsWith("[") ? "" : ".") + path;
+    String inner = path != null && path.startsWith(".") ? path.substring(1) : path;
+    String p = inner == null || inner.isEmpty() ? outer : outer + (inner.startsWith("[") ? "" : ".") + inner;
     String bare = path == null || path.isEmpty() ? getMessage() : getMessage().substring(path.length() + 2);
     return new ConfigException(p, bare, getCause());
   }

@@ -92,23 +92,23 @@ public final class HttpConnectionManagerConfig {
       throws ConfigException {
     FieldSupport.check(p, path, SUPPORTED);
     if (p.getStatPrefix().isEmpty()) {
-      throw new ConfigException(path + ".stat_prefix", "value length must be at least 1 characters");
+      throw new ConfigException(FieldSupport.join(path, "stat_prefix"), "value length must be at least 1 characters");
     }
     if (p.getCodecType() != CodecType.AUTO && p.getCodecType() != CodecType.HTTP1) {
-      throw new ConfigException(path + ".codec_type", "codec " + p.getCodecType() + " is not supported yet");
+      throw new ConfigException(FieldSupport.join(path, "codec_type"), "codec " + p.getCodecType() + " is not supported yet");
     }
     var common = p.getCommonHttpProtocolOptions();
-    FieldSupport.check(common, path + ".common_http_protocol_options", Set.of("idle_timeout", "max_headers_count"));
-    FieldSupport.check(p.getHttpProtocolOptions(), path + ".http_protocol_options", Set.of("accept_http_10"));
+    FieldSupport.check(common, FieldSupport.join(path, "common_http_protocol_options"), Set.of("idle_timeout", "max_headers_count"));
+    FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"), Set.of("accept_http_10"));
     if (p.hasMaxRequestHeadersKb()
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
-      throw new ConfigException(path + ".max_request_headers_kb", "value must be in (0, 8192]");
+      throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
     }
     RouteTable routes;
     switch (p.getRouteSpecifierCase()) {
-      case ROUTE_CONFIG -> routes = new RouteTableFactory(ctx).create(p.getRouteConfig(), path + ".route_config", true);
-      case RDS -> throw new ConfigException(path + ".rds", "RDS is not supported yet (the xDS issue adds it)");
-      case SCOPED_ROUTES -> throw new ConfigException(path + ".scoped_routes", "scoped routes are not supported");
+      case ROUTE_CONFIG -> routes = new RouteTableFactory(ctx).create(p.getRouteConfig(), FieldSupport.join(path, "route_config"), true);
+      case RDS -> throw new ConfigException(FieldSupport.join(path, "rds"), "RDS is not supported yet (the xDS issue adds it)");
+      case SCOPED_ROUTES -> throw new ConfigException(FieldSupport.join(path, "scoped_routes"), "scoped routes are not supported");
       default -> throw new ConfigException(path, "route_config is required");
     }
     List<NamedFilter> filters = new ArrayList<>();
@@ -140,12 +140,12 @@ public final class HttpConnectionManagerConfig {
       sawTerminal = r.factory().terminal();
     }
     if (!sawTerminal) {
-      throw new ConfigException(path + ".http_filters",
+      throw new ConfigException(FieldSupport.join(path, "http_filters"),
           "the last HTTP filter must be a terminal filter (envoy.filters.http.router)");
     }
-    List<AccessLogger> logs = AccessLogs.build(p.getAccessLogList(), path + ".access_log", ctx);
+    List<AccessLogger> logs = AccessLogs.build(p.getAccessLogList(), FieldSupport.join(path, "access_log"), ctx);
     LocalReplyConfig localReply = p.hasLocalReplyConfig()
-        ? LocalReplyConfig.create(p.getLocalReplyConfig(), path + ".local_reply_config", ctx) : null;
+        ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
     return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply);
   }
 
