@@ -150,7 +150,6 @@ public final class Server {
    */
   public void start() throws Exception {
     if (features.hasDynamicResources) {
-      stopEventLoops();
       throw new ConfigException("dynamic_resources", "xDS (LDS/CDS/ADS) is not supported yet");
     }
     if (options.mode() == ServerOptions.Mode.VALIDATE) {
@@ -194,7 +193,7 @@ public final class Server {
    * {@code --drain-time-s} (at once with no connections left), then everything closes. Otherwise at once.
    */
   public void shutdown(boolean graceful) {
-    if (terminated.getCount() == 0) {
+    if (terminated.getCount() == 0 || mainGroup.isShuttingDown()) {
       return;
     }
     if (graceful) {

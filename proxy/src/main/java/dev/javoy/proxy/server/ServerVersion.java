@@ -21,6 +21,11 @@ public final class ServerVersion {
     return revision + "/" + version + "/Clean/RELEASE/BoringSSL";
   }
 
+  /** What {@code --version} prints, laid out as Envoy's (TCLAP's) version output. */
+  public static String versionOutput() {
+    return System.lineSeparator() + "javoy  version: " + string() + System.lineSeparator() + System.lineSeparator();
+  }
+
   private static String property(String resource, String key, String fallback) {
     try (InputStream in = ServerVersion.class.getResourceAsStream(resource)) {
       if (in == null) {

@@ -1,0 +1,196 @@
+package dev.javoy.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.javoy.proxy.config.BootstrapLoader;
+import dev.javoy.proxy.config.ConfigDocuments;
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.ProtoJsonParser;
+import dev.javoy.proxy.config.UnknownFieldPolicy;
+import dev.javoy.proxy.extension.CoreTypes;
+import dev.javoy.proxy.server.Server;
+import dev.javoy.proxy.server.ServerOptions;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * {@code --mode validate} over real configs (../shared/conformance): Istio's rendered bootstraps (loaded with
+ * {@code --allow-unknown-static-fields}, as pilot-agent runs Envoy), Envoy's example and demo configs. Files not
+ * in {@link #EXPECTED_FAILURES} must validate; files in it must fail with exactly that problem.
+ */
+class ConformanceValidateTest {
+  static final String TYPE = "unsupported extension type URL type.googleapis.com/";
+  static final String COMPRESSOR = TYPE + "envoy.extensions.filters.http.compressor.v3.Compressor";
+  static final String UPSTREAM_TLS = TYPE + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
+  static final String DOWNSTREAM_TLS = TYPE + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
+  static final String TLS_INSPECTOR = TYPE + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
+  static final String OPENTELEMETRY = TYPE + "envoy.config.trace.v3.OpenTelemetryConfig";
+  static final String ZIPKIN = TYPE + "envoy.config.trace.v3.ZipkinConfig";
+
+  /**
+   * Corpus file → a substring of the error it fails with today: the extension (type URL) or field a later issue
+   * implements. This map may only shrink: when a feature lands, delete its entries (the test fails while a
+   * listed file passes), and when a file's first problem moves on to another unimplemented feature, replace the
+   * substring with the new one. Never add an entry for a file that validated before.
+   */
+  static final Map<String, String> EXPECTED_FAILURES = Map.ofEntries(
+      // Istio: the gzip/brotli/zstd compressor on the Prometheus listener
+      istio("auth", COMPRESSOR), istio("authsds", COMPRESSOR), istio("default", COMPRESSOR),
+      istio("explicit_internal_address", COMPRESSOR), istio("global_downstream_connection_settings", COMPRESSOR),
+      istio("global_downstream_connection_settings_with_meta", COMPRESSOR),
+      istio("global_downstream_max_connections_both", COMPRESSOR),
+      istio("global_downstream_max_connections_meta", COMPRESSOR),
+      istio("global_downstream_max_connections_runtime", COMPRESSOR), istio("lrs", COMPRESSOR),
+      istio("running", COMPRESSOR), istio("runningsds", COMPRESSOR), istio("secure_metrics", COMPRESSOR),
+      istio("stats_inclusion", COMPRESSOR), istio("tracing_datadog", COMPRESSOR),
+      istio("tracing_lightstep", COMPRESSOR), istio("tracing_none", COMPRESSOR), istio("tracing_zipkin", COMPRESSOR),
+      istio("xdsproxy", COMPRESSOR),
+      // Istio: TLS to the tracing / metrics / SDS-backed clusters
+      istio("all", UPSTREAM_TLS), istio("invalid_stats_eviction_interval", UPSTREAM_TLS),
+      istio("metrics_no_statsd", UPSTREAM_TLS), istio("stats_eviction_interval", UPSTREAM_TLS),
+      istio("stats_flush_interval", UPSTREAM_TLS), istio("stats_interval", UPSTREAM_TLS),
+      istio("tracing_tls_custom_sni", UPSTREAM_TLS), istio("tracing_tls", UPSTREAM_TLS),
+      // Istio ambient: istio/proxy's own bootstrap extension, not part of Envoy
+      istio("ambient", "type.googleapis.com/istio.workload.BootstrapExtension"),
+      // Envoy examples
+      Map.entry("envoy-examples/cors/backend/envoy.yaml", TYPE + "envoy.extensions.filters.http.cors.v3.CorsPolicy"),
+      Map.entry("envoy-examples/cors/frontend/envoy.yaml", TYPE + "envoy.extensions.filters.http.cors.v3.Cors"),
+      Map.entry("envoy-examples/double-proxy/envoy-backend.yaml", TLS_INSPECTOR),
+      Map.entry("envoy-examples/double-proxy/envoy-frontend.yaml", UPSTREAM_TLS),
+      Map.entry("envoy-examples/fault-injection/envoy.yaml", TYPE + "envoy.extensions.filters.http.fault.v3.HTTPFault"),
+      Map.entry("envoy-examples/front-proxy/envoy.yaml", DOWNSTREAM_TLS),
+      Map.entry("envoy-examples/grpc-bridge/client/envoy-proxy.yaml",
+          TYPE + "envoy.extensions.filters.http.grpc_http1_bridge.v3.Config"),
+      Map.entry("envoy-examples/gzip/envoy.yaml", COMPRESSOR),
+      Map.entry("envoy-examples/local_ratelimit/envoy.yaml",
+          TYPE + "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit"),
+      Map.entry("envoy-examples/locality-load-balancing/envoy.yaml",
+          "static_resources.clusters[0].health_checks: field not supported"),
+      Map.entry("envoy-examples/lua-cluster-specifier/envoy.yaml",
+          TYPE + "envoy.extensions.router.cluster_specifiers.lua.v3.LuaConfig"),
+      Map.entry("envoy-examples/lua/envoy.yaml", TYPE + "envoy.extensions.filters.http.lua.v3.LuaPerRoute"),
+      Map.entry("envoy-examples/opentelemetry/envoy-1.yaml", OPENTELEMETRY),
+      Map.entry("envoy-examples/opentelemetry/envoy-2.yaml", OPENTELEMETRY),
+      Map.entry("envoy-examples/opentelemetry/envoy-front-proxy.yaml", OPENTELEMETRY),
+      Map.entry("envoy-examples/rbac/envoy.yaml", TYPE + "envoy.extensions.filters.http.rbac.v3.RBAC"),
+      Map.entry("envoy-examples/route-mirror/envoy.yaml", "request_mirror_policies: field not supported"),
+      Map.entry("envoy-examples/tls-inspector/envoy.yaml", TLS_INSPECTOR),
+      Map.entry("envoy-examples/tls-sni/envoy-client.yaml", UPSTREAM_TLS),
+      Map.entry("envoy-examples/tls-sni/envoy.yaml", TLS_INSPECTOR),
+      Map.entry("envoy-examples/tls/envoy-http-https.yaml", UPSTREAM_TLS),
+      Map.entry("envoy-examples/tls/envoy-https-http.yaml", DOWNSTREAM_TLS),
+      Map.entry("envoy-examples/tls/envoy-https-https.yaml", DOWNSTREAM_TLS),
+      Map.entry("envoy-examples/websocket/envoy-ws-route.yaml", "upgrade_configs: field not supported"),
+      Map.entry("envoy-examples/websocket/envoy-ws.yaml", "upgrade_configs: field not supported"),
+      Map.entry("envoy-examples/websocket/envoy-wss.yaml", DOWNSTREAM_TLS),
+      Map.entry("envoy-examples/zipkin/envoy-1.yaml", ZIPKIN),
+      Map.entry("envoy-examples/zipkin/envoy-2.yaml", ZIPKIN),
+      Map.entry("envoy-examples/zipkin/envoy-front-proxy.yaml", ZIPKIN));
+
+  /** xDS resource files of the dynamic-config-fs example: DiscoveryResponses, not bootstraps. */
+  static final List<String> DISCOVERY_RESPONSES = List.of(
+      "envoy-examples/dynamic-config-fs/configs/lds.yaml", "envoy-examples/dynamic-config-fs/configs/cds.yaml");
+
+  private static Map.Entry<String, String> istio(String name, String failure) {
+    return Map.entry("istio-bootstrap/" + name + "_golden.json", failure);
+  }
+
+  static Path corpus() {
+    Path root = Path.of(System.getProperty("javoy.root", Path.of("").toAbsolutePath().getParent().toString()));
+    Path corpus = root.resolve("../shared/conformance").normalize();
+    Assumptions.assumeTrue(Files.isDirectory(corpus),
+        "conformance corpus absent (expected at " + corpus + "); skipping conformance validation");
+    return corpus;
+  }
+
+  static List<String> bootstrapFiles(Path corpus) throws IOException {
+    List<String> files = new ArrayList<>();
+    try (Stream<Path> istio = Files.list(corpus.resolve("istio-bootstrap"))) {
+      istio.filter(p -> p.toString().endsWith(".json")).forEach(p -> files.add(relative(corpus, p)));
+    }
+    for (String dir : List.of("envoy-examples", "envoy-configs")) {
+      try (Stream<Path> yamls = Files.walk(corpus.resolve(dir))) {
+        yamls.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+            .map(p -> relative(corpus, p)).filter(f -> !DISCOVERY_RESPONSES.contains(f)).forEach(files::add);
+      }
+    }
+    files.sort(null);
+    return files;
+  }
+
+  private static String relative(Path corpus, Path file) {
+    return corpus.relativize(file).toString().replace('\\', '/');
+  }
+
+  static ServerOptions options(String file, boolean allowUnknownStaticFields) {
+    ServerOptions d = ServerOptions.defaults();
+    return new ServerOptions(file, null, ServerOptions.Mode.VALIDATE, 2, d.drainTime(), d.drainStrategy(),
+        d.parentShutdownTime(), "v4", null, null, null, allowUnknownStaticFields, false, d.fileFlushInterval(),
+        d.fileFlushMinSizeKb(), d.transport());
+  }
+
+  /** Loads and validates one corpus file as {@code --mode validate} does; returns the problem or null. */
+  static String validate(Path corpus, String file) {
+    ServerOptions options = options(corpus.resolve(file).toString(), file.startsWith("istio-bootstrap/"));
+    try {
+      Bootstrap bootstrap = new BootstrapLoader(CoreTypes.defaultRegistry().typeRegistry()).load(options);
+      Server.validate(options, bootstrap);
+      return null;
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> bootstrapsValidateOrFailAsExpected() throws IOException {
+    Path corpus = corpus();
+    return bootstrapFiles(corpus).stream().map(file -> DynamicTest.dynamicTest(file, () -> {
+      String problem = validate(corpus, file);
+      String expected = EXPECTED_FAILURES.get(file);
+      if (expected == null && problem != null) {
+        fail(file + " should validate but: " + problem);
+      } else if (expected != null && problem == null) {
+        fail(file + " validates now: remove it from EXPECTED_FAILURES");
+      } else if (expected != null) {
+        assertTrue(problem.contains(expected), file + " fails differently than expected (update EXPECTED_FAILURES "
+            + "if the expected feature landed):\n  expected: ..." + expected + "...\n  actual:   " + problem);
+      }
+    }));
+  }
+
+  @Test
+  void expectedFailuresNameCorpusFiles() throws IOException {
+    Path corpus = corpus();
+    List<String> files = bootstrapFiles(corpus);
+    for (String file : EXPECTED_FAILURES.keySet()) {
+      assertTrue(files.contains(file), "EXPECTED_FAILURES names " + file + ", which is not in the corpus");
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> dynamicConfigFilesParseAsDiscoveryResponses() {
+    Path corpus = corpus();
+    ProtoJsonParser parser = new ProtoJsonParser(CoreTypes.defaultRegistry().typeRegistry());
+    return DISCOVERY_RESPONSES.stream().map(file -> DynamicTest.dynamicTest(file, () -> {
+      DiscoveryResponse response = parser.parse(ConfigDocuments.read(corpus.resolve(file)),
+          DiscoveryResponse.getDefaultInstance(), UnknownFieldPolicy.REJECT, "");
+      assertTrue(response.getResourcesCount() > 0, file + " has no resources");
+      String type = response.getResources(0).getTypeUrl();
+      assertEquals(file.endsWith("lds.yaml") ? "type.googleapis.com/envoy.config.listener.v3.Listener"
+          : "type.googleapis.com/envoy.config.cluster.v3.Cluster", type);
+    }));
+  }
+}
