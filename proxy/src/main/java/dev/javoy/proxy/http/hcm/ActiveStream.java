@@ -23,7 +23,7 @@ import java.util.ArrayDeque;
  * in reverse order. Lives on the connection's worker thread.
  */
 final class ActiveStream {
-  private final Http1ServerConnection connection;
+  private final StreamCodec connection;
   private final HttpConnectionManagerConfig config;
   final StreamInfo info = new StreamInfo();
   private final HttpFilter[] filters;
@@ -44,7 +44,7 @@ final class ActiveStream {
   boolean responseComplete;
   private boolean destroyed;
 
-  ActiveStream(Http1ServerConnection connection, HttpConnectionManagerConfig config) {
+  ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config) {
     this.connection = connection;
     this.config = config;
     DownstreamConnection dc = connection.downstream();
@@ -193,7 +193,8 @@ final class ActiveStream {
     if (info.firstDownstreamTxNanos == 0) {
       info.firstDownstreamTxNanos = System.nanoTime();
     }
-    connection.writeResponseHeaders(this, response, config);
+    ResponseHeaderMutator.mutate(config, this, response);
+    connection.writeResponseHeaders(this, response);
     if (endStream) {
       connection.writeResponseData(this, LastHttpContent.EMPTY_LAST_CONTENT, true);
       finishResponse();
@@ -355,7 +356,7 @@ final class ActiveStream {
 
     @Override
     public boolean downstreamWritable() {
-      return connection.downstream().channel().isWritable();
+      return connection.writable();
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.javoy.proxy.http.hcm;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.stream.ResponseFlag;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +29,7 @@ import java.util.ArrayDeque;
  * {@link ActiveStream}s one at a time (pipelined requests wait their turn), writes responses with Envoy's
  * response header handling, and enforces keep-alive, HTTP/1.0 and protocol-error rules.
  */
-final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
+final class Http1ServerConnection extends ChannelInboundHandlerAdapter implements StreamCodec {
   private static final HttpResponseStatus UPGRADE_REQUIRED = HttpResponseStatus.valueOf(426);
 
   private final HttpConnectionManagerConfig config;
@@ -50,8 +49,14 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
     this.stats = config.stats;
   }
 
-  DownstreamConnection downstream() {
+  @Override
+  public DownstreamConnection downstream() {
     return downstream;
+  }
+
+  @Override
+  public boolean writable() {
+    return downstream.channel().isWritable();
   }
 
   @Override
@@ -175,17 +180,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
         ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR, "http1.codec_error");
   }
 
-  void writeResponseHeaders(ActiveStream s, HttpResponse resp, HttpConnectionManagerConfig cfg) {
+  @Override
+  public void writeResponseHeaders(ActiveStream s, HttpResponse resp) {
     HttpHeaders h = resp.headers();
-    ServerHeaderTransformation t = cfg.serverHeaderTransformation;
-    if (t == ServerHeaderTransformation.OVERWRITE
-        || (t == ServerHeaderTransformation.APPEND_IF_ABSENT && !h.contains(HttpHeaderNames.SERVER))) {
-      h.set(HttpHeaderNames.SERVER, cfg.serverName);
-    }
-    h.set(HttpHeaderNames.DATE, DateHeader.now());
-    if (cfg.alwaysSetRequestIdInResponse && s.info.requestId != null) {
-      h.set(RequestHeaderMutator.X_REQUEST_ID, s.info.requestId);
-    }
     if (!closeAfterResponse && downstream.drainDecision().drainClose()) {
       stats.downstreamCxDrainClose.inc();
       closeAfterResponse = true;
@@ -197,7 +194,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
     downstream.channel().write(resp, downstream.channel().voidPromise());
   }
 
-  void writeResponseData(ActiveStream s, HttpContent data, boolean last) {
+  @Override
+  public void writeResponseData(ActiveStream s, HttpContent data, boolean last) {
     Channel ch = downstream.channel();
     if (last) {
       if (!s.requestComplete) {
@@ -212,7 +210,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
     ch.writeAndFlush(data, ch.voidPromise());
   }
 
-  void onResponseComplete(ActiveStream s) {
+  @Override
+  public void onResponseComplete(ActiveStream s) {
     stats.downstreamRqActive.dec();
     stats.downstreamRqCompleted.inc();
     stats.countResponse(s.info.responseCode);
@@ -234,7 +233,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  void setReading(boolean enabled) {
+  @Override
+  public void setReading(boolean enabled) {
     if (current != null && !closed && pipelined.isEmpty()) {
       downstream.channel().config().setAutoRead(enabled);
       if (enabled) {
@@ -243,7 +243,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  void resetStream(ActiveStream s) {
+  @Override
+  public void resetStream(ActiveStream s) {
     stats.downstreamRqTxReset.inc();
     close();
   }

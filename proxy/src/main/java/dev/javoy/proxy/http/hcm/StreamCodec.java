@@ -1,0 +1,32 @@
+package dev.javoy.proxy.http.hcm;
+
+import dev.javoy.proxy.network.DownstreamConnection;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * The codec side of one downstream stream, as {@link ActiveStream} sees it (Envoy's
+ * {@code ResponseEncoder} plus stream control): HTTP/1.1 connections implement it once per connection,
+ * HTTP/2 once per stream. Called on the connection's event loop.
+ */
+interface StreamCodec {
+  DownstreamConnection downstream();
+
+  /** Writes response headers (already through the encoder filters and {@link ResponseHeaderMutator}). */
+  void writeResponseHeaders(ActiveStream s, HttpResponse response);
+
+  /** Writes response data; {@code last} ends the response. Ownership of {@code data} passes. */
+  void writeResponseData(ActiveStream s, HttpContent data, boolean last);
+
+  /** The response is complete (after the last data was written). */
+  void onResponseComplete(ActiveStream s);
+
+  /** Pauses or resumes reading request data (flow control). */
+  void setReading(boolean enabled);
+
+  /** Whether more response bytes can be written now. */
+  boolean writable();
+
+  /** Aborts the stream (HTTP/1.1: closes the connection; HTTP/2: RST_STREAM). */
+  void resetStream(ActiveStream s);
+}
