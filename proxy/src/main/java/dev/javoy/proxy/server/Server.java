@@ -55,6 +55,7 @@ public final class Server {
   final Transport transport;
   final EventLoopGroup mainGroup;
   final EventLoopGroup workers;
+  private final DnsHostDiscoveryFactory dnsFactory;
   final long startMillis = System.currentTimeMillis();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
@@ -81,8 +82,8 @@ public final class Server {
     try {
       var sr = bootstrap.getStaticResources();
       FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters"));
-      ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers),
-          new DnsHostDiscoveryFactory(mainGroup.next(), stats));
+      this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
+      ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
       this.clusterManager = new ClusterManager(clusterFactory);
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
@@ -227,6 +228,7 @@ public final class Server {
   private void finish() {
     listenerManager.shutdown();
     clusterManager.shutdown();
+    dnsFactory.close();
     AccessLogFiles files = AccessLogFiles.find(stats);
     if (files != null) {
       files.close(); // flushes what the workers logged last

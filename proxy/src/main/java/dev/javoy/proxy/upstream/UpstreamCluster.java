@@ -136,7 +136,7 @@ public final class UpstreamCluster {
       return;
     }
     hosts = next;
-    if (!next.all().containsAll(previous.all())) {
+    if (!new java.util.HashSet<>(next.all()).containsAll(previous.all())) { // Host equality is identity
       dropPoolsOfRemovedHosts();
     }
     stats.membershipChange.inc();
@@ -154,7 +154,10 @@ public final class UpstreamCluster {
   private void dropPoolsOfRemovedHosts() {
     for (int i = 0; i < workers.length; i++) {
       WorkerClusterState w = workers[i];
-      workerLoops.get(i).execute(() -> w.dropPoolsNotIn(hosts));
+      EventLoop loop = workerLoops.get(i);
+      if (!loop.isShuttingDown()) {
+        loop.execute(() -> w.dropPoolsNotIn(hosts));
+      }
     }
   }
 }

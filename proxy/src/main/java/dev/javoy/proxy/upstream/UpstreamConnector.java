@@ -66,9 +66,14 @@ public final class UpstreamConnector {
     }
     String m = cause.getMessage();
     if (m != null) {
+      // Netty: "connect(..) failed: Connection refused: /127.0.0.1:8080" -> "Connection refused"
+      int addr = m.lastIndexOf(": /");
+      if (addr >= 0) {
+        m = m.substring(0, addr);
+      }
       int colon = m.lastIndexOf(": ");
-      if (m.startsWith("connect") || m.contains("Connection refused")) {
-        m = colon >= 0 ? m.substring(colon + 2) : m;
+      if (colon >= 0) {
+        m = m.substring(colon + 2);
       }
     }
     return "delayed connect error: " + (m == null ? cause.getClass().getSimpleName() : m);
