@@ -1,5 +1,6 @@
 package dev.javoy.proxy.admin;
 
+import dev.javoy.proxy.log.LogLevels;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -12,8 +13,8 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * The per-component log levels behind {@code /logging} (and usable for {@code --log-level} /
- * {@code --component-log-level}): components are Envoy's logger names ({@code admin}, {@code http},
+ * The per-component log levels behind {@code /logging}, over the levels and component list of
+ * {@link LogLevels} (which the command line sets): components are Envoy's logger names ({@code admin}, {@code http},
  * {@code upstream}, ...) backed by java.util.logging loggers named {@code <root>.<component>}, with Envoy's
  * level names mapped onto JUL levels.
  *
@@ -28,7 +29,7 @@ public final class LoggerLevels {
     INFO("info", Level.INFO),
     WARNING("warning", Level.WARNING),
     ERROR("error", Level.SEVERE),
-    CRITICAL("critical", CriticalLevel.INSTANCE),
+    CRITICAL("critical", LogLevels.CRITICAL),
     OFF("off", Level.OFF);
 
     private final String envoyName;
@@ -69,24 +70,8 @@ public final class LoggerLevels {
     }
   }
 
-  /** JUL has nothing above SEVERE; Envoy's {@code critical} is one step above it. */
-  private static final class CriticalLevel extends Level {
-    static final CriticalLevel INSTANCE = new CriticalLevel();
-
-    private CriticalLevel() {
-      super("CRITICAL", Level.SEVERE.intValue() + 100);
-    }
-  }
-
   /** Envoy's logger ids: these exist (and can be changed) even before javoy code first logs to them. */
-  static final List<String> ENVOY_COMPONENTS = List.of(
-      "admin", "alternate_protocols_cache", "aws", "assert", "backtrace", "basic_auth", "cache_filter", "client",
-      "config", "connection", "conn_handler", "decompression", "dns", "dubbo", "envoy_bug", "ext_authz",
-      "ext_proc", "rocketmq", "file", "filter", "forward_proxy", "geolocation", "grpc", "happy_eyeballs", "hc",
-      "health_checker", "http", "http2", "hystrix", "init", "io", "jwt", "kafka", "key_value_store", "lua", "main",
-      "matcher", "misc", "mongo", "multi_connection", "oauth2", "quic", "quic_stream", "pool", "rate_limit_quota",
-      "rbac", "rds", "redis", "router", "runtime", "stats", "secret", "tap", "testing", "thrift", "tracing",
-      "upstream", "udp", "wasm", "websocket", "golang");
+  static final List<String> ENVOY_COMPONENTS = LogLevels.COMPONENTS;
 
   private static final LoggerLevels SHARED = new LoggerLevels("javoy");
 
