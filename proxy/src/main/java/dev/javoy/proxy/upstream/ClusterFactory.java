@@ -42,6 +42,10 @@ public final class ClusterFactory {
     this.dns = dns;
   }
 
+  StatsStore stats() {
+    return stats;
+  }
+
   public UpstreamCluster create(Cluster c, String path) throws ConfigException {
     FieldSupport.check(c, path, SUPPORTED_FIELDS);
     if (c.getName().isEmpty()) {

@@ -1,6 +1,9 @@
 package dev.javoy.proxy.upstream;
 
 import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.stats.Counter;
+import dev.javoy.proxy.stats.Gauge;
+import dev.javoy.proxy.stats.StatsStore;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,8 +16,18 @@ public final class ClusterManager {
   private volatile Map<String, UpstreamCluster> clusters = Map.of();
   private final ClusterFactory factory;
 
+  private final Counter clusterAdded;
+  private final Gauge activeClusters;
+
   public ClusterManager(ClusterFactory factory) {
     this.factory = factory;
+    StatsStore stats = factory.stats();
+    clusterAdded = stats.counter("cluster_manager.cluster_added");
+    activeClusters = stats.gauge("cluster_manager.active_clusters");
+    stats.counter("cluster_manager.cluster_modified");
+    stats.counter("cluster_manager.cluster_removed");
+    stats.counter("cluster_manager.cluster_updated");
+    stats.gauge("cluster_manager.warming_clusters");
   }
 
   public ClusterFactory factory() {
@@ -38,6 +51,8 @@ public final class ClusterManager {
     Map<String, UpstreamCluster> next = new LinkedHashMap<>(clusters);
     next.put(c.name(), c);
     clusters = java.util.Collections.unmodifiableMap(next);
+    clusterAdded.inc();
+    activeClusters.set(next.size());
   }
 
   /** Starts host discovery of every cluster; {@code done} runs on the main thread once all initialized. */
