@@ -34,11 +34,10 @@ final class ActiveStream {
   private boolean routeResolved;
   /** Index of the decoder filter that stopped header iteration, or -1 once headers passed every filter. */
   private int headerStop = -1;
-  /** Index of the decoder filter holding back buffered request data, or -1. */
-  private int dataStop = -1;
+  /** Index of the decoder filter holding back request data, or -1. */
+  private int dataHold = -1;
   /** Request data held back by a filter; allocated only when that happens. */
-  private ArrayDeque<HttpContent> bufferedRequestData;
-  private boolean bufferedEnd;
+  private ArrayDeque<HeldData> heldData;
   boolean requestComplete;
   boolean responseStarted;
   boolean responseComplete;
@@ -130,53 +129,72 @@ final class ActiveStream {
       content.release();
       return;
     }
-    if (bufferedRequestData != null && !bufferedRequestData.isEmpty()) {
-      bufferedRequestData.add(content);
-      bufferedEnd |= last;
-      return;
-    }
-    iterateDecodeData(content, last, 0);
+    deliverData(content, last, 0);
   }
 
-  private void iterateDecodeData(HttpContent content, boolean last, int from) {
-    int limit = headerStop >= 0 ? headerStop : filters.length - 1;
-    for (int i = from; i <= limit && !responseComplete; i++) {
-      FilterStatus st = filters[i].decodeData(content, last);
-      if (st == FilterStatus.STOP_ITERATION_NO_BUFFER) {
+  /**
+   * Runs request data through the decoder filters from {@code from} (Envoy's rules): data reaches the filter
+   * that stopped header iteration and no further; a filter returning STOP_ITERATION holds the data (buffered
+   * here, in order) until it returns CONTINUE for later data or calls continueDecoding(); the terminal filter
+   * consumes what it gets.
+   */
+  private void deliverData(HttpContent content, boolean last, int from) {
+    for (int i = from; i < filters.length; i++) {
+      if (responseComplete) {
         break;
       }
-      boolean stop = st == FilterStatus.STOP_ITERATION;
-      if ((stop || i == headerStop) && i < filters.length - 1) {
-        dataStop = i;
-        if (bufferedRequestData == null) {
-          bufferedRequestData = new ArrayDeque<>(4);
-        }
-        bufferedRequestData.addFirst(content);
-        bufferedEnd |= last;
+      FilterStatus st = filters[i].decodeData(content, last);
+      if (st == FilterStatus.STOP_ITERATION_NO_BUFFER || i == filters.length - 1) {
+        break;
+      }
+      if (st == FilterStatus.STOP_ITERATION || i == headerStop) {
+        hold(i, content, last);
         return;
       }
-      if (stop) {
-        break;
+      if (i == dataHold) {
+        flushHeld(i + 1); // the holding filter let data through: what it held goes first
       }
     }
     content.release();
   }
 
+  private void hold(int filterIndex, HttpContent content, boolean last) {
+    dataHold = Math.max(dataHold, filterIndex);
+    if (heldData == null) {
+      heldData = new ArrayDeque<>(4);
+    }
+    heldData.addLast(new HeldData(content, last));
+  }
+
+  /** Sends held data on from filter {@code from}, in arrival order. */
+  private void flushHeld(int from) {
+    dataHold = -1;
+    if (heldData == null || heldData.isEmpty()) {
+      return;
+    }
+    ArrayDeque<HeldData> pending = heldData;
+    heldData = null;
+    HeldData d;
+    while ((d = pending.pollFirst()) != null) {
+      if (responseComplete) {
+        d.content().release();
+      } else {
+        deliverData(d.content(), d.last(), from);
+      }
+    }
+  }
+
   private void continueDecoding(int filterIndex) {
     if (headerStop == filterIndex) {
       iterateDecodeHeaders(filterIndex + 1);
-    } else if (dataStop != filterIndex) {
-      return;
-    }
-    int from = dataStop + 1;
-    dataStop = -1;
-    HttpContent c;
-    while (dataStop < 0 && !responseComplete && bufferedRequestData != null
-        && (c = bufferedRequestData.pollFirst()) != null) {
-      boolean last = bufferedRequestData.isEmpty() && bufferedEnd;
-      iterateDecodeData(c, last, from);
+      flushHeld(filterIndex + 1);
+    } else if (dataHold == filterIndex) {
+      flushHeld(filterIndex + 1);
     }
   }
+
+  /** Request data waiting behind a filter, with its end-of-stream flag. */
+  private record HeldData(HttpContent content, boolean last) {}
 
   // ---- response path ----
 
@@ -254,9 +272,9 @@ final class ActiveStream {
     for (HttpFilter f : filters) {
       f.onDestroy();
     }
-    HttpContent c;
-    while (bufferedRequestData != null && (c = bufferedRequestData.pollFirst()) != null) {
-      c.release();
+    HeldData d;
+    while (heldData != null && (d = heldData.pollFirst()) != null) {
+      d.content().release();
     }
     for (AccessLogger log : config.accessLogs) {
       log.log(info);
@@ -346,7 +364,7 @@ final class ActiveStream {
         data.release();
         return;
       }
-      iterateDecodeData(data, endStream, index + 1);
+      deliverData(data, endStream, index + 1);
     }
 
     @Override
