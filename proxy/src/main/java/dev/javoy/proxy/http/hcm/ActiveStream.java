@@ -82,7 +82,7 @@ final class ActiveStream {
 
   private void resolveRoute() {
     routeResolved = true;
-    VirtualHost vh = config.routes.findVirtualHost(request.headers().get(HttpHeaderNames.HOST));
+    VirtualHost vh = config.routes.current().findVirtualHost(request.headers().get(HttpHeaderNames.HOST));
     route = vh == null ? null : vh.match(request, pathOf(request));
     if (route != null) {
       info.routeName = route.name();

@@ -10,7 +10,7 @@ import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.HttpFilterFactory;
 import dev.javoy.proxy.http.filter.HttpFilterConfig;
 import dev.javoy.proxy.http.localreply.LocalReplyConfig;
-import dev.javoy.proxy.http.route.RouteTable;
+import dev.javoy.proxy.http.route.RouteProvider;
 import dev.javoy.proxy.http.route.RouteTableFactory;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
@@ -36,7 +36,7 @@ public final class HttpConnectionManagerConfig {
 
   final String statPrefix;
   final HcmStats stats;
-  final RouteTable routes;
+  final RouteProvider routes;
   /** A filter of the chain with its configured name (the key of {@code typed_per_filter_config}). */
   record NamedFilter(String name, HttpFilterConfig config) {}
 
@@ -60,7 +60,7 @@ public final class HttpConnectionManagerConfig {
   final String serviceCluster;
   final boolean addUserAgent;
 
-  private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteTable routes,
+  private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
       List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply) {
     this.statPrefix = p.getStatPrefix();
     this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
@@ -104,9 +104,10 @@ public final class HttpConnectionManagerConfig {
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
       throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
     }
-    RouteTable routes;
+    RouteProvider routes;
     switch (p.getRouteSpecifierCase()) {
-      case ROUTE_CONFIG -> routes = new RouteTableFactory(ctx).create(p.getRouteConfig(), FieldSupport.join(path, "route_config"), true);
+      case ROUTE_CONFIG -> routes = RouteProvider.fixed(
+          new RouteTableFactory(ctx).create(p.getRouteConfig(), FieldSupport.join(path, "route_config"), true));
       case RDS -> throw new ConfigException(FieldSupport.join(path, "rds"), "RDS is not supported yet (the xDS issue adds it)");
       case SCOPED_ROUTES -> throw new ConfigException(FieldSupport.join(path, "scoped_routes"), "scoped routes are not supported");
       default -> throw new ConfigException(path, "route_config is required");
@@ -153,7 +154,7 @@ public final class HttpConnectionManagerConfig {
     return stats;
   }
 
-  public RouteTable routes() {
+  public RouteProvider routes() {
     return routes;
   }
 }
