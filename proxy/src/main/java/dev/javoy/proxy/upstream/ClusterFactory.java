@@ -6,12 +6,7 @@ import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.stats.StatsStore;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.Metadata;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.netty.channel.EventLoop;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -93,36 +88,6 @@ public final class ClusterFactory {
   }
 
   private static List<Host> staticHosts(Cluster c, String path) throws ConfigException {
-    List<Host> hosts = new ArrayList<>();
-    ClusterLoadAssignment la = c.getLoadAssignment();
-    String lap = path + ".load_assignment";
-    FieldSupport.check(la, lap, Set.of("cluster_name", "endpoints", "policy"));
-    for (int i = 0; i < la.getEndpointsCount(); i++) {
-      LocalityLbEndpoints group = la.getEndpoints(i);
-      String gp = FieldSupport.index(lap, "endpoints", i);
-      FieldSupport.check(group, gp, Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority"));
-      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        LbEndpoint e = group.getLbEndpoints(j);
-        String ep = FieldSupport.index(gp, "lb_endpoints", j);
-        FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
-        FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
-        int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
-        Metadata md = e.getMetadata();
-        Host h = new Host(c.getName(), Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
-            e.getEndpoint().getHostname(), weight, group.getPriority(), md);
-        if (!healthy(e)) {
-          h.setHealthy(false);
-        }
-        hosts.add(h);
-      }
-    }
-    return hosts;
-  }
-
-  static boolean healthy(LbEndpoint e) {
-    return switch (e.getHealthStatus()) {
-      case UNHEALTHY, DRAINING, TIMEOUT -> false;
-      default -> true;
-    };
+    return LoadAssignments.resolvedHosts(c.getName(), c.getLoadAssignment(), path + ".load_assignment");
   }
 }

@@ -5,13 +5,12 @@ import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.stats.StatsStore;
 import dev.javoy.proxy.upstream.ClusterFactory;
 import dev.javoy.proxy.upstream.HostDiscovery;
+import dev.javoy.proxy.upstream.LoadAssignments;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster.DnsLookupFamily;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,27 +59,16 @@ public final class DnsHostDiscoveryFactory implements ClusterFactory.DnsDiscover
 
   private static List<DnsEndpoint> endpoints(Cluster c, String path) throws ConfigException {
     List<DnsEndpoint> out = new ArrayList<>();
-    ClusterLoadAssignment la = c.getLoadAssignment();
-    String lap = path + ".load_assignment";
-    FieldSupport.check(la, lap, Set.of("cluster_name", "endpoints", "policy"));
-    for (int i = 0; i < la.getEndpointsCount(); i++) {
-      LocalityLbEndpoints group = la.getEndpoints(i);
-      String gp = FieldSupport.index(lap, "endpoints", i);
-      FieldSupport.check(group, gp, Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority"));
-      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        LbEndpoint e = group.getLbEndpoints(j);
-        String ep = FieldSupport.index(gp, "lb_endpoints", j);
-        FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
-        FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
-        SocketAddress sa = socketAddress(e.getEndpoint().getAddress(), ep + ".endpoint.address");
-        String hostname = e.getEndpoint().getHostname().isEmpty() ? sa.getAddress() : e.getEndpoint().getHostname();
-        int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
-        out.add(new DnsEndpoint(sa.getAddress(), sa.getPortValue(), hostname, weight, group.getPriority(),
-            e.getMetadata(), healthy(e)));
-      }
-    }
+    LoadAssignments.forEach(c.getLoadAssignment(), path + ".load_assignment", (group, e, ep) -> {
+      SocketAddress sa = socketAddress(e.getEndpoint().getAddress(), ep + ".endpoint.address");
+      String hostname = e.getEndpoint().getHostname().isEmpty() ? sa.getAddress() : e.getEndpoint().getHostname();
+      int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
+      out.add(new DnsEndpoint(sa.getAddress(), sa.getPortValue(), hostname, weight, group.getPriority(),
+          e.getMetadata(), LoadAssignments.healthy(e)));
+    });
     return out;
   }
+
 
   private static SocketAddress socketAddress(Address a, String path) throws ConfigException {
     if (!a.hasSocketAddress()) {
@@ -101,12 +89,5 @@ public final class DnsHostDiscoveryFactory implements ClusterFactory.DnsDiscover
       throw new ConfigException(sp + ".address", "must not be empty");
     }
     return sa;
-  }
-
-  private static boolean healthy(LbEndpoint e) {
-    return switch (e.getHealthStatus()) {
-      case UNHEALTHY, DRAINING, TIMEOUT -> false;
-      default -> true;
-    };
   }
 }

@@ -1,0 +1,66 @@
+package dev.javoy.proxy.upstream;
+
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.config.FieldSupport;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Walks a {@code ClusterLoadAssignment} (a cluster's {@code load_assignment}, or an EDS resource) with the
+ * fields javoy supports checked once, for STATIC, DNS and EDS host discovery alike.
+ */
+public final class LoadAssignments {
+  /** Called for each endpoint with its locality group and JSON path. */
+  public interface EndpointVisitor {
+    void visit(LocalityLbEndpoints group, LbEndpoint endpoint, String path) throws ConfigException;
+  }
+
+  private LoadAssignments() {}
+
+  public static void forEach(ClusterLoadAssignment la, String path, EndpointVisitor visitor) throws ConfigException {
+    FieldSupport.check(la, path, Set.of("cluster_name", "endpoints", "policy"));
+    if (la.hasPolicy()) {
+      FieldSupport.check(la.getPolicy(), path + ".policy", Set.of("overprovisioning_factor", "weighted_priority_health"));
+    }
+    for (int i = 0; i < la.getEndpointsCount(); i++) {
+      LocalityLbEndpoints group = la.getEndpoints(i);
+      String gp = FieldSupport.index(path, "endpoints", i);
+      FieldSupport.check(group, gp, Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority"));
+      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
+        LbEndpoint e = group.getLbEndpoints(j);
+        String ep = FieldSupport.index(gp, "lb_endpoints", j);
+        FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
+        FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
+        visitor.visit(group, e, ep);
+      }
+    }
+  }
+
+  /** Hosts for endpoints whose addresses are IP literals or pipes (STATIC and EDS clusters). */
+  public static List<Host> resolvedHosts(String clusterName, ClusterLoadAssignment la, String path)
+      throws ConfigException {
+    List<Host> hosts = new ArrayList<>();
+    forEach(la, path, (group, e, ep) -> {
+      int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
+      Host h = new Host(clusterName, Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
+          e.getEndpoint().getHostname(), weight, group.getPriority(), e.getMetadata());
+      if (!healthy(e)) {
+        h.setHealthy(false);
+      }
+      hosts.add(h);
+    });
+    return hosts;
+  }
+
+  /** Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not). */
+  public static boolean healthy(LbEndpoint e) {
+    return switch (e.getHealthStatus()) {
+      case UNHEALTHY, DRAINING, TIMEOUT -> false;
+      default -> true;
+    };
+  }
+}
