@@ -19,11 +19,12 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
   private final DnsDiscoveryFactory dns;
+  private EdsSource edsSource;
 
   /** Creates the host discovery of DNS clusters (STRICT_DNS, LOGICAL_DNS). */
   public interface DnsDiscoveryFactory {
@@ -75,6 +76,7 @@ public final class ClusterFactory {
       case TYPE -> switch (c.getType()) {
         case STATIC -> new StaticHostDiscovery(staticHosts(c, path));
         case STRICT_DNS, LOGICAL_DNS -> dns.create(c, path);
+        case EDS -> eds(c, path);
         default -> throw new ConfigException(path + ".type", "cluster discovery type " + c.getType()
             + " is not supported yet");
       };
@@ -85,6 +87,26 @@ public final class ClusterFactory {
     return new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
         bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+  }
+
+  private HostDiscovery eds(Cluster c, String path) throws ConfigException {
+    if (edsSource == null) {
+      throw new ConfigException(path + ".type", "EDS clusters need xDS (dynamic_resources); none is configured");
+    }
+    var ecc = c.getEdsClusterConfig();
+    FieldSupport.check(ecc, path + ".eds_cluster_config", Set.of("eds_config", "service_name"));
+    var cs = ecc.getEdsConfig();
+    if (!cs.hasAds() && !cs.hasApiConfigSource()) {
+      throw new ConfigException(path + ".eds_cluster_config.eds_config",
+          "only ads and api_config_source config sources are supported for EDS");
+    }
+    String service = ecc.getServiceName().isEmpty() ? c.getName() : ecc.getServiceName();
+    return new EdsHostDiscovery(edsSource, service);
+  }
+
+  /** Where EDS clusters subscribe; set once xDS is configured (main thread). */
+  public void setEdsSource(EdsSource source) {
+    this.edsSource = source;
   }
 
   private static List<Host> staticHosts(Cluster c, String path) throws ConfigException {

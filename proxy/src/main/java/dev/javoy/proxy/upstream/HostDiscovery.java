@@ -6,4 +6,9 @@ public interface HostDiscovery {
   void start(UpstreamCluster cluster, Runnable initialized);
 
   default void stop() {}
+
+  /** The endpoints as last delivered by EDS (for {@code /config_dump?include_eds}), or null for other types. */
+  default io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment assignment() {
+    return null;
+  }
 }

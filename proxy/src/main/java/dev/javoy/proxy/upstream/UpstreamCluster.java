@@ -122,6 +122,26 @@ public final class UpstreamCluster {
     discovery.stop();
   }
 
+  /** The EDS assignment in force, or null when the cluster is not EDS or has none yet. */
+  public io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment edsAssignment() {
+    return discovery.assignment();
+  }
+
+  /**
+   * The cluster was replaced or removed: discovery stops and every worker drains its pools on its own loop
+   * (idle connections close; connections serving a request close when it completes).
+   */
+  void retire() {
+    discovery.stop();
+    for (int i = 0; i < workers.length; i++) {
+      WorkerClusterState w = workers[i];
+      EventLoop loop = workerLoops.get(i);
+      if (!loop.isShuttingDown()) {
+        loop.execute(w::drainAll);
+      }
+    }
+  }
+
   /**
    * Publishes a new membership (main thread). Hosts equal to current ones keep their identity and pools; each
    * worker then drains, on its own loop, the pools of hosts that left.
