@@ -20,4 +20,9 @@ public interface FactoryContext {
 
   /** The stat prefix of the listener being built, such as {@code listener.0.0.0.0_10000.}. */
   String listenerStatPrefix();
+
+  /** Route configurations over RDS, or null when no xDS is configured. */
+  default dev.javoy.proxy.http.route.RdsSource rdsSource() {
+    return null;
+  }
 }

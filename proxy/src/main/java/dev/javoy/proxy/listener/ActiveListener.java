@@ -5,6 +5,7 @@ import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -13,22 +14,28 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A listener bound on the workers: with epoll or io_uring each worker has its own {@code SO_REUSEPORT} socket
  * and accepts on its own loop (Envoy's model); with NIO one socket accepts and hands connections out.
  */
 public final class ActiveListener implements DrainDecision {
-  private final ListenerConfig config;
+  private volatile ListenerConfig config;
   private final ListenerManager manager;
-  private final List<Channel> sockets = new ArrayList<>();
+  private final List<Channel> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean draining;
+  /** The filter chain a connection was accepted on. */
+  static final AttributeKey<FilterChain> FILTER_CHAIN = AttributeKey.valueOf("javoy.filterChain");
   private SocketAddress boundAddress;
 
   ActiveListener(ListenerConfig config, ListenerManager manager) {
@@ -53,34 +60,87 @@ public final class ActiveListener implements DrainDecision {
     connections.add(ch);
   }
 
-  /** Binds on every worker; runs on a non-event-loop thread at start-up and may block until bound. */
-  void bind(EventLoopGroup workers, Transport transport) throws InterruptedException {
-    if (!config.bindToPort()) {
-      return;
+  /**
+   * Binds on every worker without blocking the caller; the future completes once every socket is bound (or
+   * fails, with the sockets bound so far closed). With port 0 the first bind picks the port the others share.
+   */
+  CompletableFuture<Void> bind(EventLoopGroup workers, Transport transport) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ListenerConfig cfg = config;
+    if (!cfg.bindToPort()) {
+      done.complete(null);
+      return done;
     }
     ConnectionAcceptor acceptor = new ConnectionAcceptor(this);
-    SocketAddress addr = config.address();
-    boolean pipe = addr instanceof DomainSocketAddress;
-    if (pipe || !transport.supportsReusePort() || !config.reusePort()) {
-      ServerBootstrap b = bootstrap(workers.next(), workers, transport, pipe, acceptor, false);
-      Channel ch = b.bind(addr).sync().channel();
-      sockets.add(ch);
-      boundAddress = ch.localAddress();
+    boolean pipe = cfg.address() instanceof DomainSocketAddress;
+    List<EventLoop> loops = new ArrayList<>();
+    if (pipe || !transport.supportsReusePort() || !cfg.reusePort()) {
+      loops.add(workers.next());
+      bindNext(loops, 0, workers, transport, pipe, acceptor, false, done);
+    } else {
+      workers.forEach(e -> loops.add((EventLoop) e));
+      bindNext(loops, 0, null, transport, false, acceptor, true, done);
+    }
+    return done;
+  }
+
+  private void bindNext(List<EventLoop> loops, int i, EventLoopGroup childGroup, Transport transport, boolean pipe,
+      ConnectionAcceptor acceptor, boolean reusePort, CompletableFuture<Void> done) {
+    if (i == loops.size()) {
+      done.complete(null);
       return;
     }
-    for (var executor : workers) {
-      EventLoop loop = (EventLoop) executor;
-      SocketAddress target = boundAddress == null ? addr : boundAddress;
-      ServerBootstrap b = bootstrap(loop, loop, transport, false, acceptor, true);
-      Channel ch = b.bind(target).sync().channel();
+    EventLoop loop = loops.get(i);
+    SocketAddress target = boundAddress == null ? config.address() : boundAddress;
+    ServerBootstrap b = bootstrap(loop, childGroup == null ? loop : childGroup, transport, pipe, acceptor, reusePort);
+    b.bind(target).addListener((ChannelFuture f) -> {
+      if (!f.isSuccess()) {
+        stopListening();
+        done.completeExceptionally(f.cause());
+        return;
+      }
+      Channel ch = f.channel();
       sockets.add(ch);
       if (boundAddress == null) {
         boundAddress = ch.localAddress();
-        if (addr instanceof InetSocketAddress a && boundAddress instanceof InetSocketAddress bound && a.getPort() == 0) {
+        if (config.address() instanceof InetSocketAddress a && boundAddress instanceof InetSocketAddress bound) {
           boundAddress = new InetSocketAddress(a.getAddress(), bound.getPort());
         }
       }
+      bindNext(loops, i + 1, childGroup, transport, pipe, acceptor, reusePort, done);
+    });
+  }
+
+  /**
+   * Takes a new config for the same address (LDS update): new connections use it at once; connections whose
+   * filter chain is unchanged (the same chain config) keep running untouched — Envoy drains them all — and the
+   * others drain. Returns the connections drained.
+   */
+  int update(ListenerConfig next, long drainMillis) {
+    Set<io.envoyproxy.envoy.config.listener.v3.FilterChain> kept = new HashSet<>();
+    for (FilterChain fc : next.matcher().chains()) {
+      kept.add(fc.config());
     }
+    if (next.matcher().defaultChain() != null) {
+      kept.add(next.matcher().defaultChain().config());
+    }
+    this.config = next;
+    int drained = 0;
+    for (Channel ch : connections) {
+      FilterChain chain = ch.attr(FILTER_CHAIN).get();
+      if (chain == null || !kept.contains(chain.config())) {
+        drain(ch);
+        ch.eventLoop().schedule(() -> {
+          ch.close();
+        }, drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        drained++;
+      }
+    }
+    return drained;
+  }
+
+  private static void drain(Channel ch) {
+    ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
   }
 
   private ServerBootstrap bootstrap(EventLoop acceptLoop, EventLoopGroup childGroup, Transport transport,
@@ -115,7 +175,7 @@ public final class ActiveListener implements DrainDecision {
   public void startDraining() {
     draining = true;
     for (Channel ch : connections) {
-      ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(DrainEvent.INSTANCE));
+      drain(ch);
     }
   }
 

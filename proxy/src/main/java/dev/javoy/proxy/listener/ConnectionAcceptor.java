@@ -55,6 +55,7 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
       ch.close();
       return;
     }
+    ch.attr(ActiveListener.FILTER_CHAIN).set(chain);
     int limit = cfg.bufferLimitBytes();
     if (limit > 0) {
       ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(Math.max(1, limit / 2), limit));

@@ -7,7 +7,12 @@ import dev.javoy.proxy.stats.Gauge;
 import dev.javoy.proxy.stats.StatsStore;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.netty.channel.EventLoopGroup;
-import java.util.ArrayList;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code listener_manager.*} stats and the global downstream connection limit of the overload manager.
  */
 public final class ListenerManager {
-  private final List<ActiveListener> listeners = new ArrayList<>();
+  private final List<ActiveListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong globalConnections = new AtomicLong();
   private final long maxGlobalConnections;
   private final Counter listenerAdded;
@@ -24,6 +29,17 @@ public final class ListenerManager {
   private final Gauge totalListenersActive;
   private final Gauge totalListenersDraining;
   private final Gauge workersStarted;
+  private final Counter listenerModified;
+  private final Counter listenerRemoved;
+  private final Counter listenerCreateFailure;
+  private final Set<String> dynamicNames = new HashSet<>();
+  private final Map<String, String> versions = new HashMap<>();
+  private final Map<String, String> bindFailures = new LinkedHashMap<>();
+  private ListenerFactory factory;
+  private EventLoopGroup workers;
+  private Transport transport;
+  private java.util.concurrent.ScheduledExecutorService mainLoop;
+  private long drainMillis;
 
   /** @param maxGlobalConnections {@code global_downstream_max_connections}, or Long.MAX_VALUE */
   public ListenerManager(StatsStore stats, long maxGlobalConnections) {
@@ -33,9 +49,9 @@ public final class ListenerManager {
     totalListenersActive = stats.gauge("listener_manager.total_listeners_active");
     totalListenersDraining = stats.gauge("listener_manager.total_listeners_draining");
     workersStarted = stats.gauge("listener_manager.workers_started");
-    stats.counter("listener_manager.listener_removed");
-    stats.counter("listener_manager.listener_modified");
-    stats.counter("listener_manager.listener_create_failure");
+    listenerRemoved = stats.counter("listener_manager.listener_removed");
+    listenerModified = stats.counter("listener_manager.listener_modified");
+    listenerCreateFailure = stats.counter("listener_manager.listener_create_failure");
     stats.gauge("listener_manager.total_listeners_warming");
   }
 
@@ -55,10 +71,131 @@ public final class ListenerManager {
     listenerAdded.inc();
   }
 
-  /** Binds every listener on the workers (start-up; may block the calling thread until bound). */
-  public void start(EventLoopGroup workers, Transport transport) throws InterruptedException {
+  /** Main-thread context for LDS updates: how to build listeners and where to bind them. */
+  public void enableDynamic(ListenerFactory factory, EventLoopGroup workers, Transport transport,
+      java.util.concurrent.ScheduledExecutorService mainLoop, long drainMillis) {
+    this.factory = factory;
+    this.workers = workers;
+    this.transport = transport;
+    this.mainLoop = mainLoop;
+    this.drainMillis = drainMillis;
+  }
+
+  /**
+   * Applies an LDS update on the main thread (Envoy's listener manager semantics, minus Envoy's habit of
+   * draining every connection of a changed listener): a new listener binds on every worker; a changed
+   * listener on the same address keeps its sockets and swaps its config, draining only connections whose
+   * filter chain changed; a listener whose address changed is replaced; a removed listener drains then
+   * closes. Listeners that fail to build or bind are returned with their errors (NACK); the rest apply.
+   */
+  public Map<String, String> applyDynamic(Map<String, Listener> upserts, Set<String> removed, String version) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    for (Map.Entry<String, Listener> e : upserts.entrySet()) {
+      String name = e.getKey();
+      ActiveListener current = byName(name);
+      if (current != null && current.config().proto().equals(e.getValue())) {
+        continue;
+      }
+      if (current != null && !dynamicNames.contains(name)) {
+        errors.put(name, "listener '" + name + "' is a static listener and cannot be updated by LDS");
+        continue;
+      }
+      ListenerConfig built;
+      try {
+        built = factory.create(e.getValue(), "");
+      } catch (ConfigException ex) {
+        errors.put(name, ex.getMessage());
+        listenerCreateFailure.inc();
+        continue;
+      }
+      for (ActiveListener other : listeners) {
+        if (other != current && built.bindToPort() && other.config().bindToPort()
+            && other.config().address().equals(built.address())) {
+          errors.put(name, "error adding listener '" + name + "': has duplicate address '" + built.address()
+              + "' as existing listener");
+          built = null;
+          break;
+        }
+      }
+      if (built == null) {
+        continue;
+      }
+      versions.put(name, version);
+      dynamicNames.add(name);
+      if (current != null && current.config().address().equals(built.address())
+          && current.config().bindToPort() == built.bindToPort()) {
+        current.update(built, drainMillis);
+        listenerModified.inc();
+        continue;
+      }
+      ActiveListener next = new ActiveListener(built, this);
+      listeners.add(next);
+      listenerAdded.inc();
+      next.bind(workers, transport).whenComplete((ok, err) -> mainLoop.execute(() -> {
+        if (err != null) {
+          listeners.remove(next);
+          listenerCreateFailure.inc();
+          bindFailures.put(name, err.getMessage());
+        } else {
+          listenerCreateSuccess.inc();
+        }
+        totalListenersActive.set(listeners.size());
+      }));
+      if (current != null) {
+        retire(current);
+        listenerModified.inc();
+      }
+    }
+    for (String name : removed) {
+      ActiveListener current = byName(name);
+      if (current != null && dynamicNames.remove(name)) {
+        versions.remove(name);
+        retire(current);
+        listenerRemoved.inc();
+      }
+    }
+    totalListenersActive.set(listeners.size());
+    return errors;
+  }
+
+  /** Drains a replaced or removed listener: it stops accepting now and closes what is left after the drain time. */
+  private void retire(ActiveListener l) {
+    listeners.remove(l);
+    l.stopListening();
+    l.startDraining();
+    mainLoop.schedule(l::closeConnections, drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private ActiveListener byName(String name) {
     for (ActiveListener l : listeners) {
-      l.bind(workers, transport);
+      if (l.config().name().equals(name)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** The LDS version of a dynamic listener, or null for static ones. */
+  public String version(String name) {
+    return versions.get(name);
+  }
+
+  /** Asynchronous bind failures of dynamic listeners, by name (reported on the next update). */
+  public Map<String, String> takeBindFailures() {
+    Map<String, String> out = new LinkedHashMap<>(bindFailures);
+    bindFailures.clear();
+    return out;
+  }
+
+  /** Binds every listener on the workers (start-up; may block the calling thread until bound). */
+  public void start(EventLoopGroup workers, Transport transport) throws Exception {
+    for (ActiveListener l : listeners) {
+      try {
+        l.bind(workers, transport).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new java.io.IOException("cannot bind listener '" + l.config().name() + "' to "
+            + l.config().address() + ": " + e.getCause().getMessage(), e.getCause());
+      }
       listenerCreateSuccess.inc();
     }
     totalListenersActive.set(listeners.size());

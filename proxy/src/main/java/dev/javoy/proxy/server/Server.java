@@ -56,6 +56,8 @@ public final class Server {
   final EventLoopGroup mainGroup;
   final EventLoopGroup workers;
   private final DnsHostDiscoveryFactory dnsFactory;
+  /** RDS route configurations; null until xDS is configured. */
+  private dev.javoy.proxy.http.route.RdsSource rdsSource;
   final long startMillis = System.currentTimeMillis();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
@@ -95,7 +97,7 @@ public final class Server {
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
-          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix));
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource));
       for (int i = 0; i < sr.getListenersCount(); i++) {
         String p = "static_resources.listeners[" + i + "]";
         listenerManager.add(listenerFactory.create(sr.getListeners(i), p), p);

@@ -1,0 +1,12 @@
+package dev.javoy.proxy.http.route;
+
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+
+/**
+ * Where connection managers with {@code rds} get their route configuration: the xDS client. One subscription
+ * per route configuration name, shared by every connection manager that names it. Main thread only.
+ */
+public interface RdsSource {
+  /** A compiled route table shared by the connection managers that use one route configuration. */
+  RdsRouteProvider provider(String routeConfigName);
+}
