@@ -40,6 +40,8 @@ public final class ListenerManager {
   private Transport transport;
   private java.util.concurrent.ScheduledExecutorService mainLoop;
   private long drainMillis;
+  private int pendingBinds;
+  private final List<Runnable> bindWaiters = new java.util.ArrayList<>();
 
   /** @param maxGlobalConnections {@code global_downstream_max_connections}, or Long.MAX_VALUE */
   public ListenerManager(StatsStore stats, long maxGlobalConnections) {
@@ -131,7 +133,9 @@ public final class ListenerManager {
       ActiveListener next = new ActiveListener(built, this);
       listeners.add(next);
       listenerAdded.inc();
+      pendingBinds++;
       next.bind(workers, transport).whenComplete((ok, err) -> mainLoop.execute(() -> {
+        pendingBinds--;
         if (err != null) {
           listeners.remove(next);
           listenerCreateFailure.inc();
@@ -140,6 +144,11 @@ public final class ListenerManager {
           listenerCreateSuccess.inc();
         }
         totalListenersActive.set(listeners.size());
+        if (pendingBinds == 0 && !bindWaiters.isEmpty()) {
+          List<Runnable> ready = List.copyOf(bindWaiters);
+          bindWaiters.clear();
+          ready.forEach(Runnable::run);
+        }
       }));
       if (current != null) {
         retire(current);
@@ -173,6 +182,15 @@ public final class ListenerManager {
       }
     }
     return null;
+  }
+
+  /** Runs {@code r} on the main thread once no listener is still binding (at once if none is). */
+  public void whenBound(Runnable r) {
+    if (pendingBinds == 0) {
+      r.run();
+    } else {
+      bindWaiters.add(r);
+    }
   }
 
   /** The LDS version of a dynamic listener, or null for static ones. */

@@ -17,6 +17,8 @@ import dev.javoy.proxy.stats.TagExtractors;
 import dev.javoy.proxy.upstream.ClusterFactory;
 import dev.javoy.proxy.upstream.ClusterManager;
 import dev.javoy.proxy.upstream.dns.DnsHostDiscoveryFactory;
+import dev.javoy.proxy.xds.XdsBootstrapInput;
+import dev.javoy.proxy.xds.XdsResources;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import io.envoyproxy.envoy.admin.v3.ServerInfo;
@@ -56,8 +58,10 @@ public final class Server {
   final EventLoopGroup mainGroup;
   final EventLoopGroup workers;
   private final DnsHostDiscoveryFactory dnsFactory;
-  /** RDS route configurations; null until xDS is configured. */
+  /** RDS route configurations; null without xDS. */
   private dev.javoy.proxy.http.route.RdsSource rdsSource;
+  /** The xDS subscriptions; null when the bootstrap has no dynamic_resources. */
+  final XdsResources xds;
   final long startMillis = System.currentTimeMillis();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
@@ -98,6 +102,20 @@ public final class Server {
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
           prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource));
+      if (features.hasDynamicResources) {
+        EventLoop mainLoop = mainGroup.next();
+        this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null), stats, mainLoop,
+            mainGroup, transport));
+        if (xds.hasClient()) {
+          rdsSource = xds;
+          clusterFactory.setEdsSource(xds);
+        }
+        clusterManager.setMainLoop(mainLoop);
+        listenerManager.enableDynamic(listenerFactory, workers, transport, mainLoop, options.drainTime().toMillis());
+      } else {
+        this.xds = null;
+      }
       for (int i = 0; i < sr.getListenersCount(); i++) {
         String p = "static_resources.listeners[" + i + "]";
         listenerManager.add(listenerFactory.create(sr.getListeners(i), p), p);
@@ -141,8 +159,8 @@ public final class Server {
   /** {@code --mode validate}: builds the whole config and throws the first problem found. */
   public static void validate(ServerOptions options, Bootstrap bootstrap) throws ConfigException {
     Server s = new Server(options, bootstrap);
-    if (s.features.hasDynamicResources) {
-      LOG.warning("dynamic_resources checked; javoy does not connect to an xDS server yet");
+    if (s.xds != null) {
+      s.xds.close();
     }
     s.stopEventLoops();
   }
@@ -152,9 +170,6 @@ public final class Server {
    * cluster has its first hosts, as Envoy's init manager orders it. Blocks until listeners are bound.
    */
   public void start() throws Exception {
-    if (features.hasDynamicResources) {
-      throw new ConfigException("dynamic_resources", "xDS (LDS/CDS/ADS) is not supported yet");
-    }
     if (options.mode() == ServerOptions.Mode.VALIDATE) {
       throw new IllegalStateException("validate mode does not start a server");
     }
@@ -170,6 +185,14 @@ public final class Server {
       LOG.warning("clusters still initializing after 60 s; starting listeners anyway");
     }
     listenerManager.start(workers, transport);
+    if (xds != null) {
+      // Envoy's init order: static clusters, then CDS with the EDS of its clusters, then LDS with its RDS.
+      mainGroup.execute(() -> xds.start(() -> {
+        setState(ServerInfo.State.LIVE);
+        LOG.info("xDS initialized; javoy is live with " + options.concurrency() + " worker(s) on " + transport);
+      }));
+      return;
+    }
     setState(ServerInfo.State.LIVE);
     LOG.info("all listeners started; javoy is live with " + options.concurrency() + " worker(s) on " + transport);
     if (options.mode() == ServerOptions.Mode.INIT_ONLY) {
@@ -228,6 +251,9 @@ public final class Server {
   }
 
   private void finish() {
+    if (xds != null) {
+      xds.close();
+    }
     listenerManager.shutdown();
     clusterManager.shutdown();
     dnsFactory.close();

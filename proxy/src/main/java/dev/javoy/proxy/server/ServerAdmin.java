@@ -96,6 +96,9 @@ final class ServerAdmin implements AdminBackend {
     ClustersConfigDump.Builder clusters = ClustersConfigDump.newBuilder();
     EndpointsConfigDump.Builder endpoints = EndpointsConfigDump.newBuilder();
     for (UpstreamCluster c : server.clusterManager.all()) {
+      if (!server.clusterManager.isStatic(c.name())) {
+        continue;
+      }
       clusters.addStaticClusters(ClustersConfigDump.StaticCluster.newBuilder()
           .setCluster(Any.pack(c.config())).setLastUpdated(lastUpdated));
       if (c.config().hasLoadAssignment()) {
@@ -103,9 +106,32 @@ final class ServerAdmin implements AdminBackend {
             .setEndpointConfig(Any.pack(c.config().getLoadAssignment())).setLastUpdated(lastUpdated));
       }
     }
+    java.util.Set<UpstreamCluster> warming = new java.util.HashSet<>(server.clusterManager.warming());
+    for (var d : server.clusterManager.dynamicClusters()) {
+      var dc = ClustersConfigDump.DynamicCluster.newBuilder().setVersionInfo(d.version())
+          .setCluster(Any.pack(d.cluster().config())).setLastUpdated(Timestamps.fromMillis(d.lastUpdatedMillis()));
+      if (warming.contains(d.cluster())) {
+        clusters.addDynamicWarmingClusters(dc);
+      } else {
+        clusters.addDynamicActiveClusters(dc);
+      }
+      var eds = d.cluster().edsAssignment();
+      if (eds != null) {
+        endpoints.addDynamicEndpointConfigs(EndpointsConfigDump.DynamicEndpointConfig.newBuilder()
+            .setVersionInfo(d.version()).setEndpointConfig(Any.pack(eds))
+            .setLastUpdated(Timestamps.fromMillis(d.lastUpdatedMillis())));
+      }
+    }
     ListenersConfigDump.Builder listeners = ListenersConfigDump.newBuilder();
     RoutesConfigDump.Builder routes = RoutesConfigDump.newBuilder();
     for (ActiveListener l : server.listenerManager.listeners()) {
+      String version = server.listenerManager.version(l.config().name());
+      if (version != null) {
+        listeners.addDynamicListeners(ListenersConfigDump.DynamicListener.newBuilder().setName(l.config().name())
+            .setActiveState(ListenersConfigDump.DynamicListenerState.newBuilder().setVersionInfo(version)
+                .setListener(Any.pack(l.config().proto())).setLastUpdated(lastUpdated)));
+        continue;
+      }
       listeners.addStaticListeners(ListenersConfigDump.StaticListener.newBuilder()
           .setListener(Any.pack(l.config().proto())).setLastUpdated(lastUpdated));
       for (FilterChain fc : l.config().matcher().chains()) {
@@ -114,6 +140,11 @@ final class ServerAdmin implements AdminBackend {
       if (l.config().matcher().defaultChain() != null) {
         addInlineRoutes(l.config().matcher().defaultChain(), routes, lastUpdated);
       }
+    }
+    if (server.xds != null) {
+      server.xds.routeProviders().forEach((name, p) -> routes.addDynamicRouteConfigs(
+          RoutesConfigDump.DynamicRouteConfig.newBuilder().setVersionInfo(p.version())
+              .setRouteConfig(Any.pack(p.config()))));
     }
     ConfigDump.Builder dump = ConfigDump.newBuilder()
         .addConfigs(Any.pack(BootstrapConfigDump.newBuilder()

@@ -34,6 +34,7 @@ public final class ClusterManager {
   private final Map<String, DynamicCluster> dynamic = new HashMap<>();
   /** Activations (cluster set) and removals (cluster null) waiting to be published together. */
   private final List<Pending> pending = new ArrayList<>();
+  private final List<Runnable> warmWaiters = new ArrayList<>();
   private Executor mainLoop = Runnable::run;
 
   private record Pending(String name, UpstreamCluster cluster) {}
@@ -140,6 +141,9 @@ public final class ClusterManager {
       clusterRemoved.inc();
     }
     warmingClusters.set(warming.size());
+    if (warming.isEmpty()) {
+      mainLoop.execute(this::runWarmWaiters);
+    }
     return errors;
   }
 
@@ -174,6 +178,24 @@ public final class ClusterManager {
     clusters = java.util.Collections.unmodifiableMap(next);
     activeClusters.set(next.size());
     warmingClusters.set(warming.size());
+    runWarmWaiters();
+  }
+
+  /** Runs {@code r} on the main thread once no cluster is warming (at once if none is). */
+  public void whenWarm(Runnable r) {
+    if (warming.isEmpty()) {
+      r.run();
+    } else {
+      warmWaiters.add(r);
+    }
+  }
+
+  private void runWarmWaiters() {
+    if (warming.isEmpty() && !warmWaiters.isEmpty()) {
+      List<Runnable> ready = List.copyOf(warmWaiters);
+      warmWaiters.clear();
+      ready.forEach(Runnable::run);
+    }
   }
 
   /** Clusters still waiting for their first hosts (Envoy's warming clusters). */

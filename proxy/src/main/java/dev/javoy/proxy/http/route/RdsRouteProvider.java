@@ -12,6 +12,8 @@ public final class RdsRouteProvider implements RouteProvider {
   private final String name;
   private volatile RouteTable table;
   private volatile String version = "";
+  private volatile io.envoyproxy.envoy.config.route.v3.RouteConfiguration config =
+      io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance();
 
   public RdsRouteProvider(String name) {
     this.name = name;
@@ -33,8 +35,15 @@ public final class RdsRouteProvider implements RouteProvider {
   }
 
   /** Installs a newly compiled table; the next request routes with it. */
-  public void update(RouteTable next, String version) {
+  public void update(RouteTable next, io.envoyproxy.envoy.config.route.v3.RouteConfiguration config,
+      String version) {
     this.table = next;
+    this.config = config;
     this.version = version;
+  }
+
+  /** The route configuration in force (for {@code /config_dump}). */
+  public io.envoyproxy.envoy.config.route.v3.RouteConfiguration config() {
+    return config;
   }
 }

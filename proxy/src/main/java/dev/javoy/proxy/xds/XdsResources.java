@@ -1,0 +1,283 @@
+package dev.javoy.proxy.xds;
+
+import dev.javoy.proxy.config.ConfigException;
+import dev.javoy.proxy.extension.FactoryContext;
+import dev.javoy.proxy.http.route.RdsRouteProvider;
+import dev.javoy.proxy.http.route.RdsSource;
+import dev.javoy.proxy.http.route.RouteTableFactory;
+import dev.javoy.proxy.listener.ListenerManager;
+import dev.javoy.proxy.log.Log;
+import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.upstream.ClusterManager;
+import dev.javoy.proxy.upstream.EdsSource;
+import dev.javoy.xds.ResourceSubscriber;
+import dev.javoy.xds.ResourceType;
+
+import dev.javoy.xds.XdsClient;
+import dev.javoy.xds.XdsClientConfig;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Configuration from a management server (Envoy's xDS subscriptions on the proxy side): CDS and LDS wildcard
+ * subscriptions applied to the cluster and listener managers, EDS for EDS clusters, RDS for connection
+ * managers with {@code rds}. Validation is the building of the resources: what fails to build is returned to
+ * the client, which NACKs it naming each resource while the rest applies. Everything runs on the main thread.
+ * Initialization follows Envoy: CDS first (and the EDS of its clusters), then LDS.
+ */
+public final class XdsResources implements EdsSource, RdsSource {
+  private static final Logger LOG = Log.get("config");
+
+  private final XdsClient client;
+  private final ClusterManager clusters;
+  private final ListenerManager listeners;
+  private final FactoryContext routeContext;
+  private final Duration ldsTimeout;
+  private final Duration cdsTimeout;
+  private final Map<String, RdsEntry> routes = new HashMap<>();
+  /** Route configurations subscribed to that have not arrived yet (listeners warm on them at start). */
+  private final Set<String> routesPending = new java.util.HashSet<>();
+  private final java.util.List<Runnable> routeWaiters = new java.util.ArrayList<>();
+
+  /** One RDS route configuration: its shared provider and subscription. */
+  private record RdsEntry(RdsRouteProvider provider, dev.javoy.xds.Subscription subscription) {}
+
+  private final java.nio.file.Path ldsPath;
+  private final java.nio.file.Path cdsPath;
+  private final dev.javoy.proxy.config.ProtoJsonParser fileParser;
+  private final io.netty.channel.EventLoop mainLoop;
+  private final java.util.List<FileResourceSource<?>> fileSources = new java.util.ArrayList<>();
+
+  private XdsResources(XdsClient client, ClusterManager clusters, ListenerManager listeners,
+      FactoryContext routeContext, Duration ldsTimeout, Duration cdsTimeout, java.nio.file.Path ldsPath,
+      java.nio.file.Path cdsPath, io.netty.channel.EventLoop mainLoop) {
+    this.client = client;
+    this.ldsPath = ldsPath;
+    this.cdsPath = cdsPath;
+    this.mainLoop = mainLoop;
+    this.fileParser = new dev.javoy.proxy.config.ProtoJsonParser(
+        routeContext.extensions().registry().typeRegistry());
+    this.clusters = clusters;
+    this.listeners = listeners;
+    this.routeContext = routeContext;
+    this.ldsTimeout = ldsTimeout;
+    this.cdsTimeout = cdsTimeout;
+  }
+
+  /** Creates the client (nothing connects yet) from the bootstrap's dynamic resources. */
+  public static XdsResources create(XdsBootstrapInput in) throws ConfigException {
+    XdsBootstrap.Settings s = XdsBootstrap.settings(in.bootstrap(), in.clusters(), in.mainLoop(),
+        in.transportGroup(), in.transport());
+    XdsClient client = s.client() == null ? null
+        : XdsClient.create(s.client().statsListener(new XdsStats(in.stats())).build());
+    return new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
+        s.ldsInitialFetchTimeout(), s.cdsInitialFetchTimeout(), s.ldsPath(), s.cdsPath(), in.mainLoop());
+  }
+
+  /** Whether a management server is configured (EDS and RDS need one). */
+  public boolean hasClient() {
+    return client != null;
+  }
+
+  /**
+   * Subscribes to CDS, waits for its clusters to warm, then subscribes to LDS; {@code initialized} runs once
+   * the first listener update was applied (or timed out), on the main thread.
+   */
+  public void start(Runnable initialized) {
+    Runnable[] once = {initialized};
+    Runnable ready = () -> {
+      if (once[0] != null) {
+        Runnable r = once[0];
+        once[0] = null;
+        r.run();
+      }
+    };
+    boolean[] ldsStarted = {false};
+    Runnable startLds = () -> {
+      if (!ldsStarted[0]) {
+        ldsStarted[0] = true;
+        subscribeAll(ResourceType.LISTENER, ldsPath, ldsTimeout, new LdsSubscriber(ready));
+      }
+    };
+    subscribeAll(ResourceType.CLUSTER, cdsPath, cdsTimeout, new CdsSubscriber(() -> clusters.whenWarm(startLds)));
+  }
+
+  /** A wildcard subscription to the management server, or a watched file when {@code path} is set. */
+  private <T extends com.google.protobuf.Message> void subscribeAll(ResourceType<T> type, java.nio.file.Path path,
+      Duration timeout, ResourceSubscriber<T> subscriber) {
+    if (path != null) {
+      FileResourceSource<T> source = new FileResourceSource<>(path, type, subscriber, fileParser, mainLoop);
+      fileSources.add(source);
+      source.start();
+    } else if (client != null) {
+      client.subscribe(type, ResourceType.WILDCARD, timeout, subscriber);
+    } else {
+      subscriber.onResourceDoesNotExist(ResourceType.WILDCARD); // the type is not configured
+    }
+  }
+
+  private final class CdsSubscriber implements ResourceSubscriber<Cluster> {
+    private final Runnable firstUpdate;
+    private boolean first = true;
+
+    CdsSubscriber(Runnable firstUpdate) {
+      this.firstUpdate = firstUpdate;
+    }
+
+    @Override
+    public Map<String, String> onResources(Map<String, Cluster> changed, Set<String> removed, String version) {
+      Map<String, String> errors = clusters.applyDynamic(changed, removed, version);
+      logRejections("CDS", errors);
+      afterFirst();
+      return errors;
+    }
+
+    @Override
+    public void onResourceDoesNotExist(String name) {
+      afterFirst();
+    }
+
+    private void afterFirst() {
+      if (first) {
+        first = false;
+        firstUpdate.run();
+      }
+    }
+  }
+
+  private final class LdsSubscriber implements ResourceSubscriber<Listener> {
+    private final Runnable firstUpdate;
+
+    LdsSubscriber(Runnable firstUpdate) {
+      this.firstUpdate = firstUpdate;
+    }
+
+    @Override
+    public Map<String, String> onResources(Map<String, Listener> changed, Set<String> removed, String version) {
+      Map<String, String> errors = new LinkedHashMap<>(listeners.takeBindFailures());
+      errors.putAll(listeners.applyDynamic(changed, removed, version));
+      logRejections("LDS", errors);
+      listeners.whenBound(() -> whenRoutesReady(firstUpdate));
+      return errors;
+    }
+
+    @Override
+    public void onResourceDoesNotExist(String name) {
+      firstUpdate.run();
+    }
+  }
+
+  @Override
+  public EdsSource.Subscription subscribe(String serviceName, EdsSource.Subscriber subscriber) {
+    dev.javoy.xds.Subscription s = client.subscribe(ResourceType.CLUSTER_LOAD_ASSIGNMENT, serviceName, cdsTimeout,
+        new ResourceSubscriber<ClusterLoadAssignment>() {
+          @Override
+          public Map<String, String> onResources(Map<String, ClusterLoadAssignment> changed, Set<String> removed,
+              String version) {
+            Map<String, String> errors = new LinkedHashMap<>();
+            ClusterLoadAssignment a = changed.get(serviceName);
+            if (a != null) {
+              String error = subscriber.onAssignment(a);
+              if (error != null) {
+                errors.put(serviceName, error);
+              }
+            } else if (removed.contains(serviceName)) {
+              subscriber.onMissing();
+            }
+            logRejections("EDS", errors);
+            return errors;
+          }
+
+          @Override
+          public void onResourceDoesNotExist(String name) {
+            subscriber.onMissing();
+          }
+        });
+    return s::cancel;
+  }
+
+  @Override
+  public RdsRouteProvider provider(String name) {
+    RdsEntry e = routes.get(name);
+    if (e != null) {
+      return e.provider();
+    }
+    RdsRouteProvider provider = new RdsRouteProvider(name);
+    RouteTableFactory factory = new RouteTableFactory(routeContext);
+    routesPending.add(name);
+    dev.javoy.xds.Subscription sub = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout,
+        new ResourceSubscriber<RouteConfiguration>() {
+          @Override
+          public Map<String, String> onResources(Map<String, RouteConfiguration> changed, Set<String> removed,
+              String version) {
+            RouteConfiguration rc = changed.get(name);
+            if (rc == null) {
+              return Map.of();
+            }
+            try {
+              provider.update(factory.create(rc, "", false), rc, version);
+              return Map.of();
+            } catch (ConfigException ex) {
+              LOG.warning("RDS: rejected route configuration " + name + ": " + ex.getMessage());
+              return Map.of(name, ex.getMessage());
+            } finally {
+              routeReady(name);
+            }
+          }
+
+          @Override
+          public void onResourceDoesNotExist(String missing) {
+            routeReady(name);
+          }
+        });
+    routes.put(name, new RdsEntry(provider, sub));
+    return provider;
+  }
+
+  /** Runs {@code r} once every route configuration asked for so far arrived (or is known to be absent). */
+  private void whenRoutesReady(Runnable r) {
+    if (routesPending.isEmpty()) {
+      r.run();
+    } else {
+      routeWaiters.add(r);
+    }
+  }
+
+  private void routeReady(String name) {
+    if (routesPending.remove(name) && routesPending.isEmpty() && !routeWaiters.isEmpty()) {
+      java.util.List<Runnable> ready = java.util.List.copyOf(routeWaiters);
+      routeWaiters.clear();
+      ready.forEach(Runnable::run);
+    }
+  }
+
+  /** RDS route configurations in force, for {@code /config_dump}. */
+  public Map<String, RdsRouteProvider> routeProviders() {
+    Map<String, RdsRouteProvider> out = new LinkedHashMap<>();
+    routes.forEach((k, v) -> out.put(k, v.provider()));
+    return out;
+  }
+
+  public XdsClient client() {
+    return client;
+  }
+
+  public void close() {
+    fileSources.forEach(FileResourceSource::stop);
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  private static void logRejections(String type, Map<String, String> errors) {
+    errors.forEach((name, error) -> LOG.warning(type + ": rejected " + name + ": " + error));
+  }
+}
