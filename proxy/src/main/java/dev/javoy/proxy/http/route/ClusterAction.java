@@ -3,17 +3,19 @@ package dev.javoy.proxy.http.route;
 /**
  * {@code route}: forward to a cluster.
  *
- * @param clusterName the target cluster
- * @param timeoutMillis the route timeout (Envoy default 15 s; 0 disables)
- * @param prefixRewrite replaces the matched prefix, or null
- * @param matchedPrefix the route's {@code prefix} (for {@code prefix_rewrite}), or null
- * @param hostRewriteLiteral replaces the Host header, or null
- * @param timeoutHeaderValue {@code x-envoy-expected-rq-timeout-ms}, formatted once
+ * @param clusters how the cluster is named (fixed, from a header, or weighted)
+ * @param clusterNotFoundCode the status when the cluster does not exist ({@code cluster_not_found_response_code})
+ * @param pathRewrite {@code prefix_rewrite} or {@code regex_rewrite}, or null
+ * @param hostRewrite the route's host rewrite, or null
+ * @param appendXForwardedHost {@code append_x_forwarded_host}
+ * @param timeouts the route's timeouts
  */
-public record ClusterAction(String clusterName, long timeoutMillis, String prefixRewrite, String matchedPrefix,
-    String hostRewriteLiteral, String timeoutHeaderValue) implements RouteAction {
-  public ClusterAction(String clusterName, long timeoutMillis, String prefixRewrite, String matchedPrefix,
-      String hostRewriteLiteral) {
-    this(clusterName, timeoutMillis, prefixRewrite, matchedPrefix, hostRewriteLiteral, Long.toString(timeoutMillis));
+public record ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
+    HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts) implements RouteAction {
+
+  /** A plain action: one cluster and a route timeout. */
+  public static ClusterAction to(String clusterName, long timeoutMillis) {
+    return new ClusterAction(ClusterSpecifier.fixed(clusterName), 503, null, null, false,
+        RouteTimeouts.of(timeoutMillis));
   }
 }

@@ -1,19 +1,43 @@
 package dev.javoy.proxy.http.route;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.javoy.proxy.accesslog.filter.HeaderMatch;
 import io.netty.handler.codec.http.HttpRequest;
 
-/** A route's match criteria: the path matcher plus the optional gRPC condition. */
-public record RouteMatch(PathMatcher path, boolean grpcOnly) {
-  public boolean matches(HttpRequest request, String path, int queryStart) {
-    if (!this.path.matches(path, queryStart)) {
+/**
+ * A route's match criteria, checked in Envoy's order: {@code runtime_fraction}, {@code grpc}, {@code headers}
+ * (all must match), {@code query_parameters} (all must match), then the path.
+ *
+ * @param runtimeFraction null when the route has none
+ */
+public record RouteMatch(PathMatcher path, boolean grpcOnly, HeaderMatch[] headers,
+    QueryParameterMatch[] queryParameters, RuntimeFraction runtimeFraction) {
+  /**
+   * @param path the request's {@code :path}
+   * @param queryStart index of '?' in it, or its length
+   * @param random the stream's random value (for {@code runtime_fraction})
+   */
+  public boolean matches(HttpRequest request, String path, int queryStart, long random) {
+    if (runtimeFraction != null && !runtimeFraction.matches(random)) {
       return false;
     }
-    if (grpcOnly) {
-      String ct = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-      return ct != null && ct.regionMatches(true, 0, "application/grpc", 0, 16)
-          && (ct.length() == 16 || ct.charAt(16) == '+' || ct.charAt(16) == ';');
+    if (grpcOnly && !GrpcRequests.isGrpc(request)) {
+      return false;
     }
-    return true;
+    for (HeaderMatch h : headers) {
+      if (!h.matches(request)) {
+        return false;
+      }
+    }
+    for (QueryParameterMatch q : queryParameters) {
+      if (!q.matches(path, queryStart)) {
+        return false;
+      }
+    }
+    return this.path.matches(path, queryStart);
+  }
+
+  /** Whether matching needs the stream's random value. */
+  boolean usesRandom() {
+    return runtimeFraction != null;
   }
 }

@@ -4,7 +4,6 @@ import com.google.protobuf.Any;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.javoy.proxy.config.ConfigException;
-import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.config.TypedConfigs;
 import dev.javoy.proxy.extension.ExtensionFactory;
@@ -28,23 +27,27 @@ import java.util.Set;
 
 /** Compiles an Envoy {@code RouteConfiguration} into a {@link RouteTable}, rejecting what javoy lacks. */
 public final class RouteTableFactory {
-  private static final Set<String> CONFIG_FIELDS =
-      Set.of("name", "virtual_hosts", "validate_clusters", "ignore_port_in_host_matching");
-  private static final Set<String> VHOST_FIELDS = Set.of("name", "domains", "routes", "typed_per_filter_config");
-  private static final Set<String> ROUTE_FIELDS =
-      Set.of("name", "match", "route", "direct_response", "typed_per_filter_config", "decorator", "metadata");
-  private static final Set<String> MATCH_FIELDS =
-      Set.of("prefix", "path", "safe_regex", "path_separated_prefix", "case_sensitive", "grpc");
-  private static final Set<String> ACTION_FIELDS =
-      Set.of("cluster", "timeout", "prefix_rewrite", "host_rewrite_literal");
+  private static final Set<String> CONFIG_FIELDS = Set.of("name", "virtual_hosts", "validate_clusters",
+      "ignore_port_in_host_matching", "request_headers_to_add", "request_headers_to_remove",
+      "response_headers_to_add", "response_headers_to_remove", "most_specific_header_mutations_wins");
+  private static final Set<String> VHOST_FIELDS = Set.of("name", "domains", "routes", "typed_per_filter_config",
+      "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
+      "response_headers_to_remove", "include_request_attempt_count", "include_attempt_count_in_response");
+  private static final Set<String> ROUTE_FIELDS = Set.of("name", "match", "route", "redirect", "direct_response",
+      "typed_per_filter_config", "decorator", "metadata", "request_headers_to_add", "request_headers_to_remove",
+      "response_headers_to_add", "response_headers_to_remove");
   /** Envoy's default route timeout. */
-  public static final long DEFAULT_TIMEOUT_MILLIS = 15_000;
+  public static final long DEFAULT_TIMEOUT_MILLIS = RouteTimeouts.DEFAULT_TIMEOUT_MILLIS;
 
   private final FactoryContext context;
 
   public RouteTableFactory(FactoryContext context) {
     this.context = context;
   }
+
+  /** The header mutations of the enclosing levels, for the routes of one virtual host. */
+  private record Levels(HeaderMutation vhostRequest, HeaderMutation vhostResponse, HeaderMutation configRequest,
+      HeaderMutation configResponse, boolean mostSpecificWins) {}
 
   /**
    * @param checkClusters whether unknown clusters are an error (Envoy's {@code validate_clusters}, which
@@ -53,6 +56,10 @@ public final class RouteTableFactory {
   public RouteTable create(RouteConfiguration rc, String path, boolean checkClusters) throws ConfigException {
     FieldSupport.check(rc, path, CONFIG_FIELDS);
     boolean validate = rc.hasValidateClusters() ? rc.getValidateClusters().getValue() : checkClusters;
+    HeaderMutation configRequest = HeaderMutation.of(rc.getRequestHeadersToAddList(),
+        rc.getRequestHeadersToRemoveList(), path, "request");
+    HeaderMutation configResponse = HeaderMutation.of(rc.getResponseHeadersToAddList(),
+        rc.getResponseHeadersToRemoveList(), path, "response");
     Map<String, VirtualHost> exact = new HashMap<>();
     List<RouteTable.Wildcard> suffixes = new ArrayList<>();
     List<RouteTable.Wildcard> prefixes = new ArrayList<>();
@@ -68,10 +75,15 @@ public final class RouteTableFactory {
       if (v.getDomainsCount() == 0) {
         throw new ConfigException(vp + ".domains", "a virtual host needs at least one domain");
       }
-      VirtualHost vh = new VirtualHost(v.getName(), perFilter(v.getTypedPerFilterConfigMap(), vp));
+      VirtualHost vh = new VirtualHost(v.getName(), perFilter(v.getTypedPerFilterConfigMap(), vp),
+          v.getIncludeRequestAttemptCount(), v.getIncludeAttemptCountInResponse());
+      Levels levels = new Levels(
+          HeaderMutation.of(v.getRequestHeadersToAddList(), v.getRequestHeadersToRemoveList(), vp, "request"),
+          HeaderMutation.of(v.getResponseHeadersToAddList(), v.getResponseHeadersToRemoveList(), vp, "response"),
+          configRequest, configResponse, rc.getMostSpecificHeaderMutationsWins());
       List<Route> routes = new ArrayList<>();
       for (int j = 0; j < v.getRoutesCount(); j++) {
-        routes.add(route(v.getRoutes(j), vh, FieldSupport.index(vp, "routes", j), validate));
+        routes.add(route(v.getRoutes(j), vh, levels, FieldSupport.index(vp, "routes", j), validate));
       }
       vh.setRoutes(routes);
       for (int d = 0; d < v.getDomainsCount(); d++) {
@@ -105,50 +117,15 @@ public final class RouteTableFactory {
         fallback, rc.getIgnorePortInHostMatching());
   }
 
-  private Route route(io.envoyproxy.envoy.config.route.v3.Route r, VirtualHost vh, String path, boolean validate)
-      throws ConfigException {
+  private Route route(io.envoyproxy.envoy.config.route.v3.Route r, VirtualHost vh, Levels levels, String path,
+      boolean validate) throws ConfigException {
     FieldSupport.check(r, path, ROUTE_FIELDS);
     var m = r.getMatch();
-    String mp = path + ".match";
-    FieldSupport.check(m, mp, MATCH_FIELDS);
-    boolean cs = !m.hasCaseSensitive() || m.getCaseSensitive().getValue();
-    PathMatcher pm = switch (m.getPathSpecifierCase()) {
-      case PREFIX -> PathMatcher.prefix(m.getPrefix(), cs);
-      case PATH -> PathMatcher.exact(m.getPath(), cs);
-      case PATH_SEPARATED_PREFIX -> PathMatcher.separatedPrefix(m.getPathSeparatedPrefix(), cs);
-      case SAFE_REGEX -> PathMatcher.regex(regex(m.getSafeRegex(), mp + ".safe_regex", cs));
-      default -> throw new ConfigException(mp, "a route needs prefix, path, safe_regex or path_separated_prefix");
-    };
-    if (m.hasGrpc()) {
-      FieldSupport.check(m.getGrpc(), mp + ".grpc", Set.of());
-    }
-    RouteMatch match = new RouteMatch(pm, m.hasGrpc());
-    RouteAction action;
-    switch (r.getActionCase()) {
-      case ROUTE -> {
-        var a = r.getRoute();
-        String ap = path + ".route";
-        FieldSupport.check(a, ap, ACTION_FIELDS);
-        if (a.getClusterSpecifierCase() != io.envoyproxy.envoy.config.route.v3.RouteAction.ClusterSpecifierCase.CLUSTER) {
-          throw new ConfigException(ap, "only 'cluster' is supported as cluster specifier yet");
-        }
-        if (validate && context.clusterManager().get(a.getCluster()) == null) {
-          throw new ConfigException(ap + ".cluster", "route: unknown cluster '" + a.getCluster() + "'");
-        }
-        long timeout = a.hasTimeout() ? Durations.toMillis(a.getTimeout()) : DEFAULT_TIMEOUT_MILLIS;
-        action = new ClusterAction(a.getCluster(), timeout,
-            a.getPrefixRewrite().isEmpty() ? null : a.getPrefixRewrite(),
-            m.getPathSpecifierCase() == io.envoyproxy.envoy.config.route.v3.RouteMatch.PathSpecifierCase.PREFIX
-                ? m.getPrefix() : null,
-            a.getHostRewriteLiteral().isEmpty() ? null : a.getHostRewriteLiteral());
-        if (!a.getPrefixRewrite().isEmpty()) {
-          var ps = m.getPathSpecifierCase();
-          if (ps != io.envoyproxy.envoy.config.route.v3.RouteMatch.PathSpecifierCase.PREFIX
-              && ps != io.envoyproxy.envoy.config.route.v3.RouteMatch.PathSpecifierCase.PATH) {
-            throw new ConfigException(ap + ".prefix_rewrite", "prefix_rewrite needs a prefix or path match");
-          }
-        }
-      }
+    RouteMatch match = RouteMatchFactory.create(m, path + ".match");
+    RouteAction action = switch (r.getActionCase()) {
+      case ROUTE -> RouteActionFactory.create(r.getRoute(), m, path + ".route",
+          validate ? context.clusterManager() : null);
+      case REDIRECT -> RouteActionFactory.redirect(r.getRedirect(), m, path + ".redirect");
       case DIRECT_RESPONSE -> {
         var d = r.getDirectResponse();
         String dp = path + ".direct_response";
@@ -156,11 +133,18 @@ public final class RouteTableFactory {
         if (d.getStatus() < 200 || d.getStatus() > 599) {
           throw new ConfigException(dp + ".status", "value must be in range [200, 600)");
         }
-        action = new DirectResponseAction(d.getStatus(), d.hasBody() ? dataSource(d.getBody(), dp + ".body") : null);
+        yield new DirectResponseAction(d.getStatus(), d.hasBody() ? dataSource(d.getBody(), dp + ".body") : null);
       }
       default -> throw new ConfigException(path, "route action " + r.getActionCase() + " is not supported yet");
-    }
-    return new Route(r.getName(), vh, match, action, perFilter(r.getTypedPerFilterConfigMap(), path));
+    };
+    HeaderMutation request = HeaderMutation.of(r.getRequestHeadersToAddList(), r.getRequestHeadersToRemoveList(),
+        path, "request");
+    HeaderMutation response = HeaderMutation.of(r.getResponseHeadersToAddList(),
+        r.getResponseHeadersToRemoveList(), path, "response");
+    return new Route(r.getName(), vh, match, action, perFilter(r.getTypedPerFilterConfigMap(), path),
+        HeaderMutationChain.of(request, levels.vhostRequest(), levels.configRequest(), levels.mostSpecificWins()),
+        HeaderMutationChain.of(response, levels.vhostResponse(), levels.configResponse(),
+            levels.mostSpecificWins()));
   }
 
   static Pattern regex(io.envoyproxy.envoy.type.matcher.v3.RegexMatcher rm, String path, boolean caseSensitive)

@@ -6,44 +6,49 @@ import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
 import dev.javoy.proxy.http.hcm.DownstreamWatermarkListener;
 import dev.javoy.proxy.http.route.ClusterAction;
+import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
+import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
 import dev.javoy.proxy.upstream.Host;
+import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.UpstreamCluster;
+import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.WorkerClusterState;
-import dev.javoy.proxy.upstream.http1.Http1ConnectionPool;
-import dev.javoy.proxy.upstream.http1.Http1UpstreamConnection;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The terminal HTTP filter (Envoy's router) for one stream: picks the route's cluster and a host, takes a
  * connection from this worker's pool for the host, streams the request up and the response down as the same
  * buffers, and turns failures into Envoy's local replies and response flags (NR, NC, UH, UO, UF, UC, UT).
  */
-public final class RouterFilter implements HttpFilter, ResponseHandler, Http1ConnectionPool.Callbacks,
+public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks,
     DownstreamWatermarkListener {
   private final RouterConfig config;
   private final HttpFilterCallbacks callbacks;
   private final StreamInfo info;
   private UpstreamCluster cluster;
   private Host host;
-  private Http1ConnectionPool pool;
-  private Http1UpstreamConnection upstream;
+  private HttpConnectionPool pool;
+  private UpstreamStream upstream;
   private HttpRequest request;
+  private Route route;
+  private ClusterTarget target;
+  /** Adds x-envoy-attempt-count to the router's local replies once an upstream attempt is set up, or null. */
+  private Consumer<HttpHeaders> replyHeaders;
+  private RouteTimers routeTimers = RouteTimers.NONE;
   private long timeoutMillis;
   /** Request body that arrived before the upstream connection; allocated only when that happens. */
   private ArrayDeque<HttpContent> pendingBody;
@@ -66,6 +71,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     this.request = req;
     config.stats.rqTotal.inc();
     Route route = callbacks.route();
+    this.route = route;
     if (route == null) {
       config.stats.noRoute.inc();
       localReply(404, "", ResponseFlag.NO_ROUTE_FOUND, "route_not_found");
@@ -73,15 +79,23 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     }
     if (route.action() instanceof DirectResponseAction d) {
       config.stats.rqDirectResponse.inc();
-      directResponse(d);
+      done = true;
+      DirectResponses.send(callbacks, route, d, req);
+      return FilterStatus.STOP_ITERATION;
+    }
+    if (route.action() instanceof RedirectAction r) {
+      config.stats.rqDirectResponse.inc();
+      done = true;
+      DirectResponses.redirect(callbacks, route, r, req, config.suppressEnvoyHeaders);
       return FilterStatus.STOP_ITERATION;
     }
     ClusterAction action = (ClusterAction) route.action();
-    cluster = config.clusterManager.get(action.clusterName());
-    info.upstreamClusterName = action.clusterName();
+    target = action.clusters().select(req, ThreadLocalRandom.current().nextLong());
+    cluster = config.clusterManager.get(target.clusterName());
+    info.upstreamClusterName = target.clusterName();
     if (cluster == null) {
       config.stats.noCluster.inc();
-      localReply(503, "", ResponseFlag.NO_CLUSTER_FOUND, "cluster_not_found");
+      localReply(action.clusterNotFoundCode(), "", ResponseFlag.NO_CLUSTER_FOUND, "cluster_not_found");
       return FilterStatus.STOP_ITERATION;
     }
     WorkerClusterState state = cluster.forCurrentWorker();
@@ -101,8 +115,12 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     info.upstreamHostAddress = host.address();
     info.upstreamHostname = host.hostname();
     info.attemptCount = 1;
-    timeoutMillis = action.timeoutMillis();
-    UpstreamRequestHeaders.prepare(req, action, timeoutMillis, config.suppressEnvoyHeaders);
+    if (route.virtualHost().includeAttemptCountInResponse()) {
+      replyHeaders = h -> UpstreamResponseHeaders.addAttemptCount(h, route, info);
+    }
+    RequestTimeouts timeouts = RequestTimeouts.of(action.timeouts(), req);
+    timeoutMillis = timeouts.routerMillis();
+    UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
     cluster.stats().upstreamRqTotal.inc();
     cluster.stats().upstreamRqActive.inc();
     host.rqTotal.increment();
@@ -111,7 +129,11 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
       requestEnded = true;
       startTimeout();
     }
-    pool = state.http1Pool(host, callbacks.eventLoop());
+    if (timeouts.idleMillis() > 0 || timeouts.streamDurationMillis() >= 0) {
+      routeTimers = new RouteTimers(callbacks.eventLoop(), this::onStreamTimeout);
+      routeTimers.start(timeouts.idleMillis(), timeouts.streamDurationMillis(), info.startNanos);
+    }
+    pool = state.httpPool(host, callbacks.eventLoop(), info.protocol);
     waitingForPool = true;
     pool.newStream(this);
     return FilterStatus.STOP_ITERATION;
@@ -123,6 +145,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
       return FilterStatus.STOP_ITERATION;
     }
     data.retain();
+    routeTimers.activity();
     if (endStream) {
       requestEnded = true;
       startTimeout();
@@ -151,7 +174,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
   // ---- connection pool ----
 
   @Override
-  public void onPoolReady(Http1UpstreamConnection conn) {
+  public void onPoolReady(UpstreamStream conn) {
     waitingForPool = false;
     if (done) {
       conn.reset();
@@ -185,9 +208,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
   }
 
   @Override
-  public void onPoolFailure(Http1ConnectionPool.PoolFailure failure, String reason) {
+  public void onPoolFailure(HttpConnectionPool.PoolFailure failure, String reason) {
     waitingForPool = false;
-    if (failure == Http1ConnectionPool.PoolFailure.OVERFLOW) {
+    if (failure == HttpConnectionPool.PoolFailure.OVERFLOW) {
       localReply(503, "upstream connect error or disconnect/reset before headers. reset reason: overflow",
           ResponseFlag.UPSTREAM_OVERFLOW, "upstream_reset_before_response_started{overflow}");
       return;
@@ -213,16 +236,19 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     } else {
       host.rqSuccess.increment();
     }
+    routeTimers.activity();
     UpstreamResponseHeaders.prepare(response, request,
         config.suppressEnvoyHeaders ? -1 : (info.firstUpstreamRxNanos - upstreamStartNanos) / 1_000_000);
+    UpstreamResponseHeaders.finalize(response, route, target, info);
     callbacks.encodeHeaders(response, false);
   }
 
   @Override
   public void onResponseData(HttpContent content, boolean last) {
+    routeTimers.activity();
     if (last) {
       info.lastUpstreamRxNanos = System.nanoTime();
-      Http1UpstreamConnection u = upstream;
+      UpstreamStream u = upstream;
       upstream = null;
       if (!requestEnded && u != null) {
         u.reset(); // the response ended before the request did: the connection cannot be reused
@@ -265,7 +291,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
 
   @Override
   public void onDownstreamWritabilityChanged(boolean writable) {
-    Http1UpstreamConnection u = upstream;
+    UpstreamStream u = upstream;
     if (u != null) {
       u.channel().config().setAutoRead(writable);
       if (writable) {
@@ -281,7 +307,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
     }
     cluster.stats().upstreamRqTimeout.inc();
     host.rqTimeout.increment();
-    Http1UpstreamConnection u = upstream;
+    UpstreamStream u = upstream;
     upstream = null;
     if (u != null) {
       u.reset();
@@ -302,20 +328,32 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
 
   private void localReply(int code, String body, ResponseFlag flag, String details) {
     finishUpstream();
-    callbacks.sendLocalReply(code, body, flag, details);
+    callbacks.sendLocalReply(code, body, flag, details, replyHeaders);
   }
 
-  private void directResponse(DirectResponseAction d) {
-    done = true;
-    info.responseCodeDetails = "direct_response";
-    HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(d.status()));
-    byte[] body = d.body() == null ? new byte[0] : d.body();
-    resp.headers().set("content-length", body.length);
-    if (body.length > 0) {
-      resp.headers().set("content-type", "text/plain");
+  /** A route timer fired: 504 once the request is complete, 408 before, or a reset once the response started. */
+  private void onStreamTimeout(String body, ResponseFlag flag, String details) {
+    if (done) {
+      return;
     }
-    callbacks.encodeHeaders(resp, false);
-    callbacks.encodeData(new DefaultLastHttpContent(Unpooled.wrappedBuffer(body)), true);
+    UpstreamStream u = upstream;
+    upstream = null;
+    if (u != null) {
+      u.reset();
+    } else if (waitingForPool) {
+      pool.cancel(this);
+      waitingForPool = false;
+    }
+    if (!responseStarted) {
+      localReply(requestEnded ? 504 : 408, body, flag, details);
+    } else {
+      if (flag != null) {
+        info.setResponseFlag(flag);
+      }
+      info.responseCodeDetails = details;
+      finishUpstream();
+      callbacks.resetStream();
+    }
   }
 
   /** Ends the upstream side: timers, circuit breaker slot, stats, upstream log. Idempotent. */
@@ -328,6 +366,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
       timeout.cancel(false);
       timeout = null;
     }
+    routeTimers.cancel();
     if (cluster != null && holdsRequestSlot) {
       holdsRequestSlot = false;
       cluster.resources().requests.release();
@@ -351,7 +390,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, Http1Con
   public void onDestroy() {
     if (!done) {
       // The downstream went away mid-stream: abandon the upstream side.
-      Http1UpstreamConnection u = upstream;
+      UpstreamStream u = upstream;
       upstream = null;
       if (u != null) {
         cluster.stats().upstreamRqTxReset.inc();

@@ -1,26 +1,82 @@
 package dev.javoy.proxy.http.router;
 
 import dev.javoy.proxy.http.route.ClusterAction;
+import dev.javoy.proxy.http.route.ClusterTarget;
+import dev.javoy.proxy.http.route.GrpcTimeout;
+import dev.javoy.proxy.http.route.HostRewrite;
+import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.stream.StreamInfo;
+import dev.javoy.proxy.upstream.Host;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * Turns the downstream request into the upstream one, in place: hop-by-hop headers removed, the route's
- * rewrites applied, Envoy's {@code x-envoy-*} request headers set.
+ * Turns the downstream request into the upstream one, in place, in Envoy's order: hop-by-hop headers removed;
+ * {@code grpc-timeout} set to the stream's limit; {@code x-envoy-expected-rq-timeout-ms};
+ * {@code x-envoy-attempt-count}; the header mutations (weighted cluster, then route, virtual host and route
+ * configuration); the host rewrites (weighted cluster literal, then the route's, optionally recording the old
+ * host in {@code x-forwarded-host}); the path rewrite (the old path kept in {@code x-envoy-original-path}).
  */
 final class UpstreamRequestHeaders {
   static final String X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = "x-envoy-expected-rq-timeout-ms";
   static final String X_ENVOY_ORIGINAL_PATH = "x-envoy-original-path";
+  static final String X_ENVOY_ATTEMPT_COUNT = "x-envoy-attempt-count";
+  static final String X_FORWARDED_HOST = "x-forwarded-host";
 
   private UpstreamRequestHeaders() {}
 
-  static void prepare(HttpRequest req, ClusterAction action, long timeoutMillis, boolean suppressEnvoyHeaders) {
+  static void prepare(HttpRequest req, Route route, ClusterAction action, ClusterTarget target, Host host,
+      StreamInfo info, RequestTimeouts timeouts, boolean suppressEnvoyHeaders) {
     HttpHeaders h = req.headers();
     removeHopByHop(h);
+    String uri = originForm(req);
+    if (timeouts.grpc() && action.timeouts().usingNewTimeouts() && timeouts.streamDurationMillis() >= 0) {
+      h.set(GrpcTimeout.HEADER, GrpcTimeout.format(timeouts.streamDurationMillis()));
+    }
+    long routerTimeout = timeouts.routerMillis();
+    if (routerTimeout > 0) {
+      if (!suppressEnvoyHeaders) {
+        h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, routerTimeout == action.timeouts().timeoutMillis()
+            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout));
+      }
+      if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
+        h.set(GrpcTimeout.HEADER, GrpcTimeout.format(routerTimeout));
+      }
+    }
+    if (route.virtualHost().includeAttemptCountInRequest()) {
+      h.set(X_ENVOY_ATTEMPT_COUNT, "1");
+    }
+    target.requestHeaders().apply(h, info);
+    route.requestHeaders().apply(h, info);
+    int q = uri.indexOf('?');
+    int queryStart = q < 0 ? uri.length() : q;
+    if (target.hostRewriteLiteral() != null) {
+      h.set(HttpHeaderNames.HOST, target.hostRewriteLiteral());
+    }
+    HostRewrite hostRewrite = action.hostRewrite();
+    if (hostRewrite != null) {
+      String newHost = hostRewrite.newHost(req, uri, queryStart, host);
+      if (newHost != null) {
+        setHost(h, newHost, action.appendXForwardedHost());
+      }
+    }
+    if (action.pathRewrite() != null) {
+      String rewritten = action.pathRewrite().rewrite(uri, queryStart);
+      if (rewritten != null) {
+        if (!suppressEnvoyHeaders) {
+          h.set(X_ENVOY_ORIGINAL_PATH, uri);
+        }
+        req.setUri(rewritten);
+      }
+    }
+  }
+
+  /** Rewrites an absolute-form request target to origin form (upstream requests use origin form). */
+  static String originForm(HttpRequest req) {
     String uri = req.uri();
     if (!uri.startsWith("/")) {
-      // absolute-form request target: upstream gets origin-form
       int scheme = uri.indexOf("://");
       if (scheme > 0) {
         int slash = uri.indexOf('/', scheme + 3);
@@ -28,19 +84,24 @@ final class UpstreamRequestHeaders {
         req.setUri(uri);
       }
     }
-    if (action.prefixRewrite() != null && action.matchedPrefix() != null) {
-      String prefix = action.matchedPrefix();
-      if (uri.regionMatches(true, 0, prefix, 0, prefix.length())) {
-        h.set(X_ENVOY_ORIGINAL_PATH, uri);
-        req.setUri(action.prefixRewrite() + uri.substring(prefix.length()));
+    return uri;
+  }
+
+  /**
+   * Sets the Host; with {@code append_x_forwarded_host}, the old host goes to the end of
+   * {@code x-forwarded-host} unless it is already its last value.
+   */
+  static void setHost(HttpHeaders h, String newHost, boolean appendXfh) {
+    String old = h.get(HttpHeaderNames.HOST);
+    if (appendXfh && old != null && !old.isEmpty()) {
+      String xfh = h.get(X_FORWARDED_HOST);
+      if (xfh == null || xfh.isEmpty()) {
+        h.set(X_FORWARDED_HOST, old);
+      } else if (!xfh.substring(xfh.lastIndexOf(',') + 1).trim().equals(old)) {
+        h.set(X_FORWARDED_HOST, xfh + "," + old);
       }
     }
-    if (action.hostRewriteLiteral() != null) {
-      h.set(HttpHeaderNames.HOST, action.hostRewriteLiteral());
-    }
-    if (!suppressEnvoyHeaders && timeoutMillis > 0) {
-      h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, action.timeoutHeaderValue());
-    }
+    h.set(HttpHeaderNames.HOST, newHost);
   }
 
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
@@ -58,6 +119,10 @@ final class UpstreamRequestHeaders {
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(HttpHeaderNames.PROXY_CONNECTION);
     h.remove(HttpHeaderNames.UPGRADE);
+    boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
     h.remove(HttpHeaderNames.TE);
+    if (trailers) {
+      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+    }
   }
 }

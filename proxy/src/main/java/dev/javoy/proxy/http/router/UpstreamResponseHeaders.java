@@ -1,5 +1,8 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.route.ClusterTarget;
+import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.stream.StreamInfo;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -8,7 +11,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 
-/** Prepares an upstream response for the downstream: hop-by-hop headers out, Envoy's headers in. */
+/**
+ * Prepares an upstream response for the downstream: hop-by-hop headers out, Envoy's headers in, then the
+ * route's response header mutations (weighted cluster first, then route, virtual host, route configuration)
+ * and {@code x-envoy-attempt-count} when the virtual host asks for it.
+ */
 final class UpstreamResponseHeaders {
   static final String X_ENVOY_UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
 
@@ -27,6 +34,24 @@ final class UpstreamResponseHeaders {
     if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+  }
+
+  /** The route's response header mutations; {@code %RESP(...)%} reads {@code resp}. */
+  static void finalize(HttpResponse resp, Route route, ClusterTarget target, StreamInfo info) {
+    HttpHeaders h = resp.headers();
+    if (!target.responseHeaders().isEmpty() || !route.responseHeaders().isEmpty()) {
+      info.responseHeaders = resp;
+      target.responseHeaders().apply(h, info);
+      route.responseHeaders().apply(h, info);
+    }
+    addAttemptCount(h, route, info);
+  }
+
+  /** {@code x-envoy-attempt-count} on responses, when the virtual host asks for it (whatever suppress says). */
+  static void addAttemptCount(HttpHeaders h, Route route, StreamInfo info) {
+    if (route.virtualHost().includeAttemptCountInResponse()) {
+      h.set(UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT, info.attemptCount <= 1 ? "1" : Integer.toString(info.attemptCount));
     }
   }
 }
