@@ -6,7 +6,10 @@ import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import java.util.List;
+import java.util.function.Consumer;
 
 /** What the connection manager offers a filter of one stream (Envoy's decoder/encoder filter callbacks). */
 public interface HttpFilterCallbacks {
@@ -26,6 +29,15 @@ public interface HttpFilterCallbacks {
   Object perFilterConfig();
 
   /**
+   * Every {@code typed_per_filter_config} of this filter that applies, most specific first (the route's, then the
+   * virtual host's), for filters that merge them field by field as Envoy's CORS filter does. Empty when none.
+   */
+  default List<Object> perFilterConfigs() {
+    Object o = perFilterConfig();
+    return o == null ? List.of() : List.of(o);
+  }
+
+  /**
    * Ends the stream with a locally generated response (Envoy's {@code sendLocalReply}); the local reply
    * config of the connection manager may rewrite it.
    *
@@ -33,6 +45,20 @@ public interface HttpFilterCallbacks {
    * @param details {@code %RESPONSE_CODE_DETAILS%}
    */
   void sendLocalReply(int code, String body, ResponseFlag flag, String details);
+
+  /**
+   * {@link #sendLocalReply(int, String, ResponseFlag, String)} with the filter's own headers added to the reply
+   * (Envoy's {@code modify_headers}), such as a rate limit filter's {@code response_headers_to_add}.
+   *
+   * @param modifyHeaders edits the reply's headers before they go through the encoder filters, or null
+   */
+  default void sendLocalReply(int code, String body, ResponseFlag flag, String details,
+      Consumer<HttpHeaders> modifyHeaders) {
+    if (modifyHeaders != null) {
+      throw new UnsupportedOperationException("local reply headers are not supported here");
+    }
+    sendLocalReply(code, body, flag, details);
+  }
 
   /** Resumes request iteration after this filter returned {@link FilterStatus#STOP_ITERATION}. */
   void continueDecoding();
@@ -60,6 +86,13 @@ public interface HttpFilterCallbacks {
 
   /** Whether the downstream connection can take more response bytes now. */
   boolean downstreamWritable();
+
+  /**
+   * An encoder filter holding back response data asks the response's source (the router's upstream) to pause
+   * ({@code false}) or resume ({@code true}): Envoy's {@code onEncoderFilterAboveWriteBufferHighWatermark} and
+   * {@code ...BelowWriteBufferLowWatermark}. Advisory: the source may still deliver what it already read.
+   */
+  default void setResponseSourceReading(boolean enabled) {}
 
   /** Resets the stream (closes the downstream connection for HTTP/1). */
   void resetStream();
