@@ -63,8 +63,6 @@ class ConformanceValidateTest {
       // Envoy examples
       Map.entry("envoy-examples/double-proxy/envoy-backend.yaml", TLS_INSPECTOR),
       Map.entry("envoy-examples/double-proxy/envoy-frontend.yaml", UPSTREAM_TLS),
-      Map.entry("envoy-examples/fault-injection/envoy.yaml",
-          "layered_runtime.layers[0]: runtime layer type DISK_LAYER is not supported"),
       Map.entry("envoy-examples/front-proxy/envoy.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/grpc-bridge/client/envoy-proxy.yaml",
           TYPE + "envoy.extensions.filters.http.grpc_http1_bridge.v3.Config"),

@@ -102,6 +102,8 @@ final class BootstrapFeatures {
         Map<String, String> values = new LinkedHashMap<>();
         flatten("", layer.getStaticLayer(), values);
         layers.add(new RuntimeLayer(layer.getName(), values));
+      } else if (layer.getLayerSpecifierCase() == LayerSpecifierCase.DISK_LAYER) {
+        layers.add(new RuntimeLayer(layer.getName(), diskLayer(layer.getDiskLayer(), p + ".disk_layer")));
       } else if (layer.getLayerSpecifierCase() == LayerSpecifierCase.ADMIN_LAYER) {
         layers.add(new RuntimeLayer(layer.getName(), Map.of()));
       } else {
@@ -109,6 +111,33 @@ final class BootstrapFeatures {
       }
     }
     return layers;
+  }
+
+  /**
+   * Envoy's disk layer: every file under {@code symlink_root/subdirectory} is a key (its relative path with
+   * '/' turned into '.') whose value is the file's content. A missing directory is an empty layer, as in
+   * Envoy. Read once at start; javoy does not watch the symlink for swaps yet.
+   */
+  private static Map<String, String> diskLayer(io.envoyproxy.envoy.config.bootstrap.v3.RuntimeLayer.DiskLayer d,
+      String path) throws ConfigException {
+    FieldSupport.check(d, path, Set.of("symlink_root", "subdirectory", "append_service_cluster"));
+    if (d.getAppendServiceCluster()) {
+      throw new ConfigException(path + ".append_service_cluster", "not supported yet");
+    }
+    java.nio.file.Path root = java.nio.file.Path.of(d.getSymlinkRoot()).resolve(d.getSubdirectory());
+    Map<String, String> values = new LinkedHashMap<>();
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return values;
+    }
+    try (var files = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files.filter(java.nio.file.Files::isRegularFile)::iterator) {
+        String key = root.relativize(f).toString().replace('/', '.');
+        values.put(key, java.nio.file.Files.readString(f).trim());
+      }
+    } catch (java.io.IOException e) {
+      throw new ConfigException(path, "cannot read runtime directory " + root + ": " + e.getMessage(), e);
+    }
+    return values;
   }
 
   private static void flatten(String prefix, Struct s, Map<String, String> out) {
