@@ -10,6 +10,7 @@ public final class ClusterStats {
   public final Counter upstreamCxTotal;
   public final Gauge upstreamCxActive;
   public final Counter upstreamCxHttp1Total;
+  public final Counter upstreamCxHttp2Total;
   public final Counter upstreamCxConnectFail;
   public final Counter upstreamCxConnectTimeout;
   public final Counter upstreamCxDestroy;
@@ -59,6 +60,7 @@ public final class ClusterStats {
     upstreamCxTotal = scope.counter("upstream_cx_total");
     upstreamCxActive = scope.gauge("upstream_cx_active");
     upstreamCxHttp1Total = scope.counter("upstream_cx_http1_total");
+    upstreamCxHttp2Total = scope.counter("upstream_cx_http2_total");
     upstreamCxConnectFail = scope.counter("upstream_cx_connect_fail");
     upstreamCxConnectTimeout = scope.counter("upstream_cx_connect_timeout");
     upstreamCxDestroy = scope.counter("upstream_cx_destroy");
@@ -98,6 +100,11 @@ public final class ClusterStats {
     cbRqPendingOpen = scope.gauge("circuit_breakers.default.rq_pending_open");
     cbRqOpen = scope.gauge("circuit_breakers.default.rq_open");
     cbRqRetryOpen = scope.gauge("circuit_breakers.default.rq_retry_open");
+  }
+
+  /** The cluster's scope, {@code cluster.<name>.} (HTTP/2 connections add {@code http2.*} under it). */
+  public StatsScope scope() {
+    return scope;
   }
 
   /**

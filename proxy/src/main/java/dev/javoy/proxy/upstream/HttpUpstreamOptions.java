@@ -6,6 +6,7 @@ import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.config.TypedConfigs;
+import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig;
@@ -21,9 +22,11 @@ import java.util.Set;
  * @param maxRequestsPerConnection 0 = unlimited
  * @param idleTimeoutMillis upstream connection idle timeout (Envoy default 1 hour)
  * @param maxHeadersCount Envoy default 100
+ * @param http2 the cluster's {@code http2_protocol_options} (Envoy's defaults when it has none), used when the
+ *     protocol is HTTP/2 or when HTTP/2 downstream requests go up as HTTP/2
  */
-public record HttpUpstreamOptions(
-    Protocol protocol, long maxRequestsPerConnection, long idleTimeoutMillis, int maxHeadersCount) {
+public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnection, long idleTimeoutMillis,
+    int maxHeadersCount, Http2ProtocolConfig http2) {
 
   public enum Protocol { HTTP1, HTTP2, USE_DOWNSTREAM }
 
@@ -32,6 +35,9 @@ public record HttpUpstreamOptions(
 
   public static HttpUpstreamOptions from(Cluster c, String path) throws ConfigException {
     Protocol protocol = c.hasHttp2ProtocolOptions() ? Protocol.HTTP2 : Protocol.HTTP1;
+    Http2ProtocolConfig http2 = c.hasHttp2ProtocolOptions()
+        ? Http2ProtocolConfig.create(c.getHttp2ProtocolOptions(), path + ".http2_protocol_options", false)
+        : Http2ProtocolConfig.DEFAULTS;
     long maxRequests = c.hasMaxRequestsPerConnection() ? c.getMaxRequestsPerConnection().getValue() : 0;
     HttpProtocolOptions common = c.getCommonHttpProtocolOptions();
     for (Map.Entry<String, Any> e : c.getTypedExtensionProtocolOptionsMap().entrySet()) {
@@ -48,6 +54,10 @@ public record HttpUpstreamOptions(
       }
       if (opts.hasExplicitHttpConfig()) {
         ExplicitHttpConfig x = opts.getExplicitHttpConfig();
+        if (x.hasHttp2ProtocolOptions()) {
+          http2 = Http2ProtocolConfig.create(x.getHttp2ProtocolOptions(),
+              p + ".explicit_http_config.http2_protocol_options", false);
+        }
         protocol = switch (x.getProtocolConfigCase()) {
           case HTTP2_PROTOCOL_OPTIONS -> Protocol.HTTP2;
           case HTTP3_PROTOCOL_OPTIONS -> throw new ConfigException(
@@ -55,6 +65,13 @@ public record HttpUpstreamOptions(
           default -> Protocol.HTTP1;
         };
       } else if (opts.hasUseDownstreamProtocolConfig()) {
+        var d = opts.getUseDownstreamProtocolConfig();
+        FieldSupport.check(d, p + ".use_downstream_protocol_config",
+            Set.of("http_protocol_options", "http2_protocol_options"));
+        if (d.hasHttp2ProtocolOptions()) {
+          http2 = Http2ProtocolConfig.create(d.getHttp2ProtocolOptions(),
+              p + ".use_downstream_protocol_config.http2_protocol_options", false);
+        }
         protocol = Protocol.USE_DOWNSTREAM;
       }
     }
@@ -65,7 +82,7 @@ public record HttpUpstreamOptions(
     }
     long idle = common.hasIdleTimeout() ? Durations.toMillis(common.getIdleTimeout()) : 3_600_000;
     int maxHeaders = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue() : 100;
-    return new HttpUpstreamOptions(protocol, maxRequests, idle, maxHeaders);
+    return new HttpUpstreamOptions(protocol, maxRequests, idle, maxHeaders, http2);
   }
 
   private static io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions unpack(Any any, String p)

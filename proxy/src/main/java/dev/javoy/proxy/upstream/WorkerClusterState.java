@@ -1,7 +1,9 @@
 package dev.javoy.proxy.upstream;
 
+import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.http1.Http1ConnectionPool;
+import dev.javoy.proxy.upstream.http2.Http2ConnectionPool;
 import dev.javoy.proxy.upstream.lb.LoadBalancer;
 import io.netty.channel.EventLoop;
 import java.util.IdentityHashMap;
@@ -15,6 +17,9 @@ public final class WorkerClusterState {
   private final UpstreamCluster cluster;
   private final LoadBalancer lb;
   private final Map<Host, Http1ConnectionPool> http1Pools = new IdentityHashMap<>();
+  private final Map<Host, Http2ConnectionPool> http2Pools = new IdentityHashMap<>();
+  /** {@code cluster.<name>.http2.*}, created with the first HTTP/2 pool as in Envoy. */
+  private Http2CodecStats http2Stats;
 
   WorkerClusterState(UpstreamCluster cluster, LoadBalancer lb) {
     this.cluster = cluster;
@@ -39,9 +44,41 @@ public final class WorkerClusterState {
     return p;
   }
 
+  public Http2ConnectionPool http2Pool(Host host, EventLoop loop) {
+    Http2ConnectionPool p = http2Pools.get(host);
+    if (p == null) {
+      if (http2Stats == null) {
+        http2Stats = new Http2CodecStats(cluster.stats().scope().scope("http2."));
+      }
+      p = new Http2ConnectionPool(cluster, host, loop, Transport.current(), http2Stats);
+      http2Pools.put(host, p);
+    }
+    return p;
+  }
+
+  /**
+   * The pool for a request to {@code host} by the cluster's upstream protocol: HTTP/2 when configured, or
+   * when the cluster uses the downstream protocol and {@code downstreamProtocol} is HTTP/2; else HTTP/1.1.
+   *
+   * @param downstreamProtocol the request's {@code %PROTOCOL%}, such as {@code HTTP/1.1} or {@code HTTP/2}
+   */
+  public HttpConnectionPool httpPool(Host host, EventLoop loop, String downstreamProtocol) {
+    boolean http2 = switch (cluster.http().protocol()) {
+      case HTTP2 -> true;
+      case USE_DOWNSTREAM -> "HTTP/2".equals(downstreamProtocol);
+      case HTTP1 -> false;
+    };
+    return http2 ? http2Pool(host, loop) : http1Pool(host, loop);
+  }
+
   /** Drains the pools of hosts that are no longer members (runs on this worker's loop). */
   void dropPoolsNotIn(HostSet hosts) {
-    http1Pools.entrySet().removeIf(e -> {
+    dropPoolsNotIn(http1Pools, hosts);
+    dropPoolsNotIn(http2Pools, hosts);
+  }
+
+  private static void dropPoolsNotIn(Map<Host, ? extends HttpConnectionPool> pools, HostSet hosts) {
+    pools.entrySet().removeIf(e -> {
       if (!hosts.all().contains(e.getKey())) {
         e.getValue().drain();
         return true;
@@ -54,5 +91,7 @@ public final class WorkerClusterState {
   void drainAll() {
     http1Pools.values().forEach(Http1ConnectionPool::drain);
     http1Pools.clear();
+    http2Pools.values().forEach(Http2ConnectionPool::drain);
+    http2Pools.clear();
   }
 }

@@ -12,10 +12,13 @@ import dev.javoy.proxy.stream.StreamInfo;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One HTTP request/response exchange going through the connection manager's filter chain (Envoy's
@@ -74,7 +77,7 @@ final class ActiveStream {
       info.lastDownstreamRxNanos = System.nanoTime();
     }
     info.requestHeaders = req;
-    info.protocol = req.protocolVersion().text();
+    info.protocol = connection.protocol(req);
     RequestHeaderMutator.mutate(config, connection.downstream(), req, info);
     resolveRoute();
     iterateDecodeHeaders(0);
@@ -235,6 +238,11 @@ final class ActiveStream {
   }
 
   void sendLocalReply(int code, String body, ResponseFlag flag, String details) {
+    sendLocalReply(code, body, flag, details, null);
+  }
+
+  /** @param modifyHeaders adds a filter's headers to the reply (Envoy's {@code modify_headers}), or null */
+  void sendLocalReply(int code, String body, ResponseFlag flag, String details, Consumer<HttpHeaders> modifyHeaders) {
     if (flag != null) {
       info.setResponseFlag(flag);
     }
@@ -245,6 +253,9 @@ final class ActiveStream {
       return;
     }
     LocalReplies.Reply reply = LocalReplies.build(config, info, code, body);
+    if (modifyHeaders != null) {
+      modifyHeaders.accept(reply.headers().headers());
+    }
     encodeHeaders(filters.length, reply.headers(), false);
     encodeData(filters.length, reply.body(), true);
   }
@@ -334,8 +345,28 @@ final class ActiveStream {
     }
 
     @Override
+    public List<Object> perFilterConfigs() {
+      Route r = route();
+      if (r == null) {
+        return List.of();
+      }
+      Object own = r.perFilterConfig().get(name);
+      Object vhost = r.virtualHost().perFilterConfig().get(name);
+      if (own == null || vhost == null) {
+        return own != null ? List.of(own) : vhost != null ? List.of(vhost) : List.of();
+      }
+      return List.of(own, vhost);
+    }
+
+    @Override
     public void sendLocalReply(int code, String body, ResponseFlag flag, String details) {
       ActiveStream.this.sendLocalReply(code, body, flag, details);
+    }
+
+    @Override
+    public void sendLocalReply(int code, String body, ResponseFlag flag, String details,
+        Consumer<HttpHeaders> modifyHeaders) {
+      ActiveStream.this.sendLocalReply(code, body, flag, details, modifyHeaders);
     }
 
     @Override
@@ -375,6 +406,13 @@ final class ActiveStream {
     @Override
     public boolean downstreamWritable() {
       return connection.writable();
+    }
+
+    @Override
+    public void setResponseSourceReading(boolean enabled) {
+      if (terminalFilter() instanceof DownstreamWatermarkListener l) {
+        l.onDownstreamWritabilityChanged(enabled);
+      }
     }
 
     @Override

@@ -11,6 +11,8 @@ public final class HcmStats {
   public final Gauge downstreamCxActive;
   public final Counter downstreamCxHttp1Total;
   public final Gauge downstreamCxHttp1Active;
+  public final Counter downstreamCxHttp2Total;
+  public final Gauge downstreamCxHttp2Active;
   public final Counter downstreamCxDestroy;
   public final Counter downstreamCxDestroyRemote;
   public final Counter downstreamCxDestroyLocal;
@@ -23,6 +25,8 @@ public final class HcmStats {
   public final Histogram downstreamCxLengthMs;
   public final Counter downstreamRqTotal;
   public final Counter downstreamRqHttp1Total;
+  public final Counter downstreamRqHttp2Total;
+  public final Counter downstreamRqTooManyPrematureResets;
   public final Gauge downstreamRqActive;
   public final Counter downstreamRqCompleted;
   public final Counter downstreamRqRxReset;
@@ -40,6 +44,8 @@ public final class HcmStats {
     downstreamCxActive = http.gauge("downstream_cx_active");
     downstreamCxHttp1Total = http.counter("downstream_cx_http1_total");
     downstreamCxHttp1Active = http.gauge("downstream_cx_http1_active");
+    downstreamCxHttp2Total = http.counter("downstream_cx_http2_total");
+    downstreamCxHttp2Active = http.gauge("downstream_cx_http2_active");
     downstreamCxDestroy = http.counter("downstream_cx_destroy");
     downstreamCxDestroyRemote = http.counter("downstream_cx_destroy_remote");
     downstreamCxDestroyLocal = http.counter("downstream_cx_destroy_local");
@@ -52,6 +58,8 @@ public final class HcmStats {
     downstreamCxLengthMs = http.histogram("downstream_cx_length_ms", Histogram.Unit.MILLISECONDS);
     downstreamRqTotal = http.counter("downstream_rq_total");
     downstreamRqHttp1Total = http.counter("downstream_rq_http1_total");
+    downstreamRqHttp2Total = http.counter("downstream_rq_http2_total");
+    downstreamRqTooManyPrematureResets = http.counter("downstream_rq_too_many_premature_resets");
     downstreamRqActive = http.gauge("downstream_rq_active");
     downstreamRqCompleted = http.counter("downstream_rq_completed");
     downstreamRqRxReset = http.counter("downstream_rq_rx_reset");

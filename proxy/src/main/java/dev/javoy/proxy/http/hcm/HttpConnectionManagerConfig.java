@@ -9,9 +9,12 @@ import dev.javoy.proxy.extension.ExtensionResolver;
 import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.HttpFilterFactory;
 import dev.javoy.proxy.http.filter.HttpFilterConfig;
+import dev.javoy.proxy.http.h2.Http2CodecStats;
+import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import dev.javoy.proxy.http.localreply.LocalReplyConfig;
 import dev.javoy.proxy.http.route.RouteProvider;
 import dev.javoy.proxy.http.route.RouteTableFactory;
+import dev.javoy.proxy.stats.StatsStore;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ServerHeaderTransformation;
@@ -30,7 +33,8 @@ public final class HttpConnectionManagerConfig {
       "server_name", "server_header_transformation", "generate_request_id", "use_remote_address",
       "xff_num_trusted_hops", "skip_xff_append", "via", "add_user_agent", "strip_matching_host_port",
       "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
-      "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options");
+      "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
+      "http2_protocol_options", "rds");
   /** Envoy's default {@code max_request_headers_kb}. */
   static final int DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
 
@@ -59,10 +63,20 @@ public final class HttpConnectionManagerConfig {
   final int maxRequestHeadersBytes;
   final String serviceCluster;
   final boolean addUserAgent;
+  /** HTTP1, HTTP2 (prior-knowledge h2c) or AUTO (by the first bytes). */
+  final CodecType codecType;
+  /** {@code http2_protocol_options}, compiled (Envoy's defaults when absent). */
+  final Http2ProtocolConfig http2;
+  private final StatsStore statsStore;
+  /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
+  private volatile Http2CodecStats http2Stats;
 
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
-      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply) {
+      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2) {
     this.statPrefix = p.getStatPrefix();
+    this.codecType = p.getCodecType();
+    this.http2 = http2;
+    this.statsStore = ctx.stats();
     this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
     this.routes = routes;
     this.filters = List.copyOf(filters);
@@ -94,9 +108,11 @@ public final class HttpConnectionManagerConfig {
     if (p.getStatPrefix().isEmpty()) {
       throw new ConfigException(FieldSupport.join(path, "stat_prefix"), "value length must be at least 1 characters");
     }
-    if (p.getCodecType() != CodecType.AUTO && p.getCodecType() != CodecType.HTTP1) {
-      throw new ConfigException(FieldSupport.join(path, "codec_type"), "codec " + p.getCodecType() + " is not supported yet");
+    if (p.getCodecType() == CodecType.HTTP3 || p.getCodecType() == CodecType.UNRECOGNIZED) {
+      throw new ConfigException(FieldSupport.join(path, "codec_type"), "codec " + p.getCodecType() + " is not supported");
     }
+    Http2ProtocolConfig http2 = Http2ProtocolConfig.create(p.getHttp2ProtocolOptions(),
+        FieldSupport.join(path, "http2_protocol_options"), false);
     var common = p.getCommonHttpProtocolOptions();
     FieldSupport.check(common, FieldSupport.join(path, "common_http_protocol_options"), Set.of("idle_timeout", "max_headers_count"));
     FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"), Set.of("accept_http_10"));
@@ -108,7 +124,7 @@ public final class HttpConnectionManagerConfig {
     switch (p.getRouteSpecifierCase()) {
       case ROUTE_CONFIG -> routes = RouteProvider.fixed(
           new RouteTableFactory(ctx).create(p.getRouteConfig(), FieldSupport.join(path, "route_config"), true));
-      case RDS -> throw new ConfigException(FieldSupport.join(path, "rds"), "RDS is not supported yet (the xDS issue adds it)");
+      case RDS -> routes = rds(p, FieldSupport.join(path, "rds"), ctx);
       case SCOPED_ROUTES -> throw new ConfigException(FieldSupport.join(path, "scoped_routes"), "scoped routes are not supported");
       default -> throw new ConfigException(path, "route_config is required");
     }
@@ -147,11 +163,37 @@ public final class HttpConnectionManagerConfig {
     List<AccessLogger> logs = AccessLogs.build(p.getAccessLogList(), FieldSupport.join(path, "access_log"), ctx);
     LocalReplyConfig localReply = p.hasLocalReplyConfig()
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
-    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply);
+    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2);
   }
 
   public HcmStats stats() {
     return stats;
+  }
+
+  private static RouteProvider rds(HttpConnectionManager p, String path, FactoryContext ctx) throws ConfigException {
+    var rds = p.getRds();
+    FieldSupport.check(rds, path, Set.of("config_source", "route_config_name"));
+    if (ctx.rdsSource() == null) {
+      throw new ConfigException(path, "RDS needs xDS (dynamic_resources); none is configured");
+    }
+    var cs = rds.getConfigSource();
+    if (!cs.hasAds() && !cs.hasApiConfigSource()) {
+      throw new ConfigException(path + ".config_source", "only ads and api_config_source are supported for RDS");
+    }
+    if (rds.getRouteConfigName().isEmpty()) {
+      throw new ConfigException(path + ".route_config_name", "value length must be at least 1 characters");
+    }
+    return ctx.rdsSource().provider(rds.getRouteConfigName());
+  }
+
+  /** The process's downstream HTTP/2 codec stats ({@code http2.*}). */
+  Http2CodecStats http2Stats() {
+    Http2CodecStats s = http2Stats;
+    if (s == null) {
+      s = Http2CodecStats.downstream(statsStore); // the store hands out the same stats to racing threads
+      http2Stats = s;
+    }
+    return s;
   }
 
   public RouteProvider routes() {

@@ -1,7 +1,10 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.http.h2.Http2PrefaceDetector;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.network.NetworkFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -9,8 +12,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code envoy.filters.network.http_connection_manager} network filter: installs the HTTP/1.1 codec and the
- * connection manager on each connection of its filter chain.
+ * The {@code envoy.filters.network.http_connection_manager} network filter: installs the codec and the
+ * connection manager on each connection of its filter chain, by {@code codec_type}: HTTP/1.1
+ * ({@link Http1ServerConnection}), prior-knowledge HTTP/2 over cleartext ({@link Http2ServerConnection}), or
+ * AUTO, where the first bytes decide ({@link Http2PrefaceDetector}).
  */
 public final class HttpConnectionManagerFilter implements NetworkFilter {
   private final HttpConnectionManagerConfig config;
@@ -33,12 +38,55 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
 
   @Override
   public void install(DownstreamConnection connection) {
+    if (config.codecType == CodecType.HTTP2) {
+      Http2ServerConnection.install(config, connection);
+      return;
+    }
     ChannelPipeline p = connection.channel().pipeline();
     if (config.idleTimeoutMillis > 0) {
       p.addLast(new IdleStateHandler(0, 0, config.idleTimeoutMillis, TimeUnit.MILLISECONDS));
     }
+    if (config.codecType == CodecType.HTTP1) {
+      installHttp1(p, connection);
+    } else {
+      p.addLast(new Http2PrefaceDetector(new AutoCodec(connection)));
+    }
+  }
+
+  private void installHttp1(ChannelPipeline p, DownstreamConnection connection) {
     p.addLast(new HttpServerCodec(decoderConfig));
     p.addLast(new Http1ServerConnection(config, connection));
+  }
+
+  /** {@code codec_type: AUTO}: the codec the first bytes asked for. */
+  private final class AutoCodec implements Http2PrefaceDetector.ProtocolInstaller {
+    private final DownstreamConnection connection;
+
+    AutoCodec(DownstreamConnection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void install(ChannelHandlerContext detector, boolean http2) {
+      ChannelPipeline p = detector.pipeline();
+      if (http2) {
+        if (p.get(IdleStateHandler.class) != null) {
+          p.remove(IdleStateHandler.class); // HTTP/2 idles out by streams, not by bytes
+        }
+        Http2ServerConnection.install(config, connection);
+      } else {
+        installHttp1(p, connection);
+      }
+    }
+
+    @Override
+    public void closingBeforeData(boolean idle) {
+      if (idle) {
+        config.stats.downstreamCxIdleTimeout.inc();
+      } else {
+        config.stats.downstreamCxDrainClose.inc();
+      }
+    }
   }
 
   @Override

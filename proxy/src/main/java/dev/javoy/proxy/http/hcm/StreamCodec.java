@@ -2,6 +2,7 @@ package dev.javoy.proxy.http.hcm;
 
 import dev.javoy.proxy.network.DownstreamConnection;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 
 /**
@@ -11,6 +12,11 @@ import io.netty.handler.codec.http.HttpResponse;
  */
 interface StreamCodec {
   DownstreamConnection downstream();
+
+  /** {@code %PROTOCOL%} of a request on this codec ({@code HTTP/1.1}, {@code HTTP/2}). */
+  default String protocol(HttpRequest request) {
+    return request.protocolVersion().text();
+  }
 
   /** Writes response headers (already through the encoder filters and {@link ResponseHeaderMutator}). */
   void writeResponseHeaders(ActiveStream s, HttpResponse response);

@@ -3,6 +3,7 @@ package dev.javoy.proxy.upstream.http1;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
+import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.ResourceLimits;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamConnector;
@@ -20,16 +21,7 @@ import java.util.concurrent.TimeUnit;
  * methods run on that worker's event loop; nothing is shared, so nothing is locked. A connection serves one
  * stream at a time and returns here only when both its request and its response completed cleanly.
  */
-public final class Http1ConnectionPool {
-  /** The outcome of asking the pool for a connection. */
-  public interface Callbacks {
-    void onPoolReady(Http1UpstreamConnection connection);
-
-    void onPoolFailure(PoolFailure failure, String transportFailureReason);
-  }
-
-  public enum PoolFailure { OVERFLOW, CONNECTION_FAILURE }
-
+public final class Http1ConnectionPool implements HttpConnectionPool {
   private final UpstreamCluster cluster;
   private final Host host;
   private final UpstreamConnector connector;
@@ -60,6 +52,7 @@ public final class Http1ConnectionPool {
     });
   }
 
+  @Override
   public Host host() {
     return host;
   }
@@ -72,6 +65,7 @@ public final class Http1ConnectionPool {
    * Asks for a connection. {@code callbacks} is called now or later, on this loop, unless
    * {@link #cancel(Callbacks)} is called first.
    */
+  @Override
   public void newStream(Callbacks callbacks) {
     Http1UpstreamConnection conn;
     while ((conn = idle.pollFirst()) != null) {
@@ -99,6 +93,7 @@ public final class Http1ConnectionPool {
   }
 
   /** Withdraws a request still waiting for a connection (the downstream went away or timed out). */
+  @Override
   public void cancel(Callbacks callbacks) {
     if (pending.remove(callbacks)) {
       releasePending();
@@ -179,6 +174,7 @@ public final class Http1ConnectionPool {
   }
 
   /** Closes idle connections and those finishing streams (the host left the cluster). */
+  @Override
   public void drain() {
     draining = true;
     Http1UpstreamConnection c;

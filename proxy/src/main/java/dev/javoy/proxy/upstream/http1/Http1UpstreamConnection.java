@@ -2,6 +2,7 @@ package dev.javoy.proxy.upstream.http1;
 
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
+import dev.javoy.proxy.upstream.UpstreamStream;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -19,7 +20,7 @@ import io.netty.util.ReferenceCountUtil;
  * when the request was fully written and the response fully read with keep-alive semantics; a connection
  * abandoned mid-stream (timeout, downstream reset, protocol error) is closed, never reused.
  */
-public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter {
+public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream {
   private final Http1ConnectionPool pool;
   private final Channel channel;
   private final ClusterStats stats;
@@ -40,6 +41,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     this.maxRequests = pool.cluster().http().maxRequestsPerConnection();
   }
 
+  @Override
   public Channel channel() {
     return channel;
   }
@@ -62,6 +64,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   }
 
   /** Starts a stream; the caller then writes the request with {@link #write} and ends it. */
+  @Override
   public void startStream(ResponseHandler h) {
     this.handler = h;
     this.requestComplete = false;
@@ -71,6 +74,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   }
 
   /** Writes part of the request; {@code last} marks the request complete. Flushes when {@code flush}. */
+  @Override
   public void write(HttpObject msg, boolean last, boolean flush) {
     if (flush) {
       channel.writeAndFlush(msg, channel.voidPromise());
@@ -83,15 +87,18 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     }
   }
 
+  @Override
   public void flush() {
     channel.flush();
   }
 
+  @Override
   public boolean isWritable() {
     return channel.isWritable();
   }
 
   /** Abandons the stream: the connection cannot be reused and closes. */
+  @Override
   public void reset() {
     handler = null;
     stats.upstreamCxDestroyLocal.inc();

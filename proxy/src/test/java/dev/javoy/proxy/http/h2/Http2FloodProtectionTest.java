@@ -100,6 +100,24 @@ class Http2FloodProtectionTest {
   }
 
   @Test
+  void protocolErrorResetsAreReportedAsInvalidMessaging() throws Exception {
+    Http2ProtocolConfig cfg = Http2ProtocolConfig.create(Http2ProtocolOptions.getDefaultInstance(), "p", false);
+    Http2FloodProtection guard = new Http2FloodProtection(cfg, stats, true, 60 * 1024);
+    int[] reported = new int[1];
+    guard.onStreamProtocolError(() -> reported[0]++);
+    EmbeddedChannel ch = new EmbeddedChannel(guard);
+    byte[] protocolError = frame(0x3, 0, 1, new byte[] {0, 0, 0, 1});
+    byte[] cancel = frame(0x3, 0, 3, new byte[] {0, 0, 0, 8});
+    byte[] both = concat(protocolError, cancel);
+    // split inside the first error code: the scanner must still read it whole
+    ch.writeOutbound(Unpooled.wrappedBuffer(both, 0, 11), Unpooled.wrappedBuffer(both, 11, both.length - 11));
+    ch.runPendingTasks();
+    assertEquals(1, reported[0]);
+    assertEquals(2, stats.txReset.value());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void queuedControlFramesOverTheLimitClose() throws Exception {
     EmbeddedChannel ch = channel();
     ch.config().setAutoRead(true);

@@ -1,0 +1,261 @@
+package dev.javoy.proxy.http.hcm;
+
+import dev.javoy.proxy.http.h2.Http2CodecStats;
+import dev.javoy.proxy.http.h2.Http2Codecs;
+import dev.javoy.proxy.http.h2.Http2FloodProtection;
+import dev.javoy.proxy.http.h2.Http2Keepalive;
+import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.network.DrainEvent;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/2 side of the connection manager for one downstream connection (prior-knowledge h2c, or chosen by
+ * {@code codec_type: AUTO}).
+ *
+ * <p>Design: the pipeline is {@code Http2FloodProtection} (Envoy's frame limits on the raw bytes) →
+ * [{@code Http2Keepalive}] → Netty's {@code Http2FrameCodec} (HPACK, flow control, stream states, SETTINGS) →
+ * {@code Http2MultiplexHandler} → this handler. Every stream the client opens becomes a child channel whose
+ * only handler is an {@link Http2ServerStream}: the {@link StreamCodec} of one {@link ActiveStream}, so HTTP/2
+ * requests run through the same filters and router as HTTP/1.1 ones. A child channel's writability is its
+ * stream's send window (and the connection's), and pausing its reads withholds WINDOW_UPDATEs: HTTP/2 flow
+ * control is the per-stream backpressure the router already drives.
+ *
+ * <p>This handler keeps what belongs to the connection: Envoy's connection stats, the idle timeout (no
+ * streams for {@code idle_timeout}), draining (GOAWAY, then close once the last stream ends), keepalive PING
+ * ACKs, connection errors, and Envoy's rapid-reset defence: once 500 streams have closed, or earlier once 250
+ * were reset by the client within a second of opening and before any response, if at least half of them were
+ * such premature resets the connection is aborted ({@code downstream_rq_too_many_premature_resets}).
+ */
+final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
+  /** Envoy's runtime {@code overload.premature_reset_total_stream_count} default. */
+  static final int PREMATURE_RESET_TOTAL_STREAM_COUNT = 500;
+  /** Envoy's runtime {@code overload.premature_reset_min_stream_lifetime_seconds} default. */
+  static final long PREMATURE_RESET_MIN_STREAM_LIFETIME_SECONDS = 1;
+
+  private final HttpConnectionManagerConfig config;
+  private final DownstreamConnection downstream;
+  private final HcmStats stats;
+  private final Http2CodecStats h2stats;
+  private ChannelHandlerContext ctx;
+  private int activeStreams;
+  private long closedStreams;
+  private long prematureResets;
+  private boolean draining;
+  private boolean aborted;
+  private boolean closingForProtocolError;
+  private boolean inactive;
+  /** A stream was still open when the connection closed (the codec ends streams before this sees it close). */
+  private boolean closedWithActiveStreams;
+  private ScheduledFuture<?> idleTimer;
+  private long openedAtNanos;
+
+  private Http2ServerConnection(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
+    this.config = config;
+    this.downstream = downstream;
+    this.stats = config.stats;
+    this.h2stats = config.http2Stats();
+  }
+
+  /** Installs the HTTP/2 server handlers at the end of {@code downstream}'s pipeline. */
+  static void install(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
+    Http2ServerConnection conn = new Http2ServerConnection(config, downstream);
+    ChannelPipeline p = downstream.channel().pipeline();
+    Http2FloodProtection guard = new Http2FloodProtection(config.http2, conn.h2stats, true, config.maxRequestHeadersBytes);
+    guard.onStreamProtocolError(conn::onMessagingError);
+    p.addLast(guard);
+    if (config.http2.keepaliveEnabled()) {
+      p.addLast(new Http2Keepalive(config.http2, conn.h2stats));
+    }
+    p.addLast(Http2Codecs.server(config.http2, config.maxRequestHeadersBytes));
+    p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+      @Override
+      protected void initChannel(Http2StreamChannel ch) {
+        ch.pipeline().addLast(new Http2ServerStream(conn, ch));
+      }
+    }));
+    p.addLast(conn);
+  }
+
+  DownstreamConnection downstream() {
+    return downstream;
+  }
+
+  HttpConnectionManagerConfig config() {
+    return config;
+  }
+
+  Http2CodecStats h2stats() {
+    return h2stats;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    openedAtNanos = System.nanoTime();
+    stats.downstreamCxTotal.inc();
+    stats.downstreamCxActive.inc();
+    stats.downstreamCxHttp2Total.inc();
+    stats.downstreamCxHttp2Active.inc();
+    Http2Codecs.growConnectionWindow(ctx.channel(), config.http2);
+    armIdleTimer();
+  }
+
+  // ---- streams ----
+
+  void streamStarted() {
+    activeStreams++;
+    h2stats.streamsActive.inc();
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+
+  /** @param prematureReset the client reset it soon after opening it, before any response */
+  void streamEnded(boolean prematureReset) {
+    activeStreams--;
+    h2stats.streamsActive.dec();
+    closedStreams++;
+    if (!ctx.channel().isActive()) {
+      closedWithActiveStreams = true;
+    }
+    if (prematureReset) {
+      prematureResets++;
+      if (tooManyPrematureResets()) {
+        aborted = true;
+        stats.downstreamRqTooManyPrematureResets.inc();
+        Http2FloodProtection.abort(ctx.channel());
+        return;
+      }
+    }
+    if (activeStreams == 0) {
+      if (draining) {
+        ctx.channel().close();
+      } else {
+        armIdleTimer();
+      }
+    }
+  }
+
+  private boolean tooManyPrematureResets() {
+    if (inactive || aborted) {
+      return false;
+    }
+    long limit = closedStreams < PREMATURE_RESET_TOTAL_STREAM_COUNT ? PREMATURE_RESET_TOTAL_STREAM_COUNT : closedStreams;
+    return prematureResets * 2 >= limit;
+  }
+
+  /** A response is starting: the listener may want this connection drained (Envoy checks per response). */
+  void onResponseHeaders() {
+    if (!draining && downstream.drainDecision().drainClose()) {
+      startDrain();
+    }
+  }
+
+  /**
+   * A stream was reset for invalid messaging (by javoy or by the codec's header validation): unless streams
+   * alone are to be reset ({@code override_stream_error_on_invalid_http_message}), the connection goes too.
+   */
+  private void onMessagingError() {
+    h2stats.rxMessagingError.inc();
+    if (!config.http2.streamErrorOnInvalidHttpMessage && !inactive && !closingForProtocolError) {
+      closingForProtocolError = true;
+      stats.downstreamCxProtocolError.inc();
+      Channel ch = ctx.channel();
+      ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.PROTOCOL_ERROR)).addListener(f -> ch.close());
+    }
+  }
+
+  // ---- connection ----
+
+  private void armIdleTimer() {
+    long millis = config.idleTimeoutMillis;
+    if (millis > 0 && idleTimer == null && !inactive) {
+      idleTimer = ctx.executor().schedule(this::onIdleTimeout, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void onIdleTimeout() {
+    idleTimer = null;
+    if (activeStreams == 0 && !inactive) {
+      stats.downstreamCxIdleTimeout.inc();
+      ctx.channel().close(); // the codec sends GOAWAY first
+    }
+  }
+
+  private void startDrain() {
+    draining = true;
+    stats.downstreamCxDrainClose.inc();
+    if (activeStreams == 0) {
+      ctx.channel().close(); // GOAWAY, then close
+    } else {
+      ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Http2PingFrame ping && ping.ack()) {
+      Http2Keepalive keepalive = ctx.pipeline().get(Http2Keepalive.class);
+      if (keepalive != null) {
+        keepalive.onPingAck(ping.content());
+      }
+    }
+    ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY from the client: the codec has acted on them
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof DrainEvent) {
+      if (!draining && !inactive) {
+        startDrain();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Connection errors: the codec sends GOAWAY and closes; I/O errors end the connection.
+    if (cause instanceof Http2Exception e) {
+      stats.downstreamCxProtocolError.inc();
+      String m = e.getMessage();
+      if (m != null && m.contains("Header size exceeded")) {
+        h2stats.headerOverflow.inc();
+      }
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    inactive = true;
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+    stats.downstreamCxActive.dec();
+    stats.downstreamCxHttp2Active.dec();
+    stats.downstreamCxDestroy.inc();
+    stats.downstreamCxLengthMs.record((System.nanoTime() - openedAtNanos) / 1_000_000);
+    if (activeStreams > 0 || closedWithActiveStreams) {
+      stats.downstreamCxDestroyActiveRq.inc();
+    }
+    ctx.fireChannelInactive();
+  }
+}
