@@ -56,11 +56,17 @@ public final class AdminServer {
   private final AdminEndpoints endpoints;
   private volatile Channel channel;
 
-  /** Builds the endpoints and warms up the JSON printer on the calling thread, so the loop never pays for it. */
+  /**
+   * Builds the endpoints and warms up the JSON printer on a background thread: start-up does not wait for it,
+   * and by the time a client asks for JSON the class loading is usually done (a request that comes earlier
+   * waits for the same initialization it would have done itself).
+   */
   public AdminServer(AdminBackend backend, EventLoopGroup group) {
     this.group = group;
     this.endpoints = new AdminEndpoints(backend);
-    ProtoJson.warmUp();
+    Thread warmUp = new Thread(ProtoJson::warmUp, "admin-json-warmup");
+    warmUp.setDaemon(true);
+    warmUp.start();
   }
 
   /** Adds an endpoint (Envoy's {@code Admin::addHandler}); false when its path is taken. */
