@@ -85,10 +85,11 @@ public final class Host {
     this.healthy = healthy;
   }
 
-  /** Same endpoint (address, hostname, weight, priority, metadata): an update may keep this host object. */
-  public boolean sameEndpoint(Host o) {
-    return location.address.equals(o.location.address) && hostname.equals(o.hostname) && weight == o.weight
-        && priority == o.priority && metadata.equals(o.metadata);
+  /** What makes two hosts the same endpoint (for keeping Host objects across membership updates). */
+  record Identity(java.net.SocketAddress address, String hostname, int weight, int priority, Metadata metadata) {}
+
+  Identity identity() {
+    return new Identity(location.address, hostname, weight, priority, metadata);
   }
 
   @Override

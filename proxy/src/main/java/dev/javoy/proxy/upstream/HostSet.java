@@ -44,18 +44,22 @@ public final class HostSet {
     return all.isEmpty();
   }
 
-  /** Keeps the Host objects of {@code previous} that equal new ones, so their pools and counters survive. */
+  /**
+   * Keeps the Host objects of {@code previous} that equal new ones, so their pools and counters survive. One
+   * hash lookup per host: an update of thousands of endpoints stays linear.
+   */
   public static List<Host> reuse(List<Host> fresh, HostSet previous) {
+    if (previous.all.isEmpty()) {
+      return fresh;
+    }
+    java.util.Map<Host.Identity, Host> old = new java.util.HashMap<>(previous.all.size() * 2);
+    for (Host h : previous.all) {
+      old.putIfAbsent(h.identity(), h);
+    }
     List<Host> out = new ArrayList<>(fresh.size());
     for (Host h : fresh) {
-      Host keep = h;
-      for (Host old : previous.all) {
-        if (old.sameEndpoint(h)) {
-          keep = old;
-          break;
-        }
-      }
-      out.add(keep);
+      Host keep = old.get(h.identity());
+      out.add(keep != null ? keep : h);
     }
     return out;
   }
