@@ -26,6 +26,8 @@ public final class FilterChainMatcher {
 
   private final List<FilterChain> chains;
   private final FilterChain defaultChain;
+  /** Every CIDR range of the chains, parsed once (protobuf messages hash by value, memoized). */
+  private final java.util.Map<CidrRange, Cidr> cidrs = new java.util.HashMap<>();
 
   public FilterChainMatcher(List<FilterChain> chains, FilterChain defaultChain, String path)
       throws ConfigException {
@@ -97,47 +99,53 @@ public final class FilterChainMatcher {
   }
 
   /** 0 when there are no ranges, -1 when none contains {@code ip}, else 1 + the longest matching prefix length. */
-  static int longestPrefix(List<CidrRange> ranges, InetAddress ip) {
+  int longestPrefix(List<CidrRange> ranges, InetAddress ip) {
     if (ranges.isEmpty()) {
       return 0;
     }
+    if (ip == null) {
+      return -1;
+    }
+    byte[] a = ip.getAddress();
     int best = -1;
-    for (CidrRange r : ranges) {
-      int len = r.hasPrefixLen() ? r.getPrefixLen().getValue() : -1;
-      if (contains(r, ip)) {
-        best = Math.max(best, 1 + (len < 0 ? (ip.getAddress().length * 8) : len));
+    for (int i = 0, n = ranges.size(); i < n; i++) {
+      Cidr c = cidrs.get(ranges.get(i));
+      if (c.contains(a)) {
+        best = Math.max(best, 1 + c.prefixLen());
       }
     }
     return best;
   }
 
-  static boolean contains(CidrRange r, InetAddress ip) {
-    if (ip == null) {
-      return false;
+  /** A CIDR range parsed once, at config time. */
+  record Cidr(byte[] network, int prefixLen) {
+    static Cidr of(CidrRange r) throws UnknownHostException {
+      byte[] net = InetAddress.getByName(r.getAddressPrefix()).getAddress();
+      return new Cidr(net, r.hasPrefixLen() ? Math.min(r.getPrefixLen().getValue(), net.length * 8) : net.length * 8);
     }
-    byte[] net;
-    try {
-      net = InetAddress.getByName(r.getAddressPrefix()).getAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
-    byte[] a = ip.getAddress();
-    if (net.length != a.length) {
-      return false;
-    }
-    int len = r.hasPrefixLen() ? r.getPrefixLen().getValue() : a.length * 8;
-    for (int bit = 0; bit < len; bit++) {
-      int mask = 0x80 >>> (bit & 7);
-      if ((net[bit >>> 3] & mask) != (a[bit >>> 3] & mask)) {
+
+    boolean contains(byte[] a) {
+      if (network.length != a.length) {
         return false;
       }
+      for (int bit = 0; bit < prefixLen; bit++) {
+        int mask = 0x80 >>> (bit & 7);
+        if ((network[bit >>> 3] & mask) != (a[bit >>> 3] & mask)) {
+          return false;
+        }
+      }
+      return true;
     }
-    return true;
   }
 
-  private static void parseCidr(CidrRange r, String path) throws ConfigException {
+  private void parseCidr(CidrRange r, String path) throws ConfigException {
     if (!dev.javoy.proxy.upstream.Addresses.isIpLiteral(r.getAddressPrefix())) {
       throw new ConfigException(path + ".address_prefix", "malformed IP address: " + r.getAddressPrefix());
+    }
+    try {
+      cidrs.put(r, Cidr.of(r));
+    } catch (UnknownHostException e) {
+      throw new ConfigException(path + ".address_prefix", "malformed IP address: " + r.getAddressPrefix(), e);
     }
   }
 
