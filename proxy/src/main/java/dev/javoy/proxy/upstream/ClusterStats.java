@@ -36,6 +36,12 @@ public final class ClusterStats {
   public final Counter upstreamRqRxReset;
   public final Counter upstreamRqTxReset;
   public final Histogram upstreamRqTime;
+  public final Counter upstreamRqPerTryTimeout;
+  public final Counter upstreamRqRetry;
+  public final Counter upstreamRqRetrySuccess;
+  public final Counter upstreamRqRetryOverflow;
+  public final Counter upstreamRqRetryLimitExceeded;
+  public final Counter upstreamRqRetryBackoffExponential;
   public final Gauge membershipTotal;
   public final Gauge membershipHealthy;
   public final Counter membershipChange;
@@ -86,6 +92,12 @@ public final class ClusterStats {
     upstreamRqRxReset = scope.counter("upstream_rq_rx_reset");
     upstreamRqTxReset = scope.counter("upstream_rq_tx_reset");
     upstreamRqTime = scope.histogram("upstream_rq_time", Histogram.Unit.MILLISECONDS);
+    upstreamRqPerTryTimeout = scope.counter("upstream_rq_per_try_timeout");
+    upstreamRqRetry = scope.counter("upstream_rq_retry");
+    upstreamRqRetrySuccess = scope.counter("upstream_rq_retry_success");
+    upstreamRqRetryOverflow = scope.counter("upstream_rq_retry_overflow");
+    upstreamRqRetryLimitExceeded = scope.counter("upstream_rq_retry_limit_exceeded");
+    upstreamRqRetryBackoffExponential = scope.counter("upstream_rq_retry_backoff_exponential");
     membershipTotal = scope.gauge("membership_total");
     membershipHealthy = scope.gauge("membership_healthy");
     membershipChange = scope.counter("membership_change");

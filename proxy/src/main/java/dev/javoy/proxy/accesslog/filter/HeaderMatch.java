@@ -73,7 +73,11 @@ public final class HeaderMatch {
 
   /** Whether {@code request} (null: no headers at all) matches. */
   public boolean matches(HttpRequest request) {
-    String v = request == null ? null : header.joined(request);
+    return matchesValue(request == null ? null : header.joined(request));
+  }
+
+  /** Whether a header value (repeated values joined with {@code ,}; null: absent) matches. */
+  public boolean matchesValue(String v) {
     if (presence) {
       return ((v != null) == present) != invert;
     }

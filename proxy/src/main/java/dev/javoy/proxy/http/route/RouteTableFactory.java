@@ -32,7 +32,8 @@ public final class RouteTableFactory {
       "response_headers_to_add", "response_headers_to_remove", "most_specific_header_mutations_wins");
   private static final Set<String> VHOST_FIELDS = Set.of("name", "domains", "routes", "typed_per_filter_config",
       "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
-      "response_headers_to_remove", "include_request_attempt_count", "include_attempt_count_in_response");
+      "response_headers_to_remove", "include_request_attempt_count", "include_attempt_count_in_response",
+      "retry_policy");
   private static final Set<String> ROUTE_FIELDS = Set.of("name", "match", "route", "redirect", "direct_response",
       "typed_per_filter_config", "decorator", "metadata", "request_headers_to_add", "request_headers_to_remove",
       "response_headers_to_add", "response_headers_to_remove");
@@ -77,6 +78,9 @@ public final class RouteTableFactory {
       }
       VirtualHost vh = new VirtualHost(v.getName(), perFilter(v.getTypedPerFilterConfigMap(), vp),
           v.getIncludeRequestAttemptCount(), v.getIncludeAttemptCountInResponse());
+      if (v.hasRetryPolicy()) {
+        vh.setRetryPolicy(RetryPolicy.of(v.getRetryPolicy(), vp + ".retry_policy"));
+      }
       Levels levels = new Levels(
           HeaderMutation.of(v.getRequestHeadersToAddList(), v.getRequestHeadersToRemoveList(), vp, "request"),
           HeaderMutation.of(v.getResponseHeadersToAddList(), v.getResponseHeadersToRemoveList(), vp, "response"),

@@ -13,6 +13,7 @@ public final class VirtualHost {
   private final boolean includeAttemptCountInRequest;
   private final boolean includeAttemptCountInResponse;
   private boolean usesRandom;
+  private RetryPolicy retryPolicy;
 
   VirtualHost(String name, Map<String, Object> perFilterConfig, boolean includeAttemptCountInRequest,
       boolean includeAttemptCountInResponse) {
@@ -25,6 +26,15 @@ public final class VirtualHost {
   void setRoutes(List<Route> routes) {
     this.routes = List.copyOf(routes);
     this.usesRandom = routes.stream().anyMatch(r -> r.match().usesRandom());
+  }
+
+  void setRetryPolicy(RetryPolicy retryPolicy) {
+    this.retryPolicy = retryPolicy;
+  }
+
+  /** The virtual host's {@code retry_policy} (used when the route has none), or null. */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   public String name() {

@@ -128,7 +128,9 @@ class RouteTableFactoryTest {
     assertEquals("route_config.virtual_hosts[1].domains[0]", dup.path());
     ConfigException unsupported = assertThrows(ConfigException.class, () -> table(
         "{\"virtual_hosts\": [{\"name\": \"v\", \"domains\": [\"*\"], \"routes\": [{\"match\": {\"prefix\": \"/\"},"
-            + " \"route\": {\"cluster\": \"a\", \"retry_policy\": {\"num_retries\": 2}}}]}]}"));
-    assertEquals("route_config.virtual_hosts[0].routes[0].route.retry_policy", unsupported.path());
+            + " \"route\": {\"cluster\": \"a\", \"retry_policy\": {\"retry_on\": \"5xx\","
+            + " \"rate_limited_retry_back_off\": {}}}}]}]}"));
+    assertEquals("route_config.virtual_hosts[0].routes[0].route.retry_policy.rate_limited_retry_back_off",
+        unsupported.path());
   }
 }
