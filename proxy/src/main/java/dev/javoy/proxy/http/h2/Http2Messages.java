@@ -43,13 +43,32 @@ public final class Http2Messages {
    * chunked so that an HTTP/1.1 upstream can frame it.
    */
   public static HttpRequest toRequest(Http2Headers h, boolean endStream) throws InvalidMessageException {
+    return toRequest(h, endStream, false);
+  }
+
+  /**
+   * {@link #toRequest(Http2Headers, boolean)}; with {@code allowConnect}, an RFC 8441 extended CONNECT
+   * ({@code :protocol}) becomes the HTTP/1.1 upgrade request Envoy makes of it: {@code GET} with
+   * {@code Upgrade: <:protocol>} and {@code Connection: upgrade}; its DATA frames are the tunnel's bytes.
+   */
+  public static HttpRequest toRequest(Http2Headers h, boolean endStream, boolean allowConnect)
+      throws InvalidMessageException {
     CharSequence method = h.method();
     CharSequence path = h.path();
     if (method == null) {
       throw new InvalidMessageException("missing :method");
     }
+    boolean extendedConnect = false;
     if (HttpMethod.CONNECT.asciiName().contentEquals(method)) {
-      throw new InvalidMessageException("CONNECT is not supported (allow_connect)");
+      CharSequence protocol = h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
+      if (!allowConnect || protocol == null || protocol.length() == 0) {
+        throw new InvalidMessageException("CONNECT is not supported (allow_connect, extended CONNECT only)");
+      }
+      if (path == null || path.length() == 0 || h.scheme() == null || h.authority() == null) {
+        throw new InvalidMessageException("extended CONNECT without :path, :scheme or :authority");
+      }
+      extendedConnect = true;
+      method = HttpMethod.GET.asciiName();
     }
     if (path == null || path.length() == 0 || h.scheme() == null) {
       throw new InvalidMessageException("missing :path or :scheme");
@@ -64,6 +83,12 @@ public final class Http2Messages {
     CharSequence authority = h.authority();
     if (authority != null) {
       req.headers().set(HttpHeaderNames.HOST, authority);
+    }
+    if (extendedConnect) {
+      req.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+      req.headers().set(HttpHeaderNames.UPGRADE, h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value()));
+      req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      return req;
     }
     if (!endStream && !req.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
       req.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -15,7 +15,8 @@ import java.util.Set;
  * windows, 4096 bytes of HPACK table and the flood limits of Envoy's protocol constraints. Immutable.
  *
  * <p>{@code use_oghttp2_codec} picks one of Envoy's two HTTP/2 libraries; javoy has its own codec, so the field
- * is accepted and has nothing to select. {@code allow_connect}, {@code allow_metadata},
+ * is accepted and has nothing to select. {@code allow_connect} enables RFC 8441 extended CONNECT (WebSocket over
+ * HTTP/2, converted to an HTTP/1.1 upgrade); {@code allow_metadata},
  * {@code custom_settings_parameters}, {@code max_metadata_size} and the keepalive's
  * {@code connection_idle_interval} are not implemented and rejected.
  */
@@ -25,13 +26,13 @@ public final class Http2ProtocolConfig {
       "max_outbound_control_frames", "max_consecutive_inbound_frames_with_empty_payload",
       "max_inbound_priority_frames_per_stream", "max_inbound_window_update_frames_per_data_frame_sent",
       "override_stream_error_on_invalid_http_message", "stream_error_on_invalid_http_messaging",
-      "connection_keepalive", "use_oghttp2_codec");
+      "connection_keepalive", "use_oghttp2_codec", "allow_connect");
   static final Set<String> KEEPALIVE_SUPPORTED = Set.of("interval", "timeout", "interval_jitter");
 
   /** Envoy's default stream and connection window: 256 MiB. */
   public static final int DEFAULT_WINDOW = 256 * 1024 * 1024;
   public static final Http2ProtocolConfig DEFAULTS = new Http2ProtocolConfig(4096, Integer.MAX_VALUE,
-      DEFAULT_WINDOW, DEFAULT_WINDOW, 10_000, 1_000, 1, 100, 10, false, 0, 0, 15.0);
+      DEFAULT_WINDOW, DEFAULT_WINDOW, 10_000, 1_000, 1, 100, 10, false, 0, 0, 15.0, false);
 
   public final long hpackTableSize;
   public final long maxConcurrentStreams;
@@ -49,12 +50,15 @@ public final class Http2ProtocolConfig {
   public final long keepaliveTimeoutMillis;
   /** {@code interval_jitter} in percent (Envoy default 15). */
   public final double keepaliveJitterPercent;
+  /** {@code allow_connect}: SETTINGS_ENABLE_CONNECT_PROTOCOL is announced and extended CONNECT accepted. */
+  public final boolean allowConnect;
 
   private Http2ProtocolConfig(long hpackTableSize, long maxConcurrentStreams, int initialStreamWindowSize,
       int initialConnectionWindowSize, int maxOutboundFrames, int maxOutboundControlFrames,
       int maxConsecutiveEmpty, int maxPriorityPerStream, int maxWindowUpdatePerData,
       boolean streamErrorOnInvalidHttpMessage, long keepaliveIntervalMillis, long keepaliveTimeoutMillis,
-      double keepaliveJitterPercent) {
+      double keepaliveJitterPercent, boolean allowConnect) {
+    this.allowConnect = allowConnect;
     this.hpackTableSize = hpackTableSize;
     this.maxConcurrentStreams = maxConcurrentStreams;
     this.initialStreamWindowSize = initialStreamWindowSize;
@@ -125,7 +129,7 @@ public final class Http2ProtocolConfig {
       }
     }
     return new Http2ProtocolConfig(hpack, streams, streamWindow, connectionWindow, outbound, control, empty,
-        priority, windowUpdates, streamError, interval, timeout, jitter);
+        priority, windowUpdates, streamError, interval, timeout, jitter, o.getAllowConnect());
   }
 
   private static int window(boolean set, int value, String path) throws ConfigException {
@@ -159,6 +163,9 @@ public final class Http2ProtocolConfig {
         .maxHeaderListSize(maxHeaderListBytes);
     if (server) {
       s.maxConcurrentStreams(maxConcurrentStreams);
+      if (allowConnect) {
+        s.connectProtocolEnabled(true);
+      }
     } else {
       s.pushEnabled(false);
     }

@@ -96,7 +96,7 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
   private void onRequestHeaders(Http2HeadersFrame frame) {
     HttpRequest req;
     try {
-      req = Http2Messages.toRequest(frame.headers(), frame.isEndStream());
+      req = Http2Messages.toRequest(frame.headers(), frame.isEndStream(), config.http2.allowConnect);
     } catch (Http2Messages.InvalidMessageException e) {
       messagingError();
       return;

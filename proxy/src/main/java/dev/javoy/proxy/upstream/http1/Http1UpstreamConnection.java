@@ -97,6 +97,16 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     return channel.isWritable();
   }
 
+  /**
+   * The stream switched protocols ({@code 101}) and the channel became a byte tunnel: no more HTTP responses
+   * are expected and the connection never goes back to the pool; it only reports its end to the pool.
+   */
+  public void detachForTunnel() {
+    handler = null;
+    responseComplete = false;
+    requestComplete = false;
+  }
+
   /** Abandons the stream: the connection cannot be reused and closes. */
   @Override
   public void reset() {

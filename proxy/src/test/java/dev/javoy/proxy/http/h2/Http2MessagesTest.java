@@ -53,6 +53,24 @@ class Http2MessagesTest {
   }
 
   @Test
+  void extendedConnectBecomesAnHttp1UpgradeOnlyWithAllowConnect() throws Exception {
+    Http2Headers h = new DefaultHttp2Headers().method("CONNECT").scheme("http").path("/chat").authority("a");
+    h.set(Http2Headers.PseudoHeaderName.PROTOCOL.value(), "websocket");
+    h.set("sec-websocket-version", "13");
+    assertThrows(Http2Messages.InvalidMessageException.class, () -> Http2Messages.toRequest(h, false));
+    HttpRequest req = Http2Messages.toRequest(h, false, true);
+    assertEquals("GET", req.method().name());
+    assertEquals("/chat", req.uri());
+    assertEquals("websocket", req.headers().get("upgrade"));
+    assertEquals("upgrade", req.headers().get("connection"));
+    assertEquals("a", req.headers().get("host"));
+    assertEquals("13", req.headers().get("sec-websocket-version"));
+    assertNull(req.headers().get("transfer-encoding"));
+    assertThrows(Http2Messages.InvalidMessageException.class, () -> Http2Messages.toRequest(
+        new DefaultHttp2Headers().method("CONNECT").authority("a:443"), false, true), "plain CONNECT");
+  }
+
+  @Test
   void responseHeadersDropConnectionSpecificOnesAndLowercase() {
     HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     resp.headers().add("Content-Type", "text/plain").add("Connection", "keep-alive").add("Keep-Alive", "5")
