@@ -82,8 +82,6 @@ class ConformanceValidateTest {
       Map.entry("envoy-examples/tls/envoy-http-https.yaml", UPSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-https-http.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-https-https.yaml", DOWNSTREAM_TLS),
-      Map.entry("envoy-examples/websocket/envoy-ws-route.yaml", "upgrade_configs: field not supported"),
-      Map.entry("envoy-examples/websocket/envoy-ws.yaml", "upgrade_configs: field not supported"),
       Map.entry("envoy-examples/websocket/envoy-wss.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/zipkin/envoy-1.yaml", ZIPKIN),
       Map.entry("envoy-examples/zipkin/envoy-2.yaml", ZIPKIN),

@@ -1,6 +1,8 @@
 package dev.javoy.proxy.http.filter;
 
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
+import io.netty.channel.Channel;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
@@ -96,4 +98,13 @@ public interface HttpFilterCallbacks {
 
   /** Resets the stream (closes the downstream connection for HTTP/1). */
   void resetStream();
+
+  /**
+   * After a {@code 101} response went out with {@link #encodeHeaders}: switches the downstream connection to a
+   * byte tunnel with {@code upstream} (HTTP/1.1 upgrades); the caller attaches the upstream side. Null when the
+   * downstream codec cannot.
+   */
+  default UpgradeTunnel startTunnel(Channel upstream) {
+    return null;
+  }
 }

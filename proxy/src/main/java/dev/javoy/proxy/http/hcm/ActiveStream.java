@@ -4,11 +4,15 @@ import dev.javoy.proxy.accesslog.AccessLogger;
 import dev.javoy.proxy.http.filter.FilterStatus;
 import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
+import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.http.route.VirtualHost;
+import dev.javoy.proxy.http.upgrade.UpgradePolicy;
+import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +22,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +51,11 @@ final class ActiveStream {
   boolean responseStarted;
   boolean responseComplete;
   private boolean destroyed;
+  /** {@code stream_idle_timeout}: one scheduled check, re-armed lazily from {@link #lastActivityNanos}. */
+  private ScheduledFuture<?> idleTimer;
+  private long lastActivityNanos;
+  /** {@code request_timeout}: the whole request must have arrived by then. */
+  private ScheduledFuture<?> requestTimer;
 
   ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config) {
     this.connection = connection;
@@ -78,8 +89,14 @@ final class ActiveStream {
     }
     info.requestHeaders = req;
     info.protocol = connection.protocol(req);
+    startTimers();
     RequestHeaderMutator.mutate(config, connection.downstream(), req, info);
     resolveRoute();
+    if (config.upgrades.rejects(req, route != null && route.action() instanceof ClusterAction c
+        ? c.upgrades() : null)) {
+      sendLocalReply(403, "", null, UpgradePolicy.UPGRADE_FAILED);
+      return;
+    }
     iterateDecodeHeaders(0);
   }
 
@@ -124,9 +141,14 @@ final class ActiveStream {
    */
   void decodeData(HttpContent content, boolean last) {
     info.bytesReceived += content.content().readableBytes();
+    lastActivityNanos = System.nanoTime();
     if (last) {
       requestComplete = true;
-      info.lastDownstreamRxNanos = System.nanoTime();
+      info.lastDownstreamRxNanos = lastActivityNanos;
+      if (requestTimer != null) {
+        requestTimer.cancel(false);
+        requestTimer = null;
+      }
     }
     if (responseComplete) {
       content.release();
@@ -206,6 +228,7 @@ final class ActiveStream {
       filters[i].encodeHeaders(response, endStream);
     }
     responseStarted = true;
+    lastActivityNanos = System.nanoTime();
     info.responseHeaders = response;
     info.responseCode = response.status().code();
     if (info.responseCodeDetails == null) {
@@ -223,6 +246,7 @@ final class ActiveStream {
   }
 
   void encodeData(int fromFilter, HttpContent data, boolean last) {
+    lastActivityNanos = System.nanoTime();
     for (int i = fromFilter - 1; i >= 0; i--) {
       if (filters[i].encodeData(data, last) != FilterStatus.CONTINUE) {
         // The filter keeps (retained) or transforms the data and injects what follows itself.
@@ -262,6 +286,7 @@ final class ActiveStream {
 
   private void finishResponse() {
     responseComplete = true;
+    cancelTimers();
     info.lastDownstreamTxNanos = System.nanoTime();
     connection.onResponseComplete(this);
   }
@@ -272,6 +297,7 @@ final class ActiveStream {
       return;
     }
     destroyed = true;
+    cancelTimers();
     if (downstreamReset && !responseComplete) {
       info.setResponseFlag(ResponseFlag.DOWNSTREAM_CONNECTION_TERMINATION);
       if (info.connectionTerminationDetails == null) {
@@ -290,6 +316,60 @@ final class ActiveStream {
     for (AccessLogger log : config.accessLogs) {
       log.log(info);
     }
+  }
+
+  // ---- stream timeouts (on the connection's event loop) ----
+
+  private void startTimers() {
+    EventLoop loop = connection.downstream().channel().eventLoop();
+    if (config.streamIdleTimeoutMillis > 0) {
+      lastActivityNanos = System.nanoTime();
+      idleTimer = loop.schedule(this::onIdleCheck, config.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+    if (config.requestTimeoutMillis > 0 && !requestComplete) {
+      requestTimer = loop.schedule(this::onRequestTimeout, config.requestTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void cancelTimers() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+    if (requestTimer != null) {
+      requestTimer.cancel(false);
+      requestTimer = null;
+    }
+  }
+
+  /** Envoy's {@code maybeRequestTimeoutCode}: 408 while the request is still arriving, else 504. */
+  private int timeoutCode() {
+    return requestComplete ? 504 : 408;
+  }
+
+  private void onIdleCheck() {
+    idleTimer = null;
+    if (destroyed || responseComplete) {
+      return;
+    }
+    long idleNanos = System.nanoTime() - lastActivityNanos;
+    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.streamIdleTimeoutMillis);
+    if (idleNanos < timeoutNanos) {
+      idleTimer = connection.downstream().channel().eventLoop()
+          .schedule(this::onIdleCheck, timeoutNanos - idleNanos, TimeUnit.NANOSECONDS);
+      return;
+    }
+    config.stats.downstreamRqIdleTimeout.inc();
+    sendLocalReply(timeoutCode(), "stream timeout", ResponseFlag.STREAM_IDLE_TIMEOUT, "stream_idle_timeout");
+  }
+
+  private void onRequestTimeout() {
+    requestTimer = null;
+    if (destroyed || responseComplete || requestComplete) {
+      return;
+    }
+    config.stats.downstreamRqTimeout.inc();
+    sendLocalReply(timeoutCode(), "request timeout", null, "request_overall_timeout");
   }
 
   void resetStream() {
@@ -418,6 +498,11 @@ final class ActiveStream {
     @Override
     public void resetStream() {
       ActiveStream.this.resetStream();
+    }
+
+    @Override
+    public UpgradeTunnel startTunnel(Channel upstream) {
+      return connection.startTunnel(ActiveStream.this, upstream);
     }
   }
 

@@ -20,6 +20,10 @@ public final class HcmStats {
   public final Counter downstreamCxProtocolError;
   public final Counter downstreamCxIdleTimeout;
   public final Counter downstreamCxDrainClose;
+  public final Counter downstreamCxMaxDurationReached;
+  public final Counter downstreamCxDelayedCloseTimeout;
+  public final Counter downstreamCxUpgradesTotal;
+  public final Gauge downstreamCxUpgradesActive;
   public final Counter downstreamCxRxBytesTotal;
   public final Counter downstreamCxTxBytesTotal;
   public final Histogram downstreamCxLengthMs;
@@ -53,6 +57,10 @@ public final class HcmStats {
     downstreamCxProtocolError = http.counter("downstream_cx_protocol_error");
     downstreamCxIdleTimeout = http.counter("downstream_cx_idle_timeout");
     downstreamCxDrainClose = http.counter("downstream_cx_drain_close");
+    downstreamCxMaxDurationReached = http.counter("downstream_cx_max_duration_reached");
+    downstreamCxDelayedCloseTimeout = http.counter("downstream_cx_delayed_close_timeout");
+    downstreamCxUpgradesTotal = http.counter("downstream_cx_upgrades_total");
+    downstreamCxUpgradesActive = http.gauge("downstream_cx_upgrades_active");
     downstreamCxRxBytesTotal = http.counter("downstream_cx_rx_bytes_total");
     downstreamCxTxBytesTotal = http.counter("downstream_cx_tx_bytes_total");
     downstreamCxLengthMs = http.histogram("downstream_cx_length_ms", Histogram.Unit.MILLISECONDS);

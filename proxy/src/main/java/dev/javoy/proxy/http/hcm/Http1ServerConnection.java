@@ -1,10 +1,11 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.stream.ResponseFlag;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -17,12 +18,18 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 side of the connection manager for one downstream connection: turns decoded requests into
@@ -42,6 +49,18 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   /** The request just started has no body: the codec's empty end-of-message that follows is dropped. */
   private boolean dropEmptyLast;
   private long openedAtNanos;
+  /** When the first byte of the request being read arrived ({@code request_headers_timeout}), or 0. */
+  private long headerStartNanos;
+  private ScheduledFuture<?> headerTimer;
+  /** {@code max_connection_duration}, armed when the connection starts. */
+  private ScheduledFuture<?> durationTimer;
+  /** {@code delayed_close_timeout}, armed once the last response before a close is flushed. */
+  private ScheduledFuture<?> delayedCloseTimer;
+  /** Scanning the head of a request for obs-fold; stops at the blank line that ends it. */
+  private boolean scanningHead;
+  private boolean foldSeen;
+  private int headLines;
+  private int headLineLength;
 
   Http1ServerConnection(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
     this.config = config;
@@ -66,6 +85,24 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     stats.downstreamCxActive.inc();
     stats.downstreamCxHttp1Total.inc();
     stats.downstreamCxHttp1Active.inc();
+    if (config.maxConnectionDurationMillis > 0) {
+      durationTimer = ctx.executor().schedule(this::onMaxConnectionDuration, config.maxConnectionDurationMillis,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Envoy: an idle connection closes now; one with a request in flight answers it with Connection: close. */
+  private void onMaxConnectionDuration() {
+    durationTimer = null;
+    if (closed) {
+      return;
+    }
+    stats.downstreamCxMaxDurationReached.inc();
+    if (current == null) {
+      close();
+    } else {
+      closeAfterResponse = true;
+    }
   }
 
   @Override
@@ -73,6 +110,13 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (closed) {
       ReferenceCountUtil.release(msg);
       return;
+    }
+    if (msg instanceof HttpRequest) {
+      headerStartNanos = 0; // the headers are in: request_headers_timeout is disarmed
+      if (headerTimer != null) {
+        headerTimer.cancel(false);
+        headerTimer = null;
+      }
     }
     if (dropEmptyLast && msg instanceof LastHttpContent last && !last.content().isReadable()
         && last.trailingHeaders().isEmpty() && last.decoderResult().isSuccess()) {
@@ -93,6 +137,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (msg instanceof HttpRequest req) {
       if (req.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
+        if (current == null) {
+          localReplyStream(req);
+        }
         protocolError(req.decoderResult().cause());
         return;
       }
@@ -122,6 +169,19 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     ActiveStream s = new ActiveStream(this, config);
     current = s;
     HttpHeaders h = req.headers();
+    if (h instanceof Http1RequestHeaders rh && rh.contentLengthWithTransferEncoding) {
+      // Netty drops Content-Length and goes by the chunked encoding; Envoy refuses the request.
+      stats.downstreamCxProtocolError.inc();
+      rejectRequest(s, req, 400, "Bad Request", "http1.content_length_and_chunked_not_allowed");
+      return;
+    }
+    String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
+    if (te != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(te.trim())) {
+      // Envoy: only "chunked" is understood; anything else (lists included) is 501.
+      stats.downstreamCxProtocolError.inc();
+      rejectRequest(s, req, 501, "Not Implemented", "http1.invalid_transfer_encoding");
+      return;
+    }
     if (!HttpUtil.isKeepAlive(req)) {
       closeAfterResponse = true;
     }
@@ -161,6 +221,109 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     s.decodeHeaders(req, bodyless);
   }
 
+  private void rejectRequest(ActiveStream s, HttpRequest req, int code, String body, String details) {
+    closeAfterResponse = true;
+    s.info.requestHeaders = req;
+    s.requestComplete = true;
+    s.sendLocalReply(code, body, ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR, details);
+  }
+
+  /** A stream for a local reply to a request that never became one (unparseable, or its headers timed out). */
+  private ActiveStream localReplyStream(HttpRequest req) {
+    stats.downstreamRqTotal.inc();
+    stats.downstreamRqHttp1Total.inc();
+    stats.downstreamRqActive.inc();
+    ActiveStream s = new ActiveStream(this, config);
+    current = s;
+    s.info.requestHeaders = req;
+    s.requestComplete = true;
+    closeAfterResponse = true;
+    return s;
+  }
+
+  /**
+   * The handler before the codec, on the raw bytes of a request's head: starts {@code request_headers_timeout}
+   * with the first byte, and rejects obs-fold (a header line starting with SP/HT) with 400 as Envoy does, where
+   * Netty's decoder would silently join the lines.
+   */
+  ChannelInboundHandlerAdapter rawWatcher() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!closed && msg instanceof ByteBuf b && b.isReadable()) {
+          if (!scanningHead && (current == null || current.requestComplete)) {
+            scanningHead = true; // a new request's head starts with these bytes
+            headLines = 0;
+            headLineLength = 0;
+            if (config.requestHeadersTimeoutMillis > 0 && headerStartNanos == 0) {
+              headerStartNanos = System.nanoTime();
+            }
+          }
+          if (scanningHead && b.forEachByte(headScanner) >= 0 && foldSeen) {
+            b.release();
+            obsFold();
+            return;
+          }
+        }
+        ctx.fireChannelRead(msg);
+        // Scheduled only when the headers did not come whole with this read.
+        if (headerStartNanos != 0 && headerTimer == null && !closed) {
+          long left = TimeUnit.MILLISECONDS.toNanos(config.requestHeadersTimeoutMillis)
+              - (System.nanoTime() - headerStartNanos);
+          headerTimer = ctx.executor().schedule(Http1ServerConnection.this::onRequestHeadersTimeout,
+              Math.max(0, left), TimeUnit.NANOSECONDS);
+        }
+      }
+    };
+  }
+
+  private final ByteProcessor headScanner = value -> {
+    if (value == '\n') {
+      if (headLineLength == 0 && headLines > 0) {
+        scanningHead = false; // the end of the head; the body (if any) is not scanned
+        return false;
+      }
+      if (headLineLength > 0) {
+        headLines++;
+      }
+      headLineLength = 0;
+      return true;
+    }
+    if (value == '\r') {
+      return true;
+    }
+    if (headLineLength == 0 && headLines > 0 && (value == ' ' || value == '\t')) {
+      foldSeen = true;
+      return false;
+    }
+    headLineLength++;
+    return true;
+  };
+
+  private void obsFold() {
+    stats.downstreamCxProtocolError.inc();
+    if (current != null) {
+      close();
+      return;
+    }
+    localReplyStream(null).sendLocalReply(400, "Bad Request", ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+        "http1.codec_error");
+  }
+
+  private void onRequestHeadersTimeout() {
+    headerTimer = null;
+    if (closed || headerStartNanos == 0) {
+      return;
+    }
+    headerStartNanos = 0;
+    stats.downstreamRqHeaderTimeout.inc();
+    if (current != null) {
+      close(); // a pipelined request's headers stalled behind a stream in progress
+      return;
+    }
+    localReplyStream(null).sendLocalReply(408, "request header timeout", null, "request_header_timeout");
+  }
+
   /** A request the codec could not parse: 400 (431 for oversized headers), then close, as Envoy. */
   private void protocolError(Throwable cause) {
     stats.downstreamCxProtocolError.inc();
@@ -175,9 +338,24 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (tooLong) {
       stats.downstreamRqTooLarge.inc();
     }
+    if (isTransferEncodingError(cause)) {
+      // Envoy answers a transfer coding other than (a lone) chunked with 501.
+      s.sendLocalReply(501, "Not Implemented", ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
+          "http1.invalid_transfer_encoding");
+      return;
+    }
     int code = tooLong ? 431 : 400;
     s.sendLocalReply(code, HttpResponseStatus.valueOf(code).reasonPhrase(),
         ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR, "http1.codec_error");
+  }
+
+  /** Netty's rejections of a request's transfer codings (the exception type, or its IllegalArgumentException). */
+  private static boolean isTransferEncodingError(Throwable cause) {
+    if (cause instanceof TransferEncodingNotAllowedException) {
+      return true;
+    }
+    String m = cause instanceof IllegalArgumentException ? cause.getMessage() : null;
+    return m != null && (m.contains("transfer coding") || m.contains("Transfer-Encoding"));
   }
 
   @Override
@@ -202,7 +380,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
         closeAfterResponse = true; // the unread rest of the request makes the connection unusable
       }
       if (closeAfterResponse) {
-        ch.writeAndFlush(data).addListener(ChannelFutureListener.CLOSE);
+        ch.writeAndFlush(data).addListener(this::closeAfterFlush);
         closed = true;
         return;
       }
@@ -244,9 +422,51 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   }
 
   @Override
+  public UpgradeTunnel startTunnel(ActiveStream s, Channel upstream) {
+    if (closed || s != current || !pipelined.isEmpty()) {
+      return null;
+    }
+    Channel ch = downstream.channel();
+    ch.flush(); // the 101 goes out through the codec before it leaves
+    stats.downstreamCxUpgradesTotal.inc();
+    stats.downstreamCxUpgradesActive.inc();
+    s.responseComplete = true; // the stream's timers stop; the tunnel has its own idle timeout
+    closed = true;
+    UpgradeTunnel tunnel = new UpgradeTunnel(ch, upstream, () -> {
+      stats.downstreamCxUpgradesActive.dec();
+      onResponseComplete(s); // logs the stream when the tunnel ends
+    });
+    tunnel.attach(ch, this, ch.pipeline().get(HttpServerCodec.class));
+    tunnel.idleTimeout(UpgradeTunnel.idleMillis(s.route(), config.streamIdleTimeoutMillis));
+    return tunnel;
+  }
+
+  @Override
   public void resetStream(ActiveStream s) {
     stats.downstreamRqTxReset.inc();
     close();
+  }
+
+  /**
+   * Envoy's delayed close ({@code delayed_close_timeout}): once the last response is flushed the socket stays
+   * open, reading and dropping, until the peer closes or the timeout fires, so that closing with unread request
+   * bytes (a TCP reset) does not destroy the response before the client has read it.
+   */
+  private void closeAfterFlush(Future<? super Void> f) {
+    Channel ch = downstream.channel();
+    if (!f.isSuccess() || config.delayedCloseTimeoutMillis <= 0 || !ch.isActive()) {
+      ch.close();
+      return;
+    }
+    ch.config().setAutoRead(true); // to see the peer's close
+    ch.read();
+    delayedCloseTimer = ch.eventLoop().schedule(() -> {
+      delayedCloseTimer = null;
+      if (ch.isActive()) {
+        stats.downstreamCxDelayedCloseTimeout.inc();
+        ch.close();
+      }
+    }, config.delayedCloseTimeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   private void close() {
@@ -290,6 +510,18 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
+    if (headerTimer != null) {
+      headerTimer.cancel(false);
+      headerTimer = null;
+    }
+    if (durationTimer != null) {
+      durationTimer.cancel(false);
+      durationTimer = null;
+    }
+    if (delayedCloseTimer != null) {
+      delayedCloseTimer.cancel(false);
+      delayedCloseTimer = null;
+    }
     stats.downstreamCxActive.dec();
     stats.downstreamCxHttp1Active.dec();
     stats.downstreamCxDestroy.inc();

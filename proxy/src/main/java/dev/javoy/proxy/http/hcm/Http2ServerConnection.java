@@ -60,6 +60,10 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   /** A stream was still open when the connection closed (the codec ends streams before this sees it close). */
   private boolean closedWithActiveStreams;
   private ScheduledFuture<?> idleTimer;
+  /** {@code max_connection_duration}, armed when the connection starts. */
+  private ScheduledFuture<?> durationTimer;
+  /** {@code drain_timeout}: from the shutdown-notice GOAWAY to the final one. */
+  private ScheduledFuture<?> drainTimer;
   private long openedAtNanos;
 
   private Http2ServerConnection(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
@@ -111,6 +115,22 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     stats.downstreamCxHttp2Active.inc();
     Http2Codecs.growConnectionWindow(ctx.channel(), config.http2);
     armIdleTimer();
+    if (config.maxConnectionDurationMillis > 0) {
+      durationTimer = ctx.executor().schedule(this::onMaxConnectionDuration, config.maxConnectionDurationMillis,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** {@code max_connection_duration}: Envoy drains the connection (GOAWAY; closes once its streams end). */
+  private void onMaxConnectionDuration() {
+    durationTimer = null;
+    if (inactive) {
+      return;
+    }
+    stats.downstreamCxMaxDurationReached.inc();
+    if (!draining) {
+      drain();
+    }
   }
 
   // ---- streams ----
@@ -197,11 +217,27 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startDrain() {
-    draining = true;
     stats.downstreamCxDrainClose.inc();
+    drain();
+  }
+
+  private void drain() {
+    draining = true;
     if (activeStreams == 0) {
       ctx.channel().close(); // GOAWAY, then close
     } else {
+      // Envoy's two-phase drain: a shutdown notice (last stream id 2^31-1) lets requests already on the way
+      // land; after drain_timeout the final GOAWAY names the last stream taken. The connection closes once its
+      // last stream ends, whichever phase it is in.
+      ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE),
+          ctx.voidPromise());
+      drainTimer = ctx.executor().schedule(this::onDrainTimeout, config.drainTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void onDrainTimeout() {
+    drainTimer = null;
+    if (!inactive) {
       ctx.channel().writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR), ctx.voidPromise());
     }
   }
@@ -248,6 +284,14 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     if (idleTimer != null) {
       idleTimer.cancel(false);
       idleTimer = null;
+    }
+    if (durationTimer != null) {
+      durationTimer.cancel(false);
+      durationTimer = null;
+    }
+    if (drainTimer != null) {
+      drainTimer.cancel(false);
+      drainTimer = null;
     }
     stats.downstreamCxActive.dec();
     stats.downstreamCxHttp2Active.dec();

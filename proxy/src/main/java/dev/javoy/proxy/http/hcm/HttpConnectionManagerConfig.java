@@ -14,6 +14,7 @@ import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import dev.javoy.proxy.http.localreply.LocalReplyConfig;
 import dev.javoy.proxy.http.route.RouteProvider;
 import dev.javoy.proxy.http.route.RouteTableFactory;
+import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.stats.StatsStore;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
@@ -34,7 +35,10 @@ public final class HttpConnectionManagerConfig {
       "xff_num_trusted_hops", "skip_xff_append", "via", "add_user_agent", "strip_matching_host_port",
       "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
       "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
-      "http2_protocol_options", "rds");
+      "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
+      "request_headers_timeout", "delayed_close_timeout", "drain_timeout");
+  /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
+  static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
   static final int DEFAULT_MAX_REQUEST_HEADERS_KB = 60;
 
@@ -59,6 +63,18 @@ public final class HttpConnectionManagerConfig {
   final boolean stripMatchingHostPort;
   final boolean stripAnyHostPort;
   final long idleTimeoutMillis;
+  /** {@code stream_idle_timeout}; 0 disables. */
+  final long streamIdleTimeoutMillis;
+  /** {@code request_timeout}; 0 (the default) disables. */
+  final long requestTimeoutMillis;
+  /** {@code delayed_close_timeout} (default 1 s); 0 closes right after the last response is flushed. */
+  final long delayedCloseTimeoutMillis;
+  /** {@code drain_timeout} (default 5 s): HTTP/2, from the shutdown-notice GOAWAY to the final one. */
+  final long drainTimeoutMillis;
+  /** {@code common_http_protocol_options.max_connection_duration}; 0 (the default) disables. */
+  final long maxConnectionDurationMillis;
+  /** {@code request_headers_timeout}; 0 (the default) disables. */
+  final long requestHeadersTimeoutMillis;
   final int maxHeadersCount;
   final int maxRequestHeadersBytes;
   final String serviceCluster;
@@ -67,6 +83,8 @@ public final class HttpConnectionManagerConfig {
   final CodecType codecType;
   /** {@code http2_protocol_options}, compiled (Envoy's defaults when absent). */
   final Http2ProtocolConfig http2;
+  /** {@code upgrade_configs}: which HTTP/1.1 upgrades (WebSocket) may switch to a byte tunnel. */
+  final UpgradePolicy upgrades;
   private final StatsStore statsStore;
   /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
   private volatile Http2CodecStats http2Stats;
@@ -76,6 +94,7 @@ public final class HttpConnectionManagerConfig {
     this.statPrefix = p.getStatPrefix();
     this.codecType = p.getCodecType();
     this.http2 = http2;
+    this.upgrades = UpgradePolicy.of(p.getUpgradeConfigsList());
     this.statsStore = ctx.stats();
     this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
     this.routes = routes;
@@ -95,6 +114,14 @@ public final class HttpConnectionManagerConfig {
     this.stripAnyHostPort = p.getStripAnyHostPort();
     var common = p.getCommonHttpProtocolOptions();
     this.idleTimeoutMillis = common.hasIdleTimeout() ? Durations.toMillis(common.getIdleTimeout()) : 3_600_000;
+    this.streamIdleTimeoutMillis = p.hasStreamIdleTimeout()
+        ? Durations.toMillis(p.getStreamIdleTimeout()) : DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS;
+    this.requestTimeoutMillis = p.hasRequestTimeout() ? Durations.toMillis(p.getRequestTimeout()) : 0;
+    this.requestHeadersTimeoutMillis = p.hasRequestHeadersTimeout() ? Durations.toMillis(p.getRequestHeadersTimeout()) : 0;
+    this.delayedCloseTimeoutMillis = p.hasDelayedCloseTimeout() ? Durations.toMillis(p.getDelayedCloseTimeout()) : 1000;
+    this.drainTimeoutMillis = p.hasDrainTimeout() ? Durations.toMillis(p.getDrainTimeout()) : 5000;
+    this.maxConnectionDurationMillis = common.hasMaxConnectionDuration()
+        ? Durations.toMillis(common.getMaxConnectionDuration()) : 0;
     this.maxHeadersCount = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue() : 100;
     int kb = p.hasMaxRequestHeadersKb() ? p.getMaxRequestHeadersKb().getValue() : DEFAULT_MAX_REQUEST_HEADERS_KB;
     this.maxRequestHeadersBytes = kb * 1024;
@@ -114,12 +141,19 @@ public final class HttpConnectionManagerConfig {
     Http2ProtocolConfig http2 = Http2ProtocolConfig.create(p.getHttp2ProtocolOptions(),
         FieldSupport.join(path, "http2_protocol_options"), false);
     var common = p.getCommonHttpProtocolOptions();
-    FieldSupport.check(common, FieldSupport.join(path, "common_http_protocol_options"), Set.of("idle_timeout", "max_headers_count"));
+    String commonPath = FieldSupport.join(path, "common_http_protocol_options");
+    FieldSupport.check(common, commonPath, Set.of("idle_timeout", "max_headers_count", "max_connection_duration"));
+    nonNegative(common.getMaxConnectionDuration(), FieldSupport.join(commonPath, "max_connection_duration"));
     FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"), Set.of("accept_http_10"));
     if (p.hasMaxRequestHeadersKb()
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
       throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
     }
+    nonNegative(p.getStreamIdleTimeout(), FieldSupport.join(path, "stream_idle_timeout"));
+    nonNegative(p.getRequestTimeout(), FieldSupport.join(path, "request_timeout"));
+    nonNegative(p.getRequestHeadersTimeout(), FieldSupport.join(path, "request_headers_timeout"));
+    nonNegative(p.getDelayedCloseTimeout(), FieldSupport.join(path, "delayed_close_timeout"));
+    nonNegative(p.getDrainTimeout(), FieldSupport.join(path, "drain_timeout"));
     RouteProvider routes;
     switch (p.getRouteSpecifierCase()) {
       case ROUTE_CONFIG -> routes = RouteProvider.fixed(
@@ -163,7 +197,15 @@ public final class HttpConnectionManagerConfig {
     List<AccessLogger> logs = AccessLogs.build(p.getAccessLogList(), FieldSupport.join(path, "access_log"), ctx);
     LocalReplyConfig localReply = p.hasLocalReplyConfig()
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
+    UpgradePolicy.create(p.getUpgradeConfigsList(), path); // validates
     return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2);
+  }
+
+  /** Envoy's {@code gte: {}} on the HCM timeouts. */
+  private static void nonNegative(com.google.protobuf.Duration d, String path) throws ConfigException {
+    if (d.getSeconds() < 0 || d.getNanos() < 0) {
+      throw new ConfigException(path, "value must be greater than or equal to 0s");
+    }
   }
 
   public HcmStats stats() {

@@ -29,7 +29,8 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
         .setAllowDuplicateContentLengths(false)
-        .setValidateHeaders(true);
+        .setValidateHeaders(true)
+        .setHeadersFactory(Http1RequestHeaders.FACTORY);
   }
 
   public HttpConnectionManagerConfig config() {
@@ -54,8 +55,10 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
   }
 
   private void installHttp1(ChannelPipeline p, DownstreamConnection connection) {
+    Http1ServerConnection c = new Http1ServerConnection(config, connection);
+    p.addLast(c.rawWatcher()); // request_headers_timeout and obs-fold, on the raw bytes
     p.addLast(new HttpServerCodec(decoderConfig));
-    p.addLast(new Http1ServerConnection(config, connection));
+    p.addLast(c);
   }
 
   /** {@code codec_type: AUTO}: the codec the first bytes asked for. */

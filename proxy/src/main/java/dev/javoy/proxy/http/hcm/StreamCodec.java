@@ -1,6 +1,8 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
 import dev.javoy.proxy.network.DownstreamConnection;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -32,6 +34,14 @@ interface StreamCodec {
 
   /** Whether more response bytes can be written now. */
   boolean writable();
+
+  /**
+   * Switches the connection to a byte tunnel with {@code upstream} after a {@code 101} response (already written
+   * with {@link #writeResponseHeaders}); returns the tunnel, or null when this codec cannot (HTTP/2).
+   */
+  default UpgradeTunnel startTunnel(ActiveStream s, Channel upstream) {
+    return null;
+  }
 
   /** Aborts the stream (HTTP/1.1: closes the connection; HTTP/2: RST_STREAM). */
   void resetStream(ActiveStream s);

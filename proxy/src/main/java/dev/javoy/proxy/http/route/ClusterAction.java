@@ -1,5 +1,7 @@
 package dev.javoy.proxy.http.route;
 
+import dev.javoy.proxy.http.upgrade.UpgradePolicy;
+
 /**
  * {@code route}: forward to a cluster.
  *
@@ -9,9 +11,22 @@ package dev.javoy.proxy.http.route;
  * @param hostRewrite the route's host rewrite, or null
  * @param appendXForwardedHost {@code append_x_forwarded_host}
  * @param timeouts the route's timeouts
+ * @param retryPolicy the route's {@code retry_policy}, or null (then the virtual host's applies)
+ * @param upgrades the route's {@code upgrade_configs} overrides, or null
  */
 public record ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
-    HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts) implements RouteAction {
+    HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
+    UpgradePolicy upgrades) implements RouteAction {
+
+  public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
+      HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy) {
+    this(clusters, clusterNotFoundCode, pathRewrite, hostRewrite, appendXForwardedHost, timeouts, retryPolicy, null);
+  }
+
+  public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
+      HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts) {
+    this(clusters, clusterNotFoundCode, pathRewrite, hostRewrite, appendXForwardedHost, timeouts, null);
+  }
 
   /** A plain action: one cluster and a route timeout. */
   public static ClusterAction to(String clusterName, long timeoutMillis) {

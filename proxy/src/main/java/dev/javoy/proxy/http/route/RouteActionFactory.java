@@ -2,6 +2,7 @@ package dev.javoy.proxy.http.route;
 
 import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.upstream.ClusterManager;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
@@ -13,7 +14,7 @@ final class RouteActionFactory {
       "cluster_not_found_response_code", "timeout", "idle_timeout", "prefix_rewrite", "regex_rewrite",
       "path_rewrite_policy", "host_rewrite_literal", "auto_host_rewrite", "host_rewrite_header",
       "host_rewrite_path_regex", "append_x_forwarded_host", "max_stream_duration", "max_grpc_timeout",
-      "grpc_timeout_offset");
+      "grpc_timeout_offset", "retry_policy", "upgrade_configs");
 
   private RouteActionFactory() {}
 
@@ -46,7 +47,9 @@ final class RouteActionFactory {
       default -> throw new ConfigException(path + ".cluster_not_found_response_code", "unknown response code");
     };
     return new ClusterAction(specifier, notFound, pathRewrite(a, match, path), hostRewrite(a, path),
-        a.getAppendXForwardedHost(), RouteTimeouts.of(a, path));
+        a.getAppendXForwardedHost(), RouteTimeouts.of(a, path),
+        a.hasRetryPolicy() ? RetryPolicy.of(a.getRetryPolicy(), path + ".retry_policy") : null,
+        UpgradePolicy.forRoute(a.getUpgradeConfigsList(), path));
   }
 
   private static PathRewrite pathRewrite(RouteAction a, RouteMatch match, String path) throws ConfigException {

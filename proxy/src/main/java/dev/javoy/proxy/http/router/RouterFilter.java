@@ -10,6 +10,9 @@ import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
 import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.upgrade.Tunnel;
+import dev.javoy.proxy.http.upgrade.UpgradePolicy;
+import dev.javoy.proxy.http.upgrade.UpgradeSwitch;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
 import dev.javoy.proxy.upstream.Host;
@@ -44,6 +47,10 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private HttpConnectionPool pool;
   private UpstreamStream upstream;
   private HttpRequest request;
+  /** The {@code Upgrade} token of an HTTP/1.1 upgrade request (WebSocket) the connection manager allowed, or null. */
+  private String upgrade;
+  /** The byte tunnel after a 101, or null. */
+  private Tunnel tunnel;
   private Route route;
   private ClusterTarget target;
   /** Adds x-envoy-attempt-count to the router's local replies once an upstream attempt is set up, or null. */
@@ -59,6 +66,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private boolean holdsRequestSlot;
   private ScheduledFuture<?> timeout;
   private long upstreamStartNanos;
+  /** The stream's retries, or null when it cannot retry. */
+  private RetryState retry;
 
   RouterFilter(RouterConfig config, HttpFilterCallbacks callbacks) {
     this.config = config;
@@ -99,6 +108,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return FilterStatus.STOP_ITERATION;
     }
     WorkerClusterState state = cluster.forCurrentWorker();
+    retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
+        : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
+        ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), this::retryAttempt, info);
     host = state.chooseHost();
     if (host == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
@@ -112,6 +124,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return FilterStatus.STOP_ITERATION;
     }
     holdsRequestSlot = true;
+    if (retry != null) {
+      retry.attempted(host);
+    }
     info.upstreamHostAddress = host.address();
     info.upstreamHostname = host.hostname();
     info.attemptCount = 1;
@@ -120,7 +135,11 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     RequestTimeouts timeouts = RequestTimeouts.of(action.timeouts(), req);
     timeoutMillis = timeouts.routerMillis();
+    upgrade = UpgradePolicy.requestedUpgrade(req);
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
+    if (upgrade != null) {
+      UpgradePolicy.restore(req.headers(), upgrade);
+    }
     cluster.stats().upstreamRqTotal.inc();
     cluster.stats().upstreamRqActive.inc();
     host.rqTotal.increment();
@@ -141,14 +160,24 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   @Override
   public FilterStatus decodeData(HttpContent data, boolean endStream) {
+    if (tunnel != null) {
+      tunnel.onDownstreamData(data, endStream);
+      return FilterStatus.STOP_ITERATION;
+    }
     if (done || cluster == null) {
       return FilterStatus.STOP_ITERATION;
     }
     data.retain();
     routeTimers.activity();
+    if (retry != null) {
+      retry.buffer(data);
+    }
     if (endStream) {
       requestEnded = true;
       startTimeout();
+      if (upstream != null) {
+        startPerTryTimeout();
+      }
     }
     if (upstream != null) {
       upstream.write(data, endStream, true);
@@ -185,6 +214,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
     conn.startStream(this);
+    if (requestEnded) {
+      startPerTryTimeout();
+    }
     HttpContent c = pendingBody == null ? null : pendingBody.pollFirst();
     if (c == null) {
       conn.write(request, false, false);
@@ -217,6 +249,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     info.upstreamTransportFailureReason = reason;
     host.rqError.increment();
+    if (retry != null && retry.onConnectFailure()) {
+      return;
+    }
     localReply(503, "upstream connect error or disconnect/reset before headers. reset reason: "
         + "remote connection failure, transport failure reason: " + reason,
         ResponseFlag.UPSTREAM_CONNECTION_FAILURE,
@@ -227,8 +262,6 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   @Override
   public void onResponseHeaders(HttpResponse response) {
-    responseStarted = true;
-    info.firstUpstreamRxNanos = System.nanoTime();
     int code = response.status().code();
     cluster.stats().countResponse(code);
     if (code >= 500) {
@@ -236,10 +269,41 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     } else {
       host.rqSuccess.increment();
     }
+    if (retry != null) {
+      retry.cancelPerTryTimeout();
+      if (retry.onResponse(response)) {
+        UpstreamStream u = upstream;
+        upstream = null;
+        if (u != null) {
+          u.reset(); // the retriable response is dropped, as Envoy resets its upstream request
+        }
+        return;
+      }
+      retry.destroy(); // the response goes downstream: no more retries
+      retry = null;
+    }
+    responseStarted = true;
+    info.firstUpstreamRxNanos = System.nanoTime();
     routeTimers.activity();
     UpstreamResponseHeaders.prepare(response, request,
         config.suppressEnvoyHeaders ? -1 : (info.firstUpstreamRxNanos - upstreamStartNanos) / 1_000_000);
     UpstreamResponseHeaders.finalize(response, route, target, info);
+    if (code == 101 && upgrade != null) {
+      // Switching protocols: the 101 (a 200 for HTTP/2 extended CONNECT) goes down, then the stream becomes a
+      // byte tunnel; the upstream connection is never pooled again.
+      UpstreamStream u = upstream;
+      upstream = null;
+      finishUpstream();
+      boolean http2 = "HTTP/2".equals(info.protocol);
+      tunnel = u == null ? null : UpgradeSwitch.start(callbacks, u, response, upgrade, http2);
+      if (tunnel == null) {
+        if (u != null) {
+          u.reset();
+        }
+        callbacks.resetStream();
+      }
+      return;
+    }
     callbacks.encodeHeaders(response, false);
   }
 
@@ -270,6 +334,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     host.rqError.increment();
     cluster.stats().upstreamRqRxReset.inc();
     if (!responseStarted) {
+      if (retry != null && retry.onReset(reason.contains("refused"))) {
+        return;
+      }
       localReply(503, "upstream connect error or disconnect/reset before headers. reset reason: " + reason,
           ResponseFlag.UPSTREAM_CONNECTION_TERMINATION,
           "upstream_reset_before_response_started{" + reason.replace(' ', '_') + "}");
@@ -291,6 +358,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   @Override
   public void onDownstreamWritabilityChanged(boolean writable) {
+    if (tunnel != null) {
+      tunnel.onDownstreamWritabilityChanged(writable);
+    }
     UpstreamStream u = upstream;
     if (u != null) {
       u.channel().config().setAutoRead(writable);
@@ -366,6 +436,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       timeout.cancel(false);
       timeout = null;
     }
+    if (retry != null) {
+      retry.destroy();
+    }
     routeTimers.cancel();
     if (cluster != null && holdsRequestSlot) {
       holdsRequestSlot = false;
@@ -380,14 +453,85 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
         log.log(info);
       }
     }
+    releasePendingBody();
+  }
+
+  private void releasePendingBody() {
     HttpContent c;
     while (pendingBody != null && (c = pendingBody.pollFirst()) != null) {
       c.release();
     }
   }
 
+  // ---- retries ----
+
+  /** The back-off is over: a new attempt, to a new host choice, with the request body replayed. */
+  private void retryAttempt() {
+    if (done) {
+      return;
+    }
+    if (!retry.canRetry()) { // the body outgrew the buffer limit during the back-off: nothing left to replay
+      localReply(507, "exceeded request buffer limit while retrying upstream", null,
+          "request_payload_exceeded_retry_buffer_limit");
+      return;
+    }
+    WorkerClusterState state = cluster.forCurrentWorker();
+    Host next = retry.chooseHost(state);
+    if (next == null) {
+      cluster.stats().upstreamCxNoneHealthy.inc();
+      localReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
+      return;
+    }
+    host.rqActive.decrement();
+    host = next;
+    retry.attempted(host);
+    host.rqTotal.increment();
+    host.rqActive.increment();
+    cluster.stats().upstreamRqTotal.inc();
+    info.upstreamHostAddress = host.address();
+    info.upstreamHostname = host.hostname();
+    info.attemptCount++;
+    if (route.virtualHost().includeAttemptCountInRequest()) {
+      request.headers().set(UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT, Integer.toString(info.attemptCount));
+    }
+    releasePendingBody();
+    pendingBody = retry.replay();
+    pool = state.httpPool(host, callbacks.eventLoop(), info.protocol);
+    waitingForPool = true;
+    pool.newStream(this);
+  }
+
+  private void startPerTryTimeout() {
+    if (retry != null && !done) {
+      retry.startPerTryTimeout(this::onPerTryTimeout);
+    }
+  }
+
+  /** The attempt got no response headers in {@code per_try_timeout}: retry it, or 504 with UT. */
+  private void onPerTryTimeout() {
+    if (retry == null) {
+      return;
+    }
+    retry.cancelPerTryTimeout();
+    if (done || responseStarted || upstream == null) {
+      return;
+    }
+    cluster.stats().upstreamRqPerTryTimeout.inc();
+    host.rqTimeout.increment();
+    UpstreamStream u = upstream;
+    upstream = null;
+    u.reset();
+    if (retry.onPerTryTimeout()) {
+      return;
+    }
+    localReply(504, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, "upstream_per_try_timeout");
+  }
+
   @Override
   public void onDestroy() {
+    if (tunnel != null) {
+      tunnel.close();
+    }
     if (!done) {
       // The downstream went away mid-stream: abandon the upstream side.
       UpstreamStream u = upstream;

@@ -69,11 +69,10 @@ class RouteActionFactoryTest {
   }
 
   @Test
-  void retriesMirrorsHashPolicyAndOthersStayRejected() {
-    for (String field : new String[] {"\"retry_policy\": {\"num_retries\": 2}",
-        "\"request_mirror_policies\": [{\"cluster\": \"b\"}]",
+  void mirrorsHashPolicyAndOthersStayRejected() {
+    for (String field : new String[] {"\"request_mirror_policies\": [{\"cluster\": \"b\"}]",
         "\"hash_policy\": [{\"header\": {\"header_name\": \"x\"}}]",
-        "\"priority\": \"HIGH\"", "\"upgrade_configs\": [{\"upgrade_type\": \"websocket\"}]"}) {
+        "\"priority\": \"HIGH\""}) {
       ConfigException e = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", " + field + "}"));
       String name = field.substring(1, field.indexOf('"', 1));
       assertEquals("route_config.virtual_hosts[0].routes[0].route." + name, e.path(), field);
@@ -86,10 +85,23 @@ class RouteActionFactoryTest {
         () -> action("{\"cluster\": \"a\"}", "{\"prefix\": \"/\", \"tls_context\": {\"presented\": true}}"));
     assertEquals("route_config.virtual_hosts[0].routes[0].match.tls_context", tls.path());
     ConfigException vhost = assertThrows(ConfigException.class, () -> RouteTables.table(
-        "{\"virtual_hosts\": [{\"name\": \"v\", \"domains\": [\"*\"], \"retry_policy\": {\"num_retries\": 1}}]}"));
-    assertEquals("route_config.virtual_hosts[0].retry_policy", vhost.path());
+        "{\"virtual_hosts\": [{\"name\": \"v\", \"domains\": [\"*\"], \"retry_policy\": {\"num_retries\": 1,"
+            + " \"retry_priority\": {\"name\": \"envoy.retry_priorities.previous_priorities\"}}}]}"));
+    assertEquals("route_config.virtual_hosts[0].retry_policy.retry_priority", vhost.path());
     ConfigException unknown = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"nope\"}"));
     assertTrue(unknown.getMessage().contains("unknown cluster 'nope'"));
+  }
+
+  @Test
+  void upgradeConfigsOverrideTheConnectionManagerPerRoute() throws Exception {
+    assertNull(action("{\"cluster\": \"a\"}").upgrades());
+    var upgrades = action("{\"cluster\": \"a\", \"upgrade_configs\": [{\"upgrade_type\": \"WebSocket\"}, "
+        + "{\"upgrade_type\": \"foo\", \"enabled\": false}]}").upgrades();
+    assertTrue(upgrades.enabled("websocket"));
+    assertTrue(!upgrades.enabled("foo"));
+    ConfigException connect = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", "
+        + "\"upgrade_configs\": [{\"upgrade_type\": \"CONNECT\", \"connect_config\": {}}]}"));
+    assertEquals("route_config.virtual_hosts[0].routes[0].route.upgrade_configs[0].connect_config", connect.path());
   }
 
   @Test
