@@ -123,6 +123,55 @@ class XdsEndToEndTest {
     }
   }
 
+  /** The control plane goes away: traffic keeps flowing on the last config; when it returns, javoy resyncs. */
+  @org.junit.jupiter.api.Test
+  void lastGoodConfigServesWhileTheControlPlaneIsDownAndResyncsAfter() throws Exception {
+    HttpServer a = TestBackends.http("A");
+    HttpServer b = TestBackends.http("B");
+    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+    V3DiscoveryServer discovery = new V3DiscoveryServer(cache);
+    int cpPort = JavoyProcess.freePort();
+    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", cpPort))
+        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    int http = JavoyProcess.freePort();
+    int admin = JavoyProcess.freePort();
+    try {
+      cache.setSnapshot(GROUP, snapshot("1", a.getAddress().getPort(), http, "/"));
+      Path config = dir.resolve("envoy.yaml");
+      Files.writeString(config, bootstrap(admin, new InetSocketAddress("127.0.0.1", cpPort), "GRPC"));
+      try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1")) {
+        assertTrue(Curl.run("http://127.0.0.1:" + http + "/1").body().startsWith("A GET /1"));
+        cp.shutdownNow();
+        cp.awaitTermination(5, TimeUnit.SECONDS);
+        awaitStat(javoy, "control_plane.connected_state: 0");
+        for (int i = 0; i < 20; i++) {
+          assertTrue(Curl.run("http://127.0.0.1:" + http + "/down").body().startsWith("A GET /down"));
+        }
+        // the control plane comes back (same address) with new endpoints
+        cache.setSnapshot(GROUP, snapshot("2", b.getAddress().getPort(), http, "/"));
+        cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", cpPort))
+            .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+        awaitBody("http://127.0.0.1:" + http + "/back", "B GET /back", 45);
+        awaitStat(javoy, "control_plane.connected_state: 1");
+      }
+    } finally {
+      cp.shutdownNow();
+      a.stop(0);
+      b.stop(0);
+    }
+  }
+
+  private static void awaitStat(JavoyProcess javoy, String line) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (javoy.admin("/stats?filter=control_plane").contains(line)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("stat never became " + line + ": " + javoy.admin("/stats?filter=control_plane"));
+  }
+
   /** Envoy's dynamic-config-fs shape: LDS and CDS from watched files, replaced atomically. */
   @org.junit.jupiter.api.Test
   void fileBasedXdsAppliesFileChanges() throws Exception {
@@ -196,7 +245,11 @@ class XdsEndToEndTest {
   }
 
   private static void awaitBody(String url, String prefix) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    awaitBody(url, prefix, 10);
+  }
+
+  private static void awaitBody(String url, String prefix, int seconds) throws Exception {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     String body = "";
     while (System.nanoTime() < deadline) {
       body = Curl.run(url).body();
