@@ -123,6 +123,84 @@ class XdsEndToEndTest {
     }
   }
 
+  /**
+   * 100 pushes under load — a route configuration change on every push, the listener's filter chain changed
+   * on every third — and no request fails.
+   */
+  @org.junit.jupiter.api.Test
+  void hundredPushesUnderLoadFailNoRequest() throws Exception {
+    HttpServer a = TestBackends.http("A");
+    HttpServer b = TestBackends.http("B");
+    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
+    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    int http = JavoyProcess.freePort();
+    int admin = JavoyProcess.freePort();
+    java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
+    List<String> failures = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    try {
+      cache.setSnapshot(GROUP, snapshot("0", a.getAddress().getPort(), http, "/"));
+      Path config = dir.resolve("envoy.yaml");
+      Files.writeString(config, bootstrap(admin, cp.getListenSockets().get(0), "DELTA_GRPC"));
+      try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2")) {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        List<Thread> load = new java.util.ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+          Thread th = new Thread(() -> {
+            while (running.get()) {
+              try {
+                var r = client.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + http + "/p")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                  ok.incrementAndGet();
+                } else {
+                  failures.add(r.statusCode() + " " + r.body());
+                }
+              } catch (Exception e) {
+                failures.add(e.toString());
+              }
+            }
+          });
+          th.start();
+          load.add(th);
+        }
+        for (int v = 1; v <= 100; v++) {
+          String statPrefix = v % 3 == 0 ? "ingress_" + v : "ingress"; // every third push changes the chain
+          cache.setSnapshot(GROUP, snapshotWithPrefix(Integer.toString(v), a.getAddress().getPort(), http,
+              statPrefix));
+          Thread.sleep(40);
+        }
+        Thread.sleep(500);
+        running.set(false);
+        for (Thread th : load) {
+          th.join(10_000);
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " failed, e.g. " + failures.stream().limit(3).toList());
+        assertTrue(ok.get() > 200, "served " + ok.get());
+      }
+    } finally {
+      running.set(false);
+      cp.shutdownNow();
+      a.stop(0);
+      b.stop(0);
+    }
+  }
+
+  private static Snapshot snapshotWithPrefix(String version, int backendPort, int listenerPort, String statPrefix) {
+    Snapshot base = snapshot(version, backendPort, listenerPort, "/v" + version + "/x");
+    // every version routes "/" too, so the load always has a route; the versioned prefix changes the RDS resource
+    RouteConfiguration routes = base.routes().resources().values().iterator().next().toBuilder()
+        .setVirtualHosts(0, base.routes().resources().values().iterator().next().getVirtualHosts(0).toBuilder()
+            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                .setRoute(RouteAction.newBuilder().setCluster("svc")))).build();
+    Listener l = listener("ingress", listenerPort, HttpConnectionManager.newBuilder().setStatPrefix(statPrefix)
+        .setRds(Rds.newBuilder().setRouteConfigName("routes").setConfigSource(ads())));
+    return Snapshot.create(base.clusters().resources().values(), base.endpoints().resources().values(), List.of(l),
+        List.of(routes), List.of(), version);
+  }
+
   /** The control plane goes away: traffic keeps flowing on the last config; when it returns, javoy resyncs. */
   @org.junit.jupiter.api.Test
   void lastGoodConfigServesWhileTheControlPlaneIsDownAndResyncsAfter() throws Exception {
