@@ -2,6 +2,7 @@ package dev.javoy.proxy.upstream.http1;
 
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.ClusterStats;
+import dev.javoy.proxy.upstream.ConnectionAccounting;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.ResourceLimits;
@@ -107,26 +108,17 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
 
   private void connect() {
     connecting++;
-    long start = System.nanoTime();
-    stats.upstreamCxTotal.inc();
-    stats.upstreamCxHttp1Total.inc();
-    stats.upstreamCxActive.inc();
-    host.cxTotal.increment();
-    host.cxActive.increment();
+    long start = ConnectionAccounting.opening(stats, host, stats.upstreamCxHttp1Total);
     ChannelFuture f = connector.connect();
     f.addListener(done -> {
       connecting--;
       if (done.isSuccess()) {
-        stats.upstreamCxConnectMs.record((System.nanoTime() - start) / 1_000_000);
+        ConnectionAccounting.opened(stats, start);
         Http1UpstreamConnection conn = f.channel().pipeline().get(Http1UpstreamConnection.class);
         conn.markConnected();
         onConnectionFree(conn);
       } else {
-        stats.upstreamCxConnectFail.inc();
-        host.cxConnectFail.increment();
-        if (done.cause() instanceof io.netty.channel.ConnectTimeoutException) {
-          stats.upstreamCxConnectTimeout.inc();
-        }
+        ConnectionAccounting.failed(stats, host, done.cause());
         connectionGone(f.channel(), false);
         String reason = UpstreamConnector.failureReason(done.cause());
         // As Envoy: with no other connection attempt under way, every waiting request fails with this one.
@@ -164,9 +156,7 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
       idle.remove(conn);
     }
     limits.connections.release();
-    stats.upstreamCxActive.dec();
-    stats.upstreamCxDestroy.inc();
-    host.cxActive.decrement();
+    ConnectionAccounting.closed(stats, host);
     // A slot opened up: serve a request that waited for one.
     if (wasConnected && pending.size() > connecting && limits.connections.tryAcquire()) {
       connect();

@@ -7,6 +7,7 @@ import dev.javoy.proxy.http.h2.Http2Keepalive;
 import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.ClusterStats;
+import dev.javoy.proxy.upstream.ConnectionAccounting;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.ResourceLimits;
@@ -142,27 +143,18 @@ public final class Http2ConnectionPool implements HttpConnectionPool {
 
   private void connect() {
     connecting++;
-    long start = System.nanoTime();
-    stats.upstreamCxTotal.inc();
-    stats.upstreamCxHttp2Total.inc();
-    stats.upstreamCxActive.inc();
-    host.cxTotal.increment();
-    host.cxActive.increment();
+    long start = ConnectionAccounting.opening(stats, host, stats.upstreamCxHttp2Total);
     ChannelFuture f = connector.connect();
     f.addListener(done -> {
       connecting--;
       if (done.isSuccess()) {
-        stats.upstreamCxConnectMs.record((System.nanoTime() - start) / 1_000_000);
+        ConnectionAccounting.opened(stats, start);
         Http2UpstreamConnection conn = f.channel().pipeline().get(Http2UpstreamConnection.class);
         conn.markConnected();
         connections.add(conn);
         servePending();
       } else {
-        stats.upstreamCxConnectFail.inc();
-        host.cxConnectFail.increment();
-        if (done.cause() instanceof io.netty.channel.ConnectTimeoutException) {
-          stats.upstreamCxConnectTimeout.inc();
-        }
+        ConnectionAccounting.failed(stats, host, done.cause());
         released();
         failPendingWithoutProspect(UpstreamConnector.failureReason(done.cause()));
       }
@@ -218,8 +210,6 @@ public final class Http2ConnectionPool implements HttpConnectionPool {
 
   private void released() {
     limits.connections.release();
-    stats.upstreamCxActive.dec();
-    stats.upstreamCxDestroy.inc();
-    host.cxActive.decrement();
+    ConnectionAccounting.closed(stats, host);
   }
 }
