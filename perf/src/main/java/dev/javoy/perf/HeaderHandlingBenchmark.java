@@ -136,27 +136,9 @@ public class HeaderHandlingBenchmark {
     h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, TIMEOUT_HEADER_VALUE);
   }
 
-  /** UpstreamRequestHeaders.removeHopByHop, copied. */
-  @SuppressWarnings("deprecation") // KEEP_ALIVE, PROXY_CONNECTION: as javoy uses them
+  /** The router's own hop-by-hop removal (public for this benchmark). */
   static void removeHopByHop(HttpHeaders h) {
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    if (connection != null) {
-      for (String name : connection.split(",")) {
-        String n = name.trim();
-        if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
-          h.remove(n);
-        }
-      }
-      h.remove(HttpHeaderNames.CONNECTION);
-    }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.PROXY_CONNECTION);
-    h.remove(HttpHeaderNames.UPGRADE);
-    boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
-    h.remove(HttpHeaderNames.TE);
-    if (trailers) {
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
-    }
+    dev.javoy.proxy.http.router.UpstreamRequestHeaders.removeHopByHop(h);
   }
 
   /** Baseline: building the 12-header request. */

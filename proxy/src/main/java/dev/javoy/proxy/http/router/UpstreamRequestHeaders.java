@@ -19,7 +19,7 @@ import io.netty.handler.codec.http.HttpRequest;
  * configuration); the host rewrites (weighted cluster literal, then the route's, optionally recording the old
  * host in {@code x-forwarded-host}); the path rewrite (the old path kept in {@code x-envoy-original-path}).
  */
-final class UpstreamRequestHeaders {
+public final class UpstreamRequestHeaders {
   static final String X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = "x-envoy-expected-rq-timeout-ms";
   static final String X_ENVOY_ORIGINAL_PATH = "x-envoy-original-path";
   static final String X_ENVOY_ATTEMPT_COUNT = "x-envoy-attempt-count";
@@ -105,7 +105,7 @@ final class UpstreamRequestHeaders {
   }
 
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
-  static void removeHopByHop(HttpHeaders h) {
+  public static void removeHopByHop(HttpHeaders h) {
     String connection = h.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
       for (String name : connection.split(",")) {
