@@ -25,4 +25,9 @@ public interface FactoryContext {
   default dev.javoy.proxy.http.route.RdsSource rdsSource() {
     return null;
   }
+
+  /** Named TLS secrets (static and SDS) for transport sockets. */
+  default dev.javoy.proxy.secret.SecretProvider secrets() {
+    return dev.javoy.proxy.secret.SecretProvider.NONE;
+  }
 }
