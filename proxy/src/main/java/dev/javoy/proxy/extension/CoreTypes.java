@@ -27,6 +27,7 @@ public final class CoreTypes {
       io.envoyproxy.envoy.config.listener.v3.Listener.getDefaultInstance(),
       io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),
       io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance());
 
   private static volatile ExtensionRegistry defaultRegistry;

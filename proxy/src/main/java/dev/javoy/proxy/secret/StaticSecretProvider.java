@@ -46,6 +46,23 @@ public final class StaticSecretProvider implements SecretProvider {
     return secrets;
   }
 
+  /** Where secrets with an {@code sds_config} go. */
+  public SecretProvider dynamic() {
+    return dynamic;
+  }
+
+  /**
+   * Envoy's {@code static_secrets} of the {@code SecretsConfigDump}, by name, with private keys and other secret
+   * material redacted.
+   */
+  public void addTo(io.envoyproxy.envoy.admin.v3.SecretsConfigDump.Builder dump,
+      com.google.protobuf.Timestamp lastUpdated) {
+    secrets.keySet().stream().sorted().forEach(name -> dump.addStaticSecrets(
+        io.envoyproxy.envoy.admin.v3.SecretsConfigDump.StaticSecret.newBuilder().setName(name)
+            .setLastUpdated(lastUpdated)
+            .setSecret(com.google.protobuf.Any.pack(SecretRedactor.redact(secrets.get(name))))));
+  }
+
   @Override
   public SecretWatch watch(SdsSecretConfig config, String path, SecretListener listener) throws ConfigException {
     if (config.hasSdsConfig()) {

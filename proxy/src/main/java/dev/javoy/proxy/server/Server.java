@@ -19,6 +19,10 @@ import dev.javoy.proxy.upstream.ClusterManager;
 import dev.javoy.proxy.upstream.dns.DnsHostDiscoveryFactory;
 import dev.javoy.proxy.xds.XdsBootstrapInput;
 import dev.javoy.proxy.xds.XdsResources;
+import dev.javoy.proxy.xds.XdsSecretSources;
+import dev.javoy.proxy.config.ProtoJsonParser;
+import dev.javoy.proxy.secret.SdsSecretProvider;
+import dev.javoy.proxy.secret.StaticSecretProvider;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import io.envoyproxy.envoy.admin.v3.ServerInfo;
@@ -62,6 +66,10 @@ public final class Server {
   private dev.javoy.proxy.http.route.RdsSource rdsSource;
   /** The xDS subscriptions; null when the bootstrap has no dynamic_resources. */
   final XdsResources xds;
+  /** Secrets over SDS (the dynamic part of {@link #secrets}). */
+  final SdsSecretProvider sds;
+  /** static_resources.secrets, falling through to {@link #sds} for secrets with an sds_config. */
+  final StaticSecretProvider secrets;
   final long startMillis = System.currentTimeMillis();
   private final CountDownLatch terminated = new CountDownLatch(1);
   private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
@@ -87,10 +95,14 @@ public final class Server {
     boolean built = false;
     try {
       var sr = bootstrap.getStaticResources();
-      FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters"));
+      FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters", "secrets"));
       this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
       ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
       this.clusterManager = new ClusterManager(clusterFactory);
+      XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
+          transport, new ProtoJsonParser(registry.typeRegistry()));
+      this.sds = new SdsSecretProvider(sdsSources, stats);
+      this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
         String p = "static_resources.clusters[" + i + "]";
@@ -107,6 +119,7 @@ public final class Server {
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
             new ServerFactoryContext(stats, resolver, clusterManager, options, "", null), stats, mainLoop,
             mainGroup, transport));
+        sdsSources.setAdsClient(xds::client);
         if (xds.hasClient()) {
           rdsSource = xds;
           clusterFactory.setEdsSource(xds);
@@ -162,6 +175,7 @@ public final class Server {
     if (s.xds != null) {
       s.xds.close();
     }
+    s.sds.close();
     s.stopEventLoops();
   }
 
@@ -174,6 +188,7 @@ public final class Server {
       throw new IllegalStateException("validate mode does not start a server");
     }
     setState(ServerInfo.State.INITIALIZING);
+    mainGroup.execute(sds::start); // SDS subscriptions of the secrets the config watches
     if (bootstrap.hasAdmin() && bootstrap.getAdmin().hasAddress()) {
       admin = new AdminServer(new ServerAdmin(this), mainGroup);
       admin.start(bootstrap.getAdmin().getAddress()).sync();
@@ -254,6 +269,7 @@ public final class Server {
     if (xds != null) {
       xds.close();
     }
+    sds.close();
     listenerManager.shutdown();
     clusterManager.shutdown();
     dnsFactory.close();
@@ -299,5 +315,20 @@ public final class Server {
 
   public ClusterManager clusterManager() {
     return clusterManager;
+  }
+
+  /** Named secrets: static_resources.secrets, and SDS for those with an sds_config (main thread). */
+  public StaticSecretProvider secrets() {
+    return secrets;
+  }
+
+  /** The SDS part of {@link #secrets()}. */
+  public SdsSecretProvider sds() {
+    return sds;
+  }
+
+  /** Runs {@code task} on the main thread (where secrets are watched and xDS is applied). */
+  public void onMainThread(Runnable task) {
+    mainGroup.execute(task);
   }
 }

@@ -155,8 +155,16 @@ final class ServerAdmin implements AdminBackend {
     }
     return dump.addConfigs(Any.pack(listeners.build()))
         .addConfigs(Any.pack(routes.build()))
-        .addConfigs(Any.pack(SecretsConfigDump.getDefaultInstance()))
+        .addConfigs(Any.pack(secrets(lastUpdated)))
         .build();
+  }
+
+  /** Envoy's SecretsConfigDump: static secrets, then SDS secrets (active and warming), redacted. */
+  private SecretsConfigDump secrets(com.google.protobuf.Timestamp lastUpdated) {
+    SecretsConfigDump.Builder out = SecretsConfigDump.newBuilder();
+    server.secrets.addTo(out, lastUpdated);
+    server.sds.addTo(out);
+    return out.build();
   }
 
   private static void addInlineRoutes(FilterChain fc, RoutesConfigDump.Builder routes,

@@ -62,6 +62,13 @@ final class XdsBootstrap {
       aggregated = false;
     }
     String sp = aggregated ? "dynamic_resources.ads_config" : "dynamic_resources.cds_config.api_config_source";
+    XdsClientConfig.Builder builder = clientConfig(server, sp, aggregated, b.getNode(), clusters, mainLoop,
+        transportGroup, transport);
+    return new Settings(builder, fetchTimeout(dr.getLdsConfig()), fetchTimeout(dr.getCdsConfig()), ldsPath, cdsPath);
+  }
+
+  /** Checks an {@code api_config_source} (or {@code ads_config}) without resolving its cluster. */
+  static XdsProtocol checkApiSource(ApiConfigSource server, String sp) throws ConfigException {
     FieldSupport.check(server, sp, Set.of("api_type", "transport_api_version", "grpc_services",
         "set_node_on_first_message_only", "rate_limit_settings", "request_timeout"));
     XdsProtocol protocol = switch (server.getApiType()) {
@@ -73,25 +80,37 @@ final class XdsBootstrap {
     if (server.getGrpcServicesCount() == 0) {
       throw new ConfigException(sp + ".grpc_services", "a gRPC service is required");
     }
+    FieldSupport.check(server.getGrpcServices(0), sp + ".grpc_services[0]",
+        Set.of("envoy_grpc", "google_grpc", "timeout", "initial_metadata"));
+    return protocol;
+  }
+
+  /**
+   * The client configuration of one management server given by an {@code api_config_source} (or the
+   * {@code ads_config}) at JSON path {@code sp}; its {@code envoy_grpc} cluster must be known to {@code clusters}.
+   */
+  static XdsClientConfig.Builder clientConfig(ApiConfigSource server, String sp, boolean aggregated,
+      io.envoyproxy.envoy.config.core.v3.Node node, ClusterManager clusters, EventLoop mainLoop,
+      EventLoopGroup transportGroup, Transport transport) throws ConfigException {
+    XdsProtocol protocol = checkApiSource(server, sp);
     SocketAddress address = target(server.getGrpcServices(0), sp + ".grpc_services[0]", clusters);
     XdsServerTarget target = XdsServerTarget.of(address);
     boolean pipe = address instanceof DomainSocketAddress;
     if (pipe && !transport.supportsDomainSockets()) {
       throw new ConfigException(sp + ".grpc_services[0]", "a Unix socket xDS server needs the epoll transport");
     }
-    XdsClientConfig.Builder builder = XdsClientConfig.builder()
-        .node(b.getNode())
+    return XdsClientConfig.builder()
+        .node(node)
         .server(target)
         .transport(transportGroup, pipe ? transport.domainSocketChannel() : transport.socketChannel())
         .eventLoop(mainLoop)
         .protocol(protocol)
         .aggregated(aggregated)
         .setNodeOnFirstMessageOnly(server.getSetNodeOnFirstMessageOnly());
-    return new Settings(builder, fetchTimeout(dr.getLdsConfig()), fetchTimeout(dr.getCdsConfig()), ldsPath, cdsPath);
   }
 
   /** The file of a {@code path_config_source}, or null for other sources. */
-  private static java.nio.file.Path filePath(ConfigSource cs, String path) throws ConfigException {
+  static java.nio.file.Path filePath(ConfigSource cs, String path) throws ConfigException {
     if (!cs.hasPathConfigSource() && cs.getPath().isEmpty()) {
       return null;
     }
@@ -103,7 +122,7 @@ final class XdsBootstrap {
     return java.nio.file.Path.of(cs.getPath());
   }
 
-  private static Duration fetchTimeout(ConfigSource cs) {
+  static Duration fetchTimeout(ConfigSource cs) {
     return cs.hasInitialFetchTimeout()
         ? Duration.ofMillis(Durations.toMillis(cs.getInitialFetchTimeout())) : XdsClientConfig.DEFAULT_INITIAL_FETCH_TIMEOUT;
   }
