@@ -13,6 +13,7 @@ import dev.javoy.proxy.stats.TagExtractors;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import io.envoyproxy.envoy.admin.v3.BootstrapConfigDump;
+import io.envoyproxy.envoy.admin.v3.UpdateFailureState;
 import io.envoyproxy.envoy.admin.v3.ClusterStatus;
 import io.envoyproxy.envoy.admin.v3.Clusters;
 import io.envoyproxy.envoy.admin.v3.ClustersConfigDump;
@@ -107,9 +108,15 @@ final class ServerAdmin implements AdminBackend {
       }
     }
     java.util.Set<UpstreamCluster> warming = new java.util.HashSet<>(server.clusterManager.warming());
+    java.util.Set<String> clustersWithState = new java.util.HashSet<>();
     for (var d : server.clusterManager.dynamicClusters()) {
       var dc = ClustersConfigDump.DynamicCluster.newBuilder().setVersionInfo(d.version())
           .setCluster(Any.pack(d.cluster().config())).setLastUpdated(Timestamps.fromMillis(d.lastUpdatedMillis()));
+      clustersWithState.add(d.cluster().name());
+      UpdateFailureState clusterError = server.xds == null ? null : server.xds.clusterErrors().get(d.cluster().name());
+      if (clusterError != null) {
+        dc.setErrorState(clusterError);
+      }
       if (warming.contains(d.cluster())) {
         clusters.addDynamicWarmingClusters(dc);
       } else {
@@ -122,14 +129,30 @@ final class ServerAdmin implements AdminBackend {
             .setLastUpdated(Timestamps.fromMillis(d.lastUpdatedMillis())));
       }
     }
+    if (server.xds != null) {
+      // clusters rejected before any version of them was accepted: only their error_state
+      server.xds.clusterErrors().all().forEach((name, error) -> {
+        if (!clustersWithState.contains(name)) {
+          clusters.addDynamicActiveClusters(ClustersConfigDump.DynamicCluster.newBuilder().setErrorState(error)
+              );
+        }
+      });
+    }
     ListenersConfigDump.Builder listeners = ListenersConfigDump.newBuilder();
+    java.util.Set<String> listenersWithState = new java.util.HashSet<>();
     RoutesConfigDump.Builder routes = RoutesConfigDump.newBuilder();
     for (ActiveListener l : server.listenerManager.listeners()) {
       String version = server.listenerManager.version(l.config().name());
       if (version != null) {
-        listeners.addDynamicListeners(ListenersConfigDump.DynamicListener.newBuilder().setName(l.config().name())
+        var dl = ListenersConfigDump.DynamicListener.newBuilder().setName(l.config().name())
             .setActiveState(ListenersConfigDump.DynamicListenerState.newBuilder().setVersionInfo(version)
-                .setListener(Any.pack(l.config().proto())).setLastUpdated(lastUpdated)));
+                .setListener(Any.pack(l.config().proto())).setLastUpdated(lastUpdated));
+        UpdateFailureState error = server.xds == null ? null : server.xds.listenerErrors().get(l.config().name());
+        if (error != null) {
+          dl.setErrorState(error);
+        }
+        listenersWithState.add(l.config().name());
+        listeners.addDynamicListeners(dl);
         continue;
       }
       listeners.addStaticListeners(ListenersConfigDump.StaticListener.newBuilder()
@@ -142,9 +165,26 @@ final class ServerAdmin implements AdminBackend {
       }
     }
     if (server.xds != null) {
-      server.xds.routeProviders().forEach((name, p) -> routes.addDynamicRouteConfigs(
-          RoutesConfigDump.DynamicRouteConfig.newBuilder().setVersionInfo(p.version())
-              .setRouteConfig(Any.pack(p.config()))));
+      // Envoy's ListenerManagerImpl: a listener whose last update was rejected shows its error_state
+      server.xds.listenerErrors().all().forEach((name, error) -> {
+        if (!listenersWithState.contains(name)) {
+          listeners.addDynamicListeners(ListenersConfigDump.DynamicListener.newBuilder().setName(name)
+              .setErrorState(error));
+        }
+      });
+      server.xds.routeProviders().forEach((name, p) -> {
+        var dr = RoutesConfigDump.DynamicRouteConfig.newBuilder().setVersionInfo(p.version())
+            .setRouteConfig(Any.pack(p.config()));
+        long updated = server.xds.routeLastUpdatedMillis(name);
+        if (updated > 0) {
+          dr.setLastUpdated(Timestamps.fromMillis(updated));
+        }
+        UpdateFailureState error = server.xds.routeErrors().get(name);
+        if (error != null) {
+          dr.setErrorState(error);
+        }
+        routes.addDynamicRouteConfigs(dr);
+      });
     }
     ConfigDump.Builder dump = ConfigDump.newBuilder()
         .addConfigs(Any.pack(BootstrapConfigDump.newBuilder()

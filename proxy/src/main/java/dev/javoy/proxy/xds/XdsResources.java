@@ -42,13 +42,15 @@ public final class XdsResources implements EdsSource, RdsSource {
   private final FactoryContext routeContext;
   private final Duration ldsTimeout;
   private final Duration cdsTimeout;
-  private final Map<String, RdsEntry> routes = new HashMap<>();
+  private final Map<String, RdsRouteConfigSubscription> routes = new LinkedHashMap<>();
+  private final dev.javoy.proxy.stats.StatsStore stats;
+  /** Envoy's error_state of listeners, clusters and route configurations whose last update was rejected. */
+  private final ErrorStates listenerErrors = new ErrorStates();
+  private final ErrorStates clusterErrors = new ErrorStates();
+  private final ErrorStates routeErrors = new ErrorStates();
   /** Route configurations subscribed to that have not arrived yet (listeners warm on them at start). */
   private final Set<String> routesPending = new java.util.HashSet<>();
   private final java.util.List<Runnable> routeWaiters = new java.util.ArrayList<>();
-
-  /** One RDS route configuration: its shared provider and subscription. */
-  private record RdsEntry(RdsRouteProvider provider, dev.javoy.xds.Subscription subscription) {}
 
   private final java.nio.file.Path ldsPath;
   private final java.nio.file.Path cdsPath;
@@ -58,8 +60,9 @@ public final class XdsResources implements EdsSource, RdsSource {
 
   private XdsResources(XdsClient client, ClusterManager clusters, ListenerManager listeners,
       FactoryContext routeContext, Duration ldsTimeout, Duration cdsTimeout, java.nio.file.Path ldsPath,
-      java.nio.file.Path cdsPath, io.netty.channel.EventLoop mainLoop) {
+      java.nio.file.Path cdsPath, io.netty.channel.EventLoop mainLoop, dev.javoy.proxy.stats.StatsStore stats) {
     this.client = client;
+    this.stats = stats;
     this.ldsPath = ldsPath;
     this.cdsPath = cdsPath;
     this.mainLoop = mainLoop;
@@ -79,7 +82,8 @@ public final class XdsResources implements EdsSource, RdsSource {
     XdsClient client = s.client() == null ? null
         : XdsClient.create(s.client().statsListener(new XdsStats(in.stats())).build());
     return new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
-        s.ldsInitialFetchTimeout(), s.cdsInitialFetchTimeout(), s.ldsPath(), s.cdsPath(), in.mainLoop());
+        s.ldsInitialFetchTimeout(), s.cdsInitialFetchTimeout(), s.ldsPath(), s.cdsPath(), in.mainLoop(),
+        in.stats());
   }
 
   /** Whether a management server is configured (EDS and RDS need one). */
@@ -136,6 +140,7 @@ public final class XdsResources implements EdsSource, RdsSource {
     public Map<String, String> onResources(Map<String, Cluster> changed, Set<String> removed, String version) {
       Map<String, String> errors = clusters.applyDynamic(changed, removed, version);
       logRejections("CDS", errors);
+      clusterErrors.record(changed, removed, errors, version);
       afterFirst();
       return errors;
     }
@@ -165,6 +170,7 @@ public final class XdsResources implements EdsSource, RdsSource {
       Map<String, String> errors = new LinkedHashMap<>(listeners.takeBindFailures());
       errors.putAll(listeners.applyDynamic(changed, removed, version));
       logRejections("LDS", errors);
+      listenerErrors.record(changed, removed, errors, version);
       listeners.whenBound(() -> whenRoutesReady(firstUpdate));
       return errors;
     }
@@ -206,40 +212,26 @@ public final class XdsResources implements EdsSource, RdsSource {
 
   @Override
   public RdsRouteProvider provider(String name) {
-    RdsEntry e = routes.get(name);
+    return provider(name, "");
+  }
+
+  /**
+   * The shared provider of route configuration {@code name}; the first connection manager asking for it
+   * subscribes, and its {@code stat_prefix} roots the RDS stats.
+   */
+  @Override
+  public RdsRouteProvider provider(String name, String statPrefix) {
+    RdsRouteConfigSubscription e = routes.get(name);
     if (e != null) {
       return e.provider();
     }
-    RdsRouteProvider provider = new RdsRouteProvider(name);
-    RouteTableFactory factory = new RouteTableFactory(routeContext);
+    RdsRouteConfigSubscription sub = new RdsRouteConfigSubscription(name, new RdsRouteProvider(name),
+        new RouteTableFactory(routeContext), RdsStats.of(stats, statPrefix, name), routeErrors,
+        () -> routeReady(name));
     routesPending.add(name);
-    dev.javoy.xds.Subscription sub = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout,
-        new ResourceSubscriber<RouteConfiguration>() {
-          @Override
-          public Map<String, String> onResources(Map<String, RouteConfiguration> changed, Set<String> removed,
-              String version) {
-            RouteConfiguration rc = changed.get(name);
-            if (rc == null) {
-              return Map.of();
-            }
-            try {
-              provider.update(factory.create(rc, "", false), rc, version);
-              return Map.of();
-            } catch (ConfigException ex) {
-              LOG.warning("RDS: rejected route configuration " + name + ": " + ex.getMessage());
-              return Map.of(name, ex.getMessage());
-            } finally {
-              routeReady(name);
-            }
-          }
-
-          @Override
-          public void onResourceDoesNotExist(String missing) {
-            routeReady(name);
-          }
-        });
-    routes.put(name, new RdsEntry(provider, sub));
-    return provider;
+    routes.put(name, sub);
+    sub.subscription = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout, sub);
+    return sub.provider();
   }
 
   /** Runs {@code r} once every route configuration asked for so far arrived (or is known to be absent). */
@@ -264,6 +256,25 @@ public final class XdsResources implements EdsSource, RdsSource {
     Map<String, RdsRouteProvider> out = new LinkedHashMap<>();
     routes.forEach((k, v) -> out.put(k, v.provider()));
     return out;
+  }
+
+  /** When route configuration {@code name} was last accepted (epoch millis), 0 when never. */
+  public long routeLastUpdatedMillis(String name) {
+    RdsRouteConfigSubscription s = routes.get(name);
+    return s == null ? 0 : s.lastUpdatedMillis();
+  }
+
+  /** Listeners whose last update was rejected, for {@code /config_dump}'s {@code error_state}. */
+  public ErrorStates listenerErrors() {
+    return listenerErrors;
+  }
+
+  public ErrorStates clusterErrors() {
+    return clusterErrors;
+  }
+
+  public ErrorStates routeErrors() {
+    return routeErrors;
   }
 
   public XdsClient client() {

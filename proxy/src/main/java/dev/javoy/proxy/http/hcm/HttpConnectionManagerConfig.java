@@ -225,7 +225,7 @@ public final class HttpConnectionManagerConfig {
     if (rds.getRouteConfigName().isEmpty()) {
       throw new ConfigException(path + ".route_config_name", "value length must be at least 1 characters");
     }
-    return ctx.rdsSource().provider(rds.getRouteConfigName());
+    return ctx.rdsSource().provider(rds.getRouteConfigName(), p.getStatPrefix());
   }
 
   /** The process's downstream HTTP/2 codec stats ({@code http2.*}). */

@@ -9,4 +9,12 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 public interface RdsSource {
   /** A compiled route table shared by the connection managers that use one route configuration. */
   RdsRouteProvider provider(String routeConfigName);
+
+  /**
+   * As {@link #provider(String)}, from a connection manager with this {@code stat_prefix}: the first one to ask
+   * roots the route configuration's {@code http.<stat_prefix>.rds.<name>.*} stats.
+   */
+  default RdsRouteProvider provider(String routeConfigName, String statPrefix) {
+    return provider(routeConfigName);
+  }
 }
