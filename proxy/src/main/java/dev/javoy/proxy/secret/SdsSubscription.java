@@ -37,6 +37,7 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
   private String version = "";
   private Instant lastUpdated;
   private UpdateFailureState errorState;
+  private boolean fetchTimedOut;
 
   SdsSubscription(String name, SecretSource source, Duration initialFetchTimeout, SdsStats stats, Clock clock,
       Runnable onLastWatchClosed) {
@@ -60,6 +61,8 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
     watchers.add(listener);
     if (current != null) {
       listener.onSecret(current);
+    } else if (fetchTimedOut) {
+      listener.onInitialFetchTimeout(name);
     }
     boolean[] done = {false};
     return () -> {
@@ -148,6 +151,12 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
     stats.updateAttempt().inc();
     stats.initFetchTimeout().inc();
     LOG.warning("SDS: secret '" + name + "' not received within its initial fetch timeout; still waiting");
+    fetchTimedOut = true;
+    if (current == null) {
+      for (SecretListener w : List.copyOf(watchers)) {
+        w.onInitialFetchTimeout(name);
+      }
+    }
   }
 
   String name() {

@@ -9,4 +9,11 @@ public interface SecretListener {
 
   /** The secret was removed by its source; the last value stays in use (as Envoy keeps it). */
   default void onSecretRemoved(String name) {}
+
+  /**
+   * The secret did not arrive within its {@code sds_config.initial_fetch_timeout} (never with {@code 0s}, which
+   * waits forever, as Istio configures): what waits for it (a warming listener or cluster) may stop waiting, as
+   * Envoy's init manager does; the secret may still arrive later through {@link #onSecret}.
+   */
+  default void onInitialFetchTimeout(String name) {}
 }

@@ -141,6 +141,29 @@ class SdsSecretProviderTest {
   }
 
   @Test
+  void anInitialFetchTimeoutTellsTheWatchersThatWaitAndCountsIt() throws Exception {
+    MemorySources sources = new MemorySources();
+    StatsStore stats = new StatsStore();
+    SdsSecretProvider sds = new SdsSecretProvider(sources, stats);
+    sds.start();
+    List<String> timedOut = new ArrayList<>();
+    SecretListener waiting = new SecretListener() {
+      @Override
+      public void onSecret(Secret secret) {}
+
+      @Override
+      public void onInitialFetchTimeout(String name) {
+        timedOut.add(name);
+      }
+    };
+    sds.watch(ads("late"), "x", waiting);
+    sources.subscribed.get("late").get(0).onResourceDoesNotExist("late");
+    sds.watch(ads("late"), "y", waiting);
+    assertEquals(List.of("late", "late"), timedOut);
+    assertEquals(1, stats.counter("sds.late.init_fetch_timeout").value());
+  }
+
+  @Test
   void warmingSecretsAreDumpedByName() throws Exception {
     SdsSecretProvider sds = new SdsSecretProvider(new MemorySources(), new StatsStore());
     sds.start();
