@@ -337,6 +337,52 @@ class SdsEndToEndTest {
     }
   }
 
+  /** A secret naming files: when they change they are read again (key rotation); a bad rotation is counted. */
+  @Test
+  void filesASecretNamesAreWatchedForKeyRotation() throws Exception {
+    // mounted the Kubernetes way, so that a rotation swaps both files at once
+    Path certs = dir.resolve("pki");
+    keyPair(certs, "..v1", "rsa.crt", "rsa.key");
+    Files.createSymbolicLink(certs.resolve("..data"), Path.of("..v1"));
+    Files.createSymbolicLink(certs.resolve("cert.pem"), Path.of("..data/cert.pem"));
+    Files.createSymbolicLink(certs.resolve("key.pem"), Path.of("..data/key.pem"));
+    Secret byFile = Secret.newBuilder().setName("file_cert").setTlsCertificate(TlsCertificate.newBuilder()
+        .setCertificateChain(DataSource.newBuilder().setFilename(certs.resolve("cert.pem").toString()))
+        .setPrivateKey(DataSource.newBuilder().setFilename(certs.resolve("key.pem").toString()))).build();
+    writeVersion(dir, "sds", byFile, "1");
+    int admin = JavoyProcess.freePort();
+    String yaml = """
+        node: {id: n, cluster: c}
+        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+        """.formatted(admin);
+    SdsSecretConfig config = SdsSecretConfig.newBuilder().setName("file_cert").setSdsConfig(ConfigSource.newBuilder()
+        .setPath(dir.resolve("sds/sds.yaml").toString())).build();
+    try (InProcessJavoy javoy = InProcessJavoy.start(yaml, admin)) {
+      Collector c = new Collector();
+      watch(javoy, config, c);
+      assertEquals(byFile, c.next());
+      // rotation: both files replaced
+      keyPair(certs, "..v2", "ec.crt", "ec.key");
+      Files.createSymbolicLink(certs.resolve("..data_tmp"), Path.of("..v2"));
+      Files.move(certs.resolve("..data_tmp"), certs.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+      assertEquals(byFile, c.next()); // told again, to read the files again
+      assertEquals(0, stat(javoy, "sds.file_cert.key_rotation_failed"));
+      // a key that does not match the certificate: the rotation fails, counted; nobody is told
+      c.secrets.clear();
+      keyPair(certs, "..v3", "ec.crt", "rsa.key");
+      Files.createSymbolicLink(certs.resolve("..data_tmp"), Path.of("..v3"));
+      Files.move(certs.resolve("..data_tmp"), certs.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+      awaitTrue(() -> stat(javoy, "sds.file_cert.key_rotation_failed") >= 1, () -> "no failed rotation counted");
+      assertNull(c.secrets.poll(200, TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private static void keyPair(Path mount, String version, String cert, String key) throws IOException {
+    Files.createDirectories(mount.resolve(version));
+    Files.writeString(mount.resolve(version).resolve("cert.pem"), pem(cert));
+    Files.writeString(mount.resolve(version).resolve("key.pem"), pem(key));
+  }
+
   private static void writeVersion(Path mount, String name, Secret secret, String version) throws Exception {
     Path d = mount.resolve(name);
     Files.createDirectories(d);

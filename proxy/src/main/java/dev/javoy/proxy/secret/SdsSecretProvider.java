@@ -35,19 +35,26 @@ public final class SdsSecretProvider implements SecretProvider {
   private final SecretSources sources;
   private final StatsStore stats;
   private final Clock clock;
+  private final java.util.concurrent.ScheduledExecutorService loop;
   private final Map<Key, SdsSubscription> subscriptions = new LinkedHashMap<>();
   private boolean started;
 
   /** A subscription's identity: its config source (without the per-watch fetch timeout) and the secret name. */
   private record Key(ConfigSource source, String name) {}
 
+  /** Without a loop: files that secrets name are read on arrival but not watched. */
   public SdsSecretProvider(SecretSources sources, StatsStore stats) {
-    this(sources, stats, Clock.systemUTC());
+    this(sources, stats, null, Clock.systemUTC());
   }
 
-  public SdsSecretProvider(SecretSources sources, StatsStore stats, Clock clock) {
+  /**
+   * @param mainLoop where the files that secrets name are polled for key rotation (the main thread), or null
+   */
+  public SdsSecretProvider(SecretSources sources, StatsStore stats,
+      java.util.concurrent.ScheduledExecutorService mainLoop, Clock clock) {
     this.sources = sources;
     this.stats = stats;
+    this.loop = mainLoop;
     this.clock = clock;
   }
 
@@ -68,7 +75,7 @@ public final class SdsSecretProvider implements SecretProvider {
       Duration timeout = cs.hasInitialFetchTimeout()
           ? Duration.ofMillis(Durations.toMillis(cs.getInitialFetchTimeout())) : DEFAULT_INITIAL_FETCH_TIMEOUT;
       SdsSubscription created = new SdsSubscription(config.getName(), source, timeout,
-          SdsStats.of(stats, config.getName()), clock, () -> subscriptions.remove(key));
+          SdsStats.of(stats, config.getName()), clock, loop, () -> subscriptions.remove(key));
       subscriptions.put(key, created);
       sub = created;
       if (started) {
@@ -86,9 +93,12 @@ public final class SdsSecretProvider implements SecretProvider {
     }
   }
 
-  /** Closes the SDS connections and file watches. */
+  /** Closes the SDS connections and file watches (main thread). */
   public void close() {
     sources.close();
+    for (SdsSubscription s : List.copyOf(subscriptions.values())) {
+      s.stop();
+    }
   }
 
   /**

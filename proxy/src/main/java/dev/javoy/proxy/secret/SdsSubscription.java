@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -23,6 +26,7 @@ import java.util.logging.Logger;
  */
 final class SdsSubscription implements ResourceSubscriber<Secret> {
   private static final Logger LOG = Log.get("secret");
+  private static final long FILE_POLL_MILLIS = 1000;
 
   private final String name;
   private final SecretSource source;
@@ -38,10 +42,15 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
   private Instant lastUpdated;
   private UpdateFailureState errorState;
   private boolean fetchTimedOut;
+  /** Polls the files the current value names, or null (inline data, or no loop to poll on). */
+  private final ScheduledExecutorService loop;
+  private ScheduledFuture<?> filePoll;
+  private String filesFingerprint;
 
   SdsSubscription(String name, SecretSource source, Duration initialFetchTimeout, SdsStats stats, Clock clock,
-      Runnable onLastWatchClosed) {
+      ScheduledExecutorService loop, Runnable onLastWatchClosed) {
     this.name = name;
+    this.loop = loop;
     this.source = source;
     this.initialFetchTimeout = initialFetchTimeout;
     this.stats = stats;
@@ -80,6 +89,7 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
       if (cancel != null) {
         cancel.run();
       }
+      stopFileWatch();
       onLastWatchClosed.run();
     }
   }
@@ -100,6 +110,9 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
       return Map.of();
     }
     stats.updateAttempt().inc();
+    // the files' state before they are read: a change from now on is a rotation
+    List<java.nio.file.Path> files = SecretFiles.of(s);
+    String fingerprint = SecretFiles.fingerprint(files);
     String problem = SecretValidator.validate(s);
     if (problem == null) {
       problem = deliver(s);
@@ -122,7 +135,51 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
     stats.updateSuccess().inc();
     stats.updateTime().set(lastUpdated.toEpochMilli());
     stats.version().set(SdsStats.versionHash(this.version));
+    watchFiles(s, files, fingerprint);
     return Map.of();
+  }
+
+  /**
+   * Envoy's key rotation: when files the secret names change, they are read and checked again and every watcher
+   * hears the secret again (to re-read them); a rotation that fails counts {@code key_rotation_failed} and the
+   * watchers keep what they have.
+   */
+  private void watchFiles(Secret s, List<java.nio.file.Path> files, String fingerprint) {
+    stopFileWatch();
+    if (files.isEmpty() || loop == null) {
+      return;
+    }
+    filesFingerprint = fingerprint;
+    filePoll = loop.scheduleWithFixedDelay(() -> {
+      String now = SecretFiles.fingerprint(files);
+      if (closed || now.equals(filesFingerprint)) {
+        return;
+      }
+      filesFingerprint = now;
+      String problem = SecretValidator.validate(s);
+      if (problem == null) {
+        problem = deliver(s);
+      }
+      if (problem != null) {
+        stats.keyRotationFailed().inc();
+        LOG.warning("SDS: key rotation of secret '" + name + "' failed: " + problem);
+      } else {
+        LOG.info("SDS: secret '" + name + "' reloaded from its files");
+      }
+    }, FILE_POLL_MILLIS, FILE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops watching files (the server is closing). */
+  void stop() {
+    closed = true;
+    stopFileWatch();
+  }
+
+  private void stopFileWatch() {
+    if (filePoll != null) {
+      filePoll.cancel(false);
+      filePoll = null;
+    }
   }
 
   /** Tells every watcher; a watcher that cannot use the secret makes it rejected (as Envoy's context update). */

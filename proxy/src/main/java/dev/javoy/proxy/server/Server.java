@@ -101,7 +101,7 @@ public final class Server {
       this.clusterManager = new ClusterManager(clusterFactory);
       XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
           transport, new ProtoJsonParser(registry.typeRegistry()));
-      this.sds = new SdsSecretProvider(sdsSources, stats);
+      this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
