@@ -12,7 +12,6 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,12 +134,11 @@ public final class SdsSecretProvider implements SecretProvider {
 
   /** The accepted value of a watched secret (any source), or null. */
   public Secret current(String name) {
-    List<Secret> found = new ArrayList<>();
     for (SdsSubscription s : subscriptions.values()) {
       if (s.name().equals(name) && s.current() != null) {
-        found.add(s.current());
+        return s.current();
       }
     }
-    return found.isEmpty() ? null : found.get(0);
+    return null;
   }
 }

@@ -18,9 +18,7 @@ import dev.javoy.xds.XdsClientConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +41,7 @@ public final class XdsResources implements EdsSource, RdsSource {
   private final Duration ldsTimeout;
   private final Duration cdsTimeout;
   private final Map<String, RdsRouteConfigSubscription> routes = new LinkedHashMap<>();
-  private final dev.javoy.proxy.stats.StatsStore stats;
+  private final StatsStore stats;
   /** Envoy's error_state of listeners, clusters and route configurations whose last update was rejected. */
   private final ErrorStates listenerErrors = new ErrorStates();
   private final ErrorStates clusterErrors = new ErrorStates();
@@ -60,7 +58,7 @@ public final class XdsResources implements EdsSource, RdsSource {
 
   private XdsResources(XdsClient client, ClusterManager clusters, ListenerManager listeners,
       FactoryContext routeContext, Duration ldsTimeout, Duration cdsTimeout, java.nio.file.Path ldsPath,
-      java.nio.file.Path cdsPath, io.netty.channel.EventLoop mainLoop, dev.javoy.proxy.stats.StatsStore stats) {
+      java.nio.file.Path cdsPath, io.netty.channel.EventLoop mainLoop, StatsStore stats) {
     this.client = client;
     this.stats = stats;
     this.ldsPath = ldsPath;
