@@ -103,7 +103,8 @@ public final class SdsSecretProvider implements SecretProvider {
   /**
    * The dynamic part of Envoy's {@code SecretsConfigDump}: secrets received ({@code dynamic_active_secrets},
    * with their version, update time and any rejected later version) and secrets awaited
-   * ({@code dynamic_warming_secrets}), with private keys and other secret material redacted.
+   * ({@code dynamic_warming_secrets}). The secrets are whole: the admin's {@code /config_dump} redacts private
+   * keys and other sensitive fields as Envoy does.
    */
   public void addTo(SecretsConfigDump.Builder dump) {
     for (SdsSubscription s : subscriptions.values()) {
@@ -117,7 +118,7 @@ public final class SdsSecretProvider implements SecretProvider {
       } else {
         d.setVersionInfo(s.version())
             .setLastUpdated(Timestamps.fromMillis(s.lastUpdated().toEpochMilli()))
-            .setSecret(Any.pack(SecretRedactor.redact(s.current())));
+            .setSecret(Any.pack(s.current()));
         dump.addDynamicActiveSecrets(d);
       }
     }

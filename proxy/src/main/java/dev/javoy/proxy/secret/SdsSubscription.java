@@ -121,7 +121,7 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
       String details = "secret '" + name + "': " + problem;
       stats.updateRejected().inc();
       errorState = UpdateFailureState.newBuilder()
-          .setFailedConfiguration(Any.pack(SecretRedactor.redact(s)))
+          .setFailedConfiguration(Any.pack(s))
           .setLastUpdateAttempt(Timestamps.fromMillis(clock.millis()))
           .setDetails(details)
           .setVersionInfo(version == null ? "" : version)

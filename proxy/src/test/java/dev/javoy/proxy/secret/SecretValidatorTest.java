@@ -79,25 +79,4 @@ class SecretValidatorTest {
         GenericSecret.newBuilder().setSecret(DataSource.newBuilder().setFilename("/nonexistent/x"))).build())
         .contains("cannot read /nonexistent/x"));
   }
-
-  @Test
-  void redactsPrivateKeysPasswordsTicketKeysAndGenericSecretsOnly() throws IOException {
-    Secret s = cert("a", pem("rsa.crt"), pem("rsa.key"));
-    s = s.toBuilder().setTlsCertificate(s.getTlsCertificate().toBuilder()
-        .setPassword(DataSource.newBuilder().setFilename("/pw"))).build();
-    Secret r = SecretRedactor.redact(s);
-    assertEquals(pem("rsa.crt"), r.getTlsCertificate().getCertificateChain().getInlineString());
-    assertEquals("[redacted]", r.getTlsCertificate().getPrivateKey().getInlineBytes().toStringUtf8());
-    assertEquals("[redacted]", r.getTlsCertificate().getPassword().getFilename());
-    Secret g = SecretRedactor.redact(Secret.newBuilder().setName("g").setGenericSecret(GenericSecret.newBuilder()
-        .setSecret(DataSource.newBuilder().setInlineString("hmac"))
-        .putSecrets("k", DataSource.newBuilder().setInlineString("v").build())).build());
-    assertEquals("[redacted]", g.getGenericSecret().getSecret().getInlineString());
-    assertEquals("[redacted]", g.getGenericSecret().getSecretsMap().get("k").getInlineString());
-    Secret t = SecretRedactor.redact(Secret.newBuilder().setName("t").setSessionTicketKeys(
-        TlsSessionTicketKeys.newBuilder().addKeys(DataSource.newBuilder()
-            .setInlineBytes(ByteString.copyFrom(new byte[80])))).build());
-    assertEquals("[redacted]", t.getSessionTicketKeys().getKeys(0).getInlineBytes().toStringUtf8());
-    assertEquals("t", t.getName());
-  }
 }
