@@ -377,6 +377,42 @@ class SdsEndToEndTest {
     }
   }
 
+  @Test
+  void sdsConfigsJavoyCannotServeAreRejectedWithTheirPath() throws Exception {
+    int admin = JavoyProcess.freePort();
+    String yaml = """
+        node: {id: n, cluster: c}
+        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+        """.formatted(admin);
+    try (InProcessJavoy javoy = InProcessJavoy.start(yaml, admin)) {
+      String unknownCluster = watchError(javoy, sdsGrpc("default", ApiConfigSource.ApiType.GRPC));
+      assertTrue(unknownCluster.contains(
+          "tls.sds_config.api_config_source.grpc_services[0].envoy_grpc.cluster_name"), unknownCluster);
+      assertTrue(unknownCluster.contains("unknown gRPC cluster 'sds-grpc'"), unknownCluster);
+      String noAds = watchError(javoy, SdsSecretConfig.newBuilder().setName("x").setSdsConfig(ConfigSource.newBuilder()
+          .setAds(AggregatedConfigSource.getDefaultInstance())).build());
+      assertTrue(noAds.contains("tls.sds_config.ads") && noAds.contains("ads_config"), noAds);
+      SdsSecretConfig rest = sdsGrpc("x", ApiConfigSource.ApiType.REST);
+      String restError = watchError(javoy, rest);
+      assertTrue(restError.contains("tls.sds_config.api_config_source.api_type"), restError);
+      String self = watchError(javoy, SdsSecretConfig.newBuilder().setName("x").setSdsConfig(ConfigSource.newBuilder()
+          .setSelf(io.envoyproxy.envoy.config.core.v3.SelfConfigSource.getDefaultInstance())).build());
+      assertTrue(self.contains("tls.sds_config.self: field not supported"), self);
+      assertTrue(javoy.onMain(() -> javoy.server.sds().watched()).isEmpty());
+    }
+  }
+
+  private static String watchError(InProcessJavoy javoy, SdsSecretConfig config) throws Exception {
+    return javoy.onMain(() -> {
+      try {
+        javoy.server.secrets().watch(config, "tls", new Collector());
+        return "no error";
+      } catch (dev.javoy.proxy.config.ConfigException e) {
+        return e.getMessage();
+      }
+    });
+  }
+
   private static void keyPair(Path mount, String version, String cert, String key) throws IOException {
     Files.createDirectories(mount.resolve(version));
     Files.writeString(mount.resolve(version).resolve("cert.pem"), pem(cert));
