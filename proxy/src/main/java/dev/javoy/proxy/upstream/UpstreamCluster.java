@@ -122,6 +122,11 @@ public final class UpstreamCluster {
     discovery.stop();
   }
 
+  /** Where this cluster's hosts come from (the ORIGINAL_DST hook finds its discovery here). */
+  public HostDiscovery discovery() {
+    return discovery;
+  }
+
   /** The EDS assignment in force, or null when the cluster is not EDS or has none yet. */
   public io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment edsAssignment() {
     return discovery.assignment();
