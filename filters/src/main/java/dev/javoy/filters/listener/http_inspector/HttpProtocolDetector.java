@@ -68,8 +68,9 @@ public final class HttpProtocolDetector {
       }
     }
     if (n - i < 3) {
-      return n - i >= 1 && in.getByte(start + i) != '0' && in.getByte(start + i) != '1' ? Result.NOT_HTTP
-          : Result.NEED_MORE;
+      boolean bad = (n - i >= 1 && in.getByte(start + i) != '0' && in.getByte(start + i) != '1')
+          || (n - i >= 2 && in.getByte(start + i + 1) != '\r');
+      return bad ? Result.NOT_HTTP : Result.NEED_MORE;
     }
     byte minor = in.getByte(start + i);
     if (in.getByte(start + i + 1) != '\r' || in.getByte(start + i + 2) != '\n') {
