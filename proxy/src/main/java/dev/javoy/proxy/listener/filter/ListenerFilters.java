@@ -16,6 +16,7 @@ import java.util.Set;
  */
 public final class ListenerFilters {
   public static final ListenerFilters NONE = new ListenerFilters(List.of(), 15_000, false);
+  static final String ORIGINAL_DST = "envoy.filters.listener.original_dst";
   private static final Set<String> FILTER_FIELDS = Set.of("name", "typed_config", "filter_disabled");
 
   /** One configured filter and its {@code filter_disabled} predicate (null when always enabled). */
@@ -31,9 +32,14 @@ public final class ListenerFilters {
     this.continueOnTimeout = continueOnTimeout;
   }
 
+  /**
+   * The listener's filters in order; with {@code use_original_dst} Envoy appends the original_dst filter itself
+   * (so the destination is restored even when the config does not list it).
+   */
   public static ListenerFilters from(Listener l, String path, FactoryContext ctx) throws ConfigException {
     long timeout = l.hasListenerFiltersTimeout() ? Durations.toMillis(l.getListenerFiltersTimeout()) : 15_000;
-    if (l.getListenerFiltersCount() == 0) {
+    boolean useOriginalDst = l.hasUseOriginalDst() && l.getUseOriginalDst().getValue();
+    if (l.getListenerFiltersCount() == 0 && !useOriginalDst) {
       return timeout == 15_000 && !l.getContinueOnListenerFiltersTimeout() ? NONE
           : new ListenerFilters(List.of(), timeout, l.getContinueOnListenerFiltersTimeout());
     }
@@ -53,6 +59,15 @@ public final class ListenerFilters {
       ListenerFilterMatcher disabled = lf.hasFilterDisabled()
           ? ListenerFilterMatcher.from(lf.getFilterDisabled(), fp + ".filter_disabled") : null;
       out.add(new Entry(lf.getName(), f, disabled));
+    }
+    if (useOriginalDst) {
+      ListenerFilterFactory originalDst = ctx.extensions().registry().byName(ListenerFilterFactory.class,
+          ORIGINAL_DST);
+      if (originalDst == null) {
+        throw new ConfigException(path + ".use_original_dst", "use_original_dst needs the listener filter "
+            + ORIGINAL_DST + ", which is not available");
+      }
+      out.add(new Entry(ORIGINAL_DST, originalDst.create(originalDst.defaultConfig(), ctx), null));
     }
     return new ListenerFilters(out, timeout, l.getContinueOnListenerFiltersTimeout());
   }
