@@ -58,13 +58,16 @@ class OriginalDstEndToEndTest {
     String[] why = new String[1];
     ns = NetworkNamespace.create("javoy-odst", why);
     assumeTrue(ns != null, why[0]);
-    for (String ip : List.of("10.77.0.1", "10.77.0.2", "10.77.0.3", "10.77.0.100")) {
+    for (String ip : List.of("10.77.0.1", "10.77.0.2", "10.77.0.3", "10.77.0.100", "10.77.0.101")) {
       NetworkNamespace.Result r = ns.exec("ip", "addr", "add", ip + "/32", "dev", "lo");
       assumeTrue(r.exit() == 0, "cannot add " + ip + " in the namespace: " + r.output());
     }
     NetworkNamespace.Result rule = ns.exec("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s", "10.77.0.100",
         "-j", "REDIRECT", "--to-ports", "15001");
     assumeTrue(rule.exit() == 0, "iptables REDIRECT is not available here: " + rule.output().trim());
+    NetworkNamespace.Result inbound = ns.exec("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s",
+        "10.77.0.101", "-j", "REDIRECT", "--to-ports", "15006");
+    assertEquals(0, inbound.exit(), inbound.output());
     Path script = dir.resolve("backend.py");
     Files.writeString(script, BACKEND);
     processes.add(ns.start(dir.resolve("a.log"), "python3", script.toString(), "A", "10.77.0.1", "8080"));
@@ -125,10 +128,14 @@ class OriginalDstEndToEndTest {
     throw new IllegalStateException("backend " + url + " does not answer");
   }
 
-  /** curl from the redirected client address; returns the response headers and body. */
+  /** curl from the client address redirected to virtualOutbound; returns the response headers and body. */
   private static Curl.Result redirectedCurl(String... args) throws Exception {
+    return curlFrom("10.77.0.100", args);
+  }
+
+  private static Curl.Result curlFrom(String source, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-S", "-D", "-", "--max-time", "20", "--interface",
-        "10.77.0.100"));
+        source));
     cmd.addAll(List.of(args));
     NetworkNamespace.Result r = ns.exec(cmd.toArray(String[]::new));
     assertEquals(0, r.exit(), "curl failed: " + r.output() + "\njavoy log:\n" + javoyLog());
@@ -203,6 +210,23 @@ class OriginalDstEndToEndTest {
     Curl.Result r = redirectedCurl("-H", "x-envoy-original-dst-host: 10.77.0.2:9090", "http://10.77.0.3:7070/header");
     assertEquals(200, r.status());
     assertEquals("B /header", r.body());
+  }
+
+  @Test
+  void virtualInboundChoosesChainsByRestoredDestinationPortAndProtocol() throws Exception {
+    Curl.Result http = curlFrom("10.77.0.101", "http://10.77.0.1:8080/in");
+    assertEquals(200, http.status());
+    assertEquals("A /in", http.body());
+    assertEquals("virtualInbound 0.0.0.0_8080", http.header("x-javoy-listener"));
+    assertEquals("inbound_http 10.77.0.1:8080 10.77.0.1:8080 InboundPassthroughCluster",
+        awaitLogLine("inbound_http "));
+    Curl.Result other = curlFrom("10.77.0.101", "http://10.77.0.2:9090/in-tcp");
+    assertEquals(200, other.status());
+    assertEquals("B /in-tcp", other.body());
+    assertNull(other.header("x-javoy-listener"), "port 9090 has no HTTP chain: the catch-all passes bytes through");
+    assertEquals("inbound_tcp 10.77.0.2:9090 10.77.0.2:9090 InboundPassthroughCluster", awaitLogLine("inbound_tcp "));
+    assertTrue(stat("http_inspector.http11_found") >= 2);
+    assertTrue(stat("listener.0.0.0.0_15006.downstream_cx_total") >= 2);
   }
 
   @Test
