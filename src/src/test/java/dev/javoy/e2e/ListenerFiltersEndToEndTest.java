@@ -198,6 +198,9 @@ class ListenerFiltersEndToEndTest {
     Curl.Result http = Curl.run("http://127.0.0.1:" + protoPort + "/");
     assertEquals(200, http.status());
     assertEquals("plaintext http chain", http.body());
+    Curl.Result h2c = Curl.run("--http2-prior-knowledge", "http://127.0.0.1:" + protoPort + "/");
+    assertTrue(h2c.headers().startsWith("HTTP/2 200"), h2c.headers());
+    assertEquals("plaintext http chain", h2c.body());
     try (Socket s = new Socket("127.0.0.1", protoPort)) {
       s.setSoTimeout(10_000);
       s.getOutputStream().write("\u0000raw bytes\n".getBytes(StandardCharsets.US_ASCII));
@@ -209,6 +212,7 @@ class ListenerFiltersEndToEndTest {
     assertTrue(ConfigTemplate.stat(javoy, "tls_inspector.alpn_found") >= 1);
     assertTrue(ConfigTemplate.stat(javoy, "tls_inspector.tls_not_found") >= 2);
     assertTrue(ConfigTemplate.stat(javoy, "http_inspector.http11_found") >= 1);
+    assertTrue(ConfigTemplate.stat(javoy, "http_inspector.http2_found") >= 1);
     assertTrue(ConfigTemplate.stat(javoy, "http_inspector.http_not_found") >= 1);
   }
 
