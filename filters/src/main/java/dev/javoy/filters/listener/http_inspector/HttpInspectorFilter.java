@@ -75,7 +75,8 @@ public final class HttpInspectorFilter implements ListenerFilter {
   }
 
   /** {@code http_inspector.read_error}: the socket failed while inspecting. */
-  Counter readError() {
-    return readError;
+  @Override
+  public void onReadError(ListenerFilterContext context) {
+    readError.inc();
   }
 }

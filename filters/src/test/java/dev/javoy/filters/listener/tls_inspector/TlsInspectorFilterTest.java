@@ -120,6 +120,16 @@ class TlsInspectorFilterTest {
   }
 
   @Test
+  void readErrorWhileInspectingIsCounted() {
+    EmbeddedChannel ch = run(HttpInspectorFilterAccess.create(store));
+    ch.writeInbound(Unpooled.copiedBuffer("GET /", StandardCharsets.US_ASCII));
+    ch.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+    assertFalse(ch.isOpen());
+    assertEquals(1, counter("http_inspector.read_error"));
+    assertEquals(1, listenerStats.downstreamListenerFilterError.value());
+  }
+
+  @Test
   void tooLargeClientHelloClosesTheConnection() {
     int body = TlsInspectorFilter.MAX_CLIENT_HELLO_SIZE;
     byte[] start = {0x16, 3, 1, 0x40, 0, 1, (byte) (body >>> 16), (byte) (body >>> 8), (byte) body, 3, 3};

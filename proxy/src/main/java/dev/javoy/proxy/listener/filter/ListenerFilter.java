@@ -30,6 +30,9 @@ public interface ListenerFilter {
     return Status.CONTINUE;
   }
 
+  /** The socket failed while this filter waited for bytes (the connection is then closed). */
+  default void onReadError(ListenerFilterContext context) {}
+
   /**
    * The most bytes this filter inspects; 0 when it needs none. When it has seen that many and still waits, the
    * connection is closed as a listener filter error.

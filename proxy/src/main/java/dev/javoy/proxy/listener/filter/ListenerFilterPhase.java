@@ -171,6 +171,9 @@ public final class ListenerFilterPhase extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!finished) {
+      if (waiting != null) {
+        waiting.onReadError(connection);
+      }
       fail(true); // a read error
     } else {
       ctx.fireExceptionCaught(cause);
