@@ -35,7 +35,6 @@ class ConformanceValidateTest {
   static final String TYPE = "unsupported extension type URL type.googleapis.com/";
   static final String UPSTREAM_TLS = TYPE + "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
   static final String DOWNSTREAM_TLS = TYPE + "envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext";
-  static final String TLS_INSPECTOR = TYPE + "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector";
   static final String OPENTELEMETRY = TYPE + "envoy.config.trace.v3.OpenTelemetryConfig";
   static final String ZIPKIN = TYPE + "envoy.config.trace.v3.ZipkinConfig";
 
@@ -57,11 +56,11 @@ class ConformanceValidateTest {
       istio("metrics_no_statsd", UPSTREAM_TLS), istio("stats_eviction_interval", UPSTREAM_TLS),
       istio("stats_flush_interval", UPSTREAM_TLS), istio("stats_interval", UPSTREAM_TLS),
       istio("tracing_tls_custom_sni", UPSTREAM_TLS), istio("tracing_tls", UPSTREAM_TLS),
-      istio("secure_metrics", TLS_INSPECTOR),
+      istio("secure_metrics", DOWNSTREAM_TLS),
       // Istio ambient: istio/proxy's own bootstrap extension, not part of Envoy
       istio("ambient", "type.googleapis.com/istio.workload.BootstrapExtension"),
       // Envoy examples
-      Map.entry("envoy-examples/double-proxy/envoy-backend.yaml", TLS_INSPECTOR),
+      Map.entry("envoy-examples/double-proxy/envoy-backend.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/double-proxy/envoy-frontend.yaml", UPSTREAM_TLS),
       Map.entry("envoy-examples/front-proxy/envoy.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/grpc-bridge/client/envoy-proxy.yaml",
@@ -76,9 +75,8 @@ class ConformanceValidateTest {
       Map.entry("envoy-examples/opentelemetry/envoy-front-proxy.yaml", OPENTELEMETRY),
       Map.entry("envoy-examples/rbac/envoy.yaml", TYPE + "envoy.extensions.filters.http.rbac.v3.RBAC"),
       Map.entry("envoy-examples/route-mirror/envoy.yaml", "request_mirror_policies: field not supported"),
-      Map.entry("envoy-examples/tls-inspector/envoy.yaml", TLS_INSPECTOR),
       Map.entry("envoy-examples/tls-sni/envoy-client.yaml", UPSTREAM_TLS),
-      Map.entry("envoy-examples/tls-sni/envoy.yaml", TLS_INSPECTOR),
+      Map.entry("envoy-examples/tls-sni/envoy.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-http-https.yaml", UPSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-https-http.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-https-https.yaml", DOWNSTREAM_TLS),

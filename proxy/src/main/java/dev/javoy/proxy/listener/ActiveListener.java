@@ -37,10 +37,17 @@ public final class ActiveListener implements DrainDecision {
   /** The filter chain a connection was accepted on. */
   static final AttributeKey<FilterChain> FILTER_CHAIN = AttributeKey.valueOf("javoy.filterChain");
   private SocketAddress boundAddress;
+  private final ConnectionAcceptor acceptor;
 
   ActiveListener(ListenerConfig config, ListenerManager manager) {
     this.config = config;
     this.manager = manager;
+    this.acceptor = new ConnectionAcceptor(this);
+  }
+
+  /** Accepts this listener's connections, and those handed over to it by a {@code use_original_dst} listener. */
+  ConnectionAcceptor acceptor() {
+    return acceptor;
   }
 
   public ListenerConfig config() {
@@ -71,7 +78,11 @@ public final class ActiveListener implements DrainDecision {
       done.complete(null);
       return done;
     }
-    ConnectionAcceptor acceptor = new ConnectionAcceptor(this);
+    String optionError = cfg.socketOptions().apply(new ServerBootstrap(), transport);
+    if (optionError != null) {
+      done.completeExceptionally(new java.io.IOException(optionError));
+      return done;
+    }
     boolean pipe = cfg.address() instanceof DomainSocketAddress;
     List<EventLoop> loops = new ArrayList<>();
     if (pipe || !transport.supportsReusePort() || !cfg.reusePort()) {
@@ -153,6 +164,7 @@ public final class ActiveListener implements DrainDecision {
     if (!pipe) {
       b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
     }
+    config.socketOptions().apply(b, transport);
     if (reusePort) {
       if (transport == Transport.EPOLL) {
         b.option(EpollChannelOption.SO_REUSEPORT, true);

@@ -7,4 +7,6 @@ import java.net.SocketAddress;
 /** A compiled listener: where it listens and how it picks a filter chain. Immutable. */
 public record ListenerConfig(String name, Listener proto, SocketAddress address, boolean bindToPort,
     boolean reusePort, int backlog, FilterChainMatcher matcher, int bufferLimitBytes, ListenerStats stats,
-    TrafficDirection direction, boolean ignoreGlobalConnLimit) {}
+    TrafficDirection direction, boolean ignoreGlobalConnLimit,
+    dev.javoy.proxy.listener.filter.ListenerFilters listenerFilters, boolean useOriginalDst,
+    ListenerSocketOptions socketOptions) {}

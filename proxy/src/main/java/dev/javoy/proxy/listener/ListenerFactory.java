@@ -5,6 +5,7 @@ import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.extension.ExtensionResolver;
 import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.NetworkFilterFactory;
+import dev.javoy.proxy.listener.filter.ListenerFilters;
 import dev.javoy.proxy.network.NetworkFilter;
 import dev.javoy.proxy.upstream.Addresses;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
@@ -20,7 +21,8 @@ public final class ListenerFactory {
   private static final Set<String> SUPPORTED = Set.of("name", "address", "filter_chains", "default_filter_chain",
       "per_connection_buffer_limit_bytes", "stat_prefix", "traffic_direction", "bind_to_port",
       "ignore_global_conn_limit", "bypass_overload_manager", "listener_filters", "listener_filters_timeout",
-      "continue_on_listener_filters_timeout", "enable_reuse_port", "drain_type", "metadata", "tcp_backlog_size");
+      "continue_on_listener_filters_timeout", "enable_reuse_port", "drain_type", "metadata", "tcp_backlog_size",
+      "use_original_dst", "transparent", "freebind");
   private static final Set<String> CHAIN_FIELDS =
       Set.of("filter_chain_match", "filters", "name", "transport_socket", "metadata");
 
@@ -37,15 +39,9 @@ public final class ListenerFactory {
       throw new ConfigException(path + ".address", "a listener needs an address");
     }
     SocketAddress address = Addresses.resolved(l.getAddress(), path + ".address");
-    for (int i = 0; i < l.getListenerFiltersCount(); i++) {
-      var lf = l.getListenerFilters(i);
-      String typeUrl = lf.getTypedConfig().getTypeUrl();
-      throw new ConfigException(FieldSupport.index(path, "listener_filters", i),
-          "unsupported listener filter extension '" + lf.getName() + "'"
-              + (typeUrl.isEmpty() ? "" : " with type URL " + typeUrl));
-    }
     String statPrefix = "listener." + (l.getStatPrefix().isEmpty() ? Addresses.statName(address) : l.getStatPrefix()) + ".";
     FactoryContext ctx = contextForListener.apply(statPrefix);
+    ListenerFilters listenerFilters = ListenerFilters.from(l, path, ctx);
     List<FilterChain> chains = new ArrayList<>();
     for (int i = 0; i < l.getFilterChainsCount(); i++) {
       chains.add(chain(l.getFilterChains(i), FieldSupport.index(path, "filter_chains", i), ctx));
@@ -61,7 +57,8 @@ public final class ListenerFactory {
     boolean reusePort = !l.hasEnableReusePort() || l.getEnableReusePort().getValue();
     int backlog = l.hasTcpBacklogSize() ? l.getTcpBacklogSize().getValue() : 128;
     return new ListenerConfig(l.getName(), l, address, bind, reusePort, backlog, matcher, limit,
-        new ListenerStats(ctx.stats().scope(statPrefix)), l.getTrafficDirection(), l.getIgnoreGlobalConnLimit());
+        new ListenerStats(ctx.stats().scope(statPrefix)), l.getTrafficDirection(), l.getIgnoreGlobalConnLimit(),
+        listenerFilters, l.hasUseOriginalDst() && l.getUseOriginalDst().getValue(), ListenerSocketOptions.from(l));
   }
 
   private FilterChain chain(io.envoyproxy.envoy.config.listener.v3.FilterChain fc, String path, FactoryContext ctx)

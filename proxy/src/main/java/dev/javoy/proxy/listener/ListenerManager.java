@@ -8,6 +8,7 @@ import dev.javoy.proxy.stats.StatsStore;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.netty.channel.EventLoopGroup;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,6 +72,7 @@ public final class ListenerManager {
     }
     listeners.add(new ActiveListener(config, this));
     listenerAdded.inc();
+    reindex();
   }
 
   /** Main-thread context for LDS updates: how to build listeners and where to bind them. */
@@ -144,6 +146,7 @@ public final class ListenerManager {
           listenerCreateSuccess.inc();
         }
         totalListenersActive.set(listeners.size());
+        reindex();
         if (pendingBinds == 0 && !bindWaiters.isEmpty()) {
           List<Runnable> ready = List.copyOf(bindWaiters);
           bindWaiters.clear();
@@ -164,15 +167,64 @@ public final class ListenerManager {
       }
     }
     totalListenersActive.set(listeners.size());
+    reindex();
     return errors;
   }
 
   /** Drains a replaced or removed listener: it stops accepting now and closes what is left after the drain time. */
   private void retire(ActiveListener l) {
     listeners.remove(l);
+    reindex();
     l.stopListening();
     l.startDraining();
     mainLoop.schedule(l::closeConnections, drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  // ---- hand-off of use_original_dst listeners (Envoy's getBalancedHandlerByAddress) ----------------------------
+
+  /** Listeners by exact address and, for 0.0.0.0 / [::] listeners, by port; rebuilt on the main thread. */
+  private record AddressIndex(Map<InetSocketAddress, ActiveListener> exact, Map<Integer, ActiveListener> anyV4,
+      Map<Integer, ActiveListener> anyV6) {}
+
+  private volatile AddressIndex addressIndex = new AddressIndex(Map.of(), Map.of(), Map.of());
+
+  /** Rebuilds the address index after the set of listeners (or a bound port) changed. */
+  private void reindex() {
+    Map<InetSocketAddress, ActiveListener> exact = new HashMap<>();
+    Map<Integer, ActiveListener> anyV4 = new HashMap<>();
+    Map<Integer, ActiveListener> anyV6 = new HashMap<>();
+    for (ActiveListener l : listeners) {
+      if (!(l.boundAddress() instanceof InetSocketAddress a) || a.getAddress() == null) {
+        continue;
+      }
+      if (a.getAddress().isAnyLocalAddress()) {
+        (a.getAddress() instanceof java.net.Inet6Address ? anyV6 : anyV4).putIfAbsent(a.getPort(), l);
+      } else {
+        exact.putIfAbsent(a, l);
+      }
+    }
+    addressIndex = new AddressIndex(Map.copyOf(exact), Map.copyOf(anyV4), Map.copyOf(anyV6));
+  }
+
+  /**
+   * The listener a {@code use_original_dst} listener hands a connection to: the one whose address is the
+   * original destination, else the wildcard listener of the same family on its port (listeners with
+   * {@code bind_to_port: false} included); null when none. Any thread; no locks.
+   */
+  ActiveListener listenerForOriginalDst(java.net.SocketAddress destination) {
+    if (!(destination instanceof InetSocketAddress d) || d.getAddress() == null) {
+      return null;
+    }
+    AddressIndex idx = addressIndex;
+    ActiveListener l = idx.exact().get(d);
+    if (l != null) {
+      return l;
+    }
+    if (d.getAddress() instanceof java.net.Inet6Address) {
+      return idx.anyV6().get(d.getPort());
+    }
+    l = idx.anyV4().get(d.getPort());
+    return l != null ? l : idx.anyV6().get(d.getPort()); // a dual-stack [::] listener takes IPv4 too
   }
 
   private ActiveListener byName(String name) {
@@ -217,6 +269,7 @@ public final class ListenerManager {
       listenerCreateSuccess.inc();
     }
     totalListenersActive.set(listeners.size());
+    reindex();
     workersStarted.set(1);
   }
 

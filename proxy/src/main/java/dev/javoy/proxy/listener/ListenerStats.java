@@ -16,6 +16,8 @@ public final class ListenerStats {
   public final Histogram downstreamCxLengthMs;
   public final Counter downstreamPreCxTimeout;
   public final Gauge downstreamPreCxActive;
+  public final Counter downstreamListenerFilterError;
+  public final Counter downstreamListenerFilterRemoteClose;
 
   public ListenerStats(StatsScope scope) {
     downstreamCxTotal = scope.counter("downstream_cx_total");
@@ -27,5 +29,7 @@ public final class ListenerStats {
     downstreamCxLengthMs = scope.histogram("downstream_cx_length_ms", Histogram.Unit.MILLISECONDS);
     downstreamPreCxTimeout = scope.counter("downstream_pre_cx_timeout");
     downstreamPreCxActive = scope.gauge("downstream_pre_cx_active");
+    downstreamListenerFilterError = scope.counter("downstream_listener_filter_error");
+    downstreamListenerFilterRemoteClose = scope.counter("downstream_listener_filter_remote_close");
   }
 }

@@ -19,6 +19,7 @@ public final class DownstreamConnection {
   private final ListenerStats listenerStats;
   private final int bufferLimitBytes;
   private String requestedServerName = "";
+  private boolean localAddressRestored;
   private DrainDecision drainDecision = DrainDecision.NEVER;
 
   public DownstreamConnection(Channel channel, long id, SocketAddress localAddress, SocketAddress remoteAddress,
@@ -45,6 +46,15 @@ public final class DownstreamConnection {
   /** The destination the client connected to (the original destination when traffic was redirected). */
   public SocketAddress localAddress() {
     return localAddress;
+  }
+
+  /** Whether {@link #localAddress()} is an original destination a listener filter restored (original_dst). */
+  public boolean localAddressRestored() {
+    return localAddressRestored;
+  }
+
+  public void setLocalAddressRestored(boolean restored) {
+    this.localAddressRestored = restored;
   }
 
   public SocketAddress remoteAddress() {

@@ -118,7 +118,8 @@ final class TcpProxySession {
       maybeFinish();
       return;
     }
-    Host host = cluster.forCurrentWorker().chooseHost();
+    var originalDst = dev.javoy.proxy.upstream.originaldst.OriginalDstCluster.of(cluster); // ORIGINAL_DST hook
+    Host host = originalDst != null ? originalDst.chooseHost(connection, null) : cluster.forCurrentWorker().chooseHost();
     if (host == null) {
       info.setResponseFlag(ResponseFlag.NO_HEALTHY_UPSTREAM);
       clusterStats.upstreamCxNoneHealthy.inc();

@@ -5,6 +5,7 @@ import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.stats.StatsStore;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
+import dev.javoy.proxy.upstream.originaldst.OriginalDstCluster;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter",
+      "original_dst_lb_config", "upstream_bind_config");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -64,6 +66,9 @@ public final class ClusterFactory {
       FieldSupport.check(c.getUpstreamConnectionOptions(), path + ".upstream_connection_options",
           Set.of("tcp_keepalive"));
     }
+    if (c.hasOriginalDstLbConfig() && c.getType() != Cluster.DiscoveryType.ORIGINAL_DST) {
+      throw new ConfigException(path + ".original_dst_lb_config", "original_dst_lb_config needs type ORIGINAL_DST");
+    }
     long connectTimeout = c.hasConnectTimeout() ? Durations.toMillis(c.getConnectTimeout()) : 5000;
     CircuitBreakers cb = c.hasCircuitBreakers()
         ? CircuitBreakers.from(c.getCircuitBreakers(), path + ".circuit_breakers") : CircuitBreakers.DEFAULTS;
@@ -77,6 +82,7 @@ public final class ClusterFactory {
         case STATIC -> new StaticHostDiscovery(staticHosts(c, path));
         case STRICT_DNS, LOGICAL_DNS -> dns.create(c, path);
         case EDS -> eds(c, path);
+        case ORIGINAL_DST -> OriginalDstCluster.from(c, path, workerLoops);
         default -> throw new ConfigException(path + ".type", "cluster discovery type " + c.getType()
             + " is not supported yet");
       };
@@ -84,9 +90,27 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
-    return new UpstreamCluster(c, connectTimeout, http, cb,
+    UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
-        bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+        bufferLimit, clusterStats, discovery instanceof OriginalDstCluster ? OriginalDstCluster.loadBalancer()
+            : LbPolicy.from(c, path), workerLoops, discovery);
+    if (c.hasUpstreamBindConfig()) {
+      cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));
+    }
+    return cluster;
+  }
+
+  /** {@code upstream_bind_config}: its {@code source_address} only (Istio's inbound 127.0.0.6). */
+  private static java.net.SocketAddress upstreamBindAddress(io.envoyproxy.envoy.config.core.v3.BindConfig b,
+      String path) throws ConfigException {
+    FieldSupport.check(b, path, Set.of("source_address"));
+    var sa = b.getSourceAddress();
+    FieldSupport.check(sa, path + ".source_address", Set.of("address", "port_value", "protocol"));
+    if (sa.getProtocol() != io.envoyproxy.envoy.config.core.v3.SocketAddress.Protocol.TCP) {
+      throw new ConfigException(path + ".source_address.protocol", "only TCP is supported");
+    }
+    return new java.net.InetSocketAddress(Addresses.ipLiteral(sa.getAddress(), path + ".source_address.address"),
+        sa.getPortValue());
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {

@@ -122,6 +122,24 @@ public final class UpstreamCluster {
     discovery.stop();
   }
 
+  // ---- upstream_bind_config (h-inspect) ----
+  private java.net.SocketAddress upstreamBindAddress;
+
+  /** {@code upstream_bind_config.source_address}: the local address upstream connections bind, or null. */
+  public java.net.SocketAddress upstreamBindAddress() {
+    return upstreamBindAddress;
+  }
+
+  /** Set once by {@link ClusterFactory} before the cluster is published to the workers. */
+  void bindUpstreamFrom(java.net.SocketAddress source) {
+    this.upstreamBindAddress = source;
+  }
+
+  /** Where this cluster's hosts come from (the ORIGINAL_DST hook finds its discovery here). */
+  public HostDiscovery discovery() {
+    return discovery;
+  }
+
   /** The EDS assignment in force, or null when the cluster is not EDS or has none yet. */
   public io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment edsAssignment() {
     return discovery.assignment();

@@ -17,10 +17,12 @@ import io.netty.channel.unix.DomainSocketAddress;
 public final class UpstreamConnector {
   private final Bootstrap bootstrap;
   private final Host host;
+  private final java.net.SocketAddress bindAddress;
 
   public UpstreamConnector(UpstreamCluster cluster, Host host, EventLoop loop, Transport transport,
       ChannelHandler initializer) {
     this.host = host;
+    this.bindAddress = cluster.upstreamBindAddress();
     boolean pipe = host.address() instanceof DomainSocketAddress;
     Bootstrap b = new Bootstrap()
         .group(loop)
@@ -50,7 +52,8 @@ public final class UpstreamConnector {
   }
 
   public ChannelFuture connect() {
-    return bootstrap.connect(host.address());
+    return bindAddress == null || host.address() instanceof DomainSocketAddress
+        ? bootstrap.connect(host.address()) : bootstrap.connect(host.address(), bindAddress);
   }
 
   /**

@@ -75,6 +75,16 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     this.info = callbacks.streamInfo();
   }
 
+  /** The load balancer's pick, or for ORIGINAL_DST clusters the request's original destination. */
+  private Host chooseHost(WorkerClusterState state, RetryState retryState) {
+    var originalDst = dev.javoy.proxy.upstream.originaldst.OriginalDstCluster.of(cluster);
+    if (originalDst != null) {
+      String name = originalDst.headerName();
+      return originalDst.chooseHost(callbacks.connection(), name == null ? null : request.headers().get(name));
+    }
+    return retryState != null ? retryState.chooseHost(state) : state.chooseHost();
+  }
+
   @Override
   public FilterStatus decodeHeaders(HttpRequest req, boolean endStream) {
     this.request = req;
@@ -111,7 +121,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
         : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
         ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), this::retryAttempt, info);
-    host = state.chooseHost();
+    host = chooseHost(state, null);
     if (host == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
       localReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
@@ -476,7 +486,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return;
     }
     WorkerClusterState state = cluster.forCurrentWorker();
-    Host next = retry.chooseHost(state);
+    Host next = chooseHost(state, retry);
     if (next == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
       localReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
