@@ -27,7 +27,13 @@ public final class CoreTypes {
       io.envoyproxy.envoy.config.listener.v3.Listener.getDefaultInstance(),
       io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),
       io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.getDefaultInstance(),
-      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance());
+      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance(),
+      // load_balancing_policy extensions (upstream.lb)
+      io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.random.v3.Random.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev.getDefaultInstance());
 
   private static volatile ExtensionRegistry defaultRegistry;
 

@@ -19,7 +19,10 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter",
+      // load balancing (checked further by LbPolicy)
+      "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
+      "load_balancing_policy");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -55,10 +58,6 @@ public final class ClusterFactory {
         throw new ConfigException(path + ".transport_socket", "unsupported transport socket extension '" + ts
             + "' with type URL " + typeUrl);
       }
-    }
-    if (c.hasCommonLbConfig()) {
-      FieldSupport.check(c.getCommonLbConfig(), path + ".common_lb_config",
-          Set.of("healthy_panic_threshold", "locality_weighted_lb_config"));
     }
     if (c.hasUpstreamConnectionOptions()) {
       FieldSupport.check(c.getUpstreamConnectionOptions(), path + ".upstream_connection_options",

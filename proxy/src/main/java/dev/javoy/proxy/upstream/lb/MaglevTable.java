@@ -1,0 +1,82 @@
+package dev.javoy.proxy.upstream.lb;
+
+import dev.javoy.proxy.upstream.Host;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Envoy's MAGLEV table (Google's Maglev paper, weighted as Envoy does): each host walks its own permutation of the
+ * table ({@code offset = xxHash64(key) mod M}, {@code skip = xxHash64(key, seed 1) mod (M-1) + 1}) and takes
+ * the next free slot in turn; a host of lower weight takes a turn only as often as its weight relative to the
+ * heaviest allows. A request goes to slot {@code hash mod M}. Hosts are ordered by key before building, so the
+ * table does not depend on the order endpoints arrived in.
+ */
+final class MaglevTable implements HashTable {
+  private final Host[] table;
+
+  private MaglevTable(Host[] table) {
+    this.table = table;
+  }
+
+  private static final class Entry {
+    final Host host;
+    final long offset;
+    final long skip;
+    final double weight;
+    double targetWeight;
+    long next;
+
+    Entry(Host host, long offset, long skip, double weight) {
+      this.host = host;
+      this.offset = offset;
+      this.skip = skip;
+      this.weight = weight;
+    }
+  }
+
+  static MaglevTable build(List<WeightedHost> weighted, int tableSize) {
+    if (weighted.isEmpty()) {
+      return null;
+    }
+    List<WeightedHost> sorted = new ArrayList<>(weighted);
+    sorted.sort(Comparator.comparing(WeightedHost::key));
+    List<Entry> entries = new ArrayList<>(sorted.size());
+    double maxWeight = 0;
+    for (WeightedHost w : sorted) {
+      long offset = Long.remainderUnsigned(XxHash64.hash(w.key(), 0), tableSize);
+      long skip = Long.remainderUnsigned(XxHash64.hash(w.key(), 1), tableSize - 1) + 1;
+      entries.add(new Entry(w.host(), offset, skip, w.weight()));
+      maxWeight = Math.max(maxWeight, w.weight());
+    }
+    Host[] table = new Host[tableSize];
+    int filled = 0;
+    for (long iteration = 1; filled < tableSize; iteration++) {
+      for (int i = 0; i < entries.size() && filled < tableSize; i++) {
+        Entry e = entries.get(i);
+        if (iteration * e.weight < e.targetWeight) {
+          continue;
+        }
+        e.targetWeight += maxWeight;
+        int c = (int) ((e.offset + e.skip * e.next) % tableSize);
+        while (table[c] != null) {
+          e.next++;
+          c = (int) ((e.offset + e.skip * e.next) % tableSize);
+        }
+        table[c] = e.host;
+        e.next++;
+        filled++;
+      }
+    }
+    return new MaglevTable(table);
+  }
+
+  @Override
+  public Host pick(long hash) {
+    return table[(int) Long.remainderUnsigned(hash, table.length)];
+  }
+
+  Host slot(int i) {
+    return table[i];
+  }
+}
