@@ -8,6 +8,7 @@ import dev.javoy.proxy.http.hcm.DownstreamWatermarkListener;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
+import dev.javoy.proxy.http.route.HashPolicy;
 import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.http.upgrade.Tunnel;
@@ -20,6 +21,7 @@ import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.WorkerClusterState;
+import dev.javoy.proxy.upstream.lb.LbContext;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -66,6 +68,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private boolean holdsRequestSlot;
   private ScheduledFuture<?> timeout;
   private long upstreamStartNanos;
+  /** The request's hash key from the route's {@code hash_policy}, or null when the route has none. */
+  private HashPolicy.RequestHash requestHash;
   /** The stream's retries, or null when it cannot retry. */
   private RetryState retry;
 
@@ -111,7 +115,12 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
         : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
         ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), this::retryAttempt, info);
-    host = state.chooseHost();
+    if (action.hashPolicy() != null) {
+      requestHash = action.hashPolicy().compute(req, info.downstreamRemoteAddress,
+          callbacks.connection() == null ? info.downstreamDirectRemoteAddress : callbacks.connection().remoteAddress(),
+          callbacks.connection() == null ? info.downstreamLocalAddress : callbacks.connection().localAddress());
+    }
+    host = state.chooseHost(lbContext());
     if (host == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
       localReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
@@ -304,7 +313,16 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       }
       return;
     }
+    if (requestHash != null) {
+      for (String cookie : requestHash.setCookies()) {
+        response.headers().add(io.netty.handler.codec.http.HttpHeaderNames.SET_COOKIE, cookie);
+      }
+    }
     callbacks.encodeHeaders(response, false);
+  }
+
+  private LbContext lbContext() {
+    return requestHash == null ? LbContext.NONE : requestHash;
   }
 
   @Override
@@ -476,7 +494,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return;
     }
     WorkerClusterState state = cluster.forCurrentWorker();
-    Host next = retry.chooseHost(state);
+    Host next = retry.chooseHost(state, lbContext());
     if (next == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
       localReply(503, "no healthy upstream", ResponseFlag.NO_HEALTHY_UPSTREAM, "no_healthy_upstream");
