@@ -36,6 +36,7 @@ class LoadBalancingEndToEndTest {
   static HttpServer c;
   static JavoyProcess javoy;
   static int httpPort;
+  static int tcpPort;
   static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -45,8 +46,10 @@ class LoadBalancingEndToEndTest {
     c = TestBackends.http("C");
     int admin = JavoyProcess.freePort();
     httpPort = JavoyProcess.freePort();
+    tcpPort = JavoyProcess.freePort();
     String yaml = CONFIG.replace("${ADMIN}", Integer.toString(admin))
         .replace("${HTTP}", Integer.toString(httpPort))
+        .replace("${TCP}", Integer.toString(tcpPort))
         .replace("${A}", Integer.toString(a.getAddress().getPort()))
         .replace("${B}", Integer.toString(b.getAddress().getPort()))
         .replace("${C}", Integer.toString(c.getAddress().getPort()));
@@ -141,6 +144,23 @@ class LoadBalancingEndToEndTest {
     assertTrue(javoy.admin("/stats?filter=cluster.wrr.max_host_weight").contains("cluster.wrr.max_host_weight: 3"));
   }
 
+  @Test
+  void tcpProxySourceIpHashSticks() throws Exception {
+    Map<String, Integer> perBackend = new HashMap<>();
+    for (int i = 0; i < 12; i++) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", tcpPort)) {
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(("GET /tcp/" + i + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        Matcher m = Pattern.compile("(?im)^x-backend: (\\w+)").matcher(response);
+        assertTrue(m.find(), response);
+        perBackend.merge(m.group(1), 1, Integer::sum);
+      }
+    }
+    assertEquals(1, perBackend.size(), "every connection from 127.0.0.1 goes to one backend: " + perBackend);
+  }
+
   private static final String CONFIG = """
       admin:
         address: {socket_address: {address: 127.0.0.1, port_value: ${ADMIN}}}
@@ -181,6 +201,17 @@ class LoadBalancingEndToEndTest {
                 - name: envoy.filters.http.router
                   typed_config:
                     "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        - name: tcp
+          address: {socket_address: {address: 127.0.0.1, port_value: ${TCP}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.tcp_proxy
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                stat_prefix: tcp
+                cluster: ring
+                hash_policy:
+                - source_ip: {}
         clusters:
         - name: ring
           connect_timeout: 1s
