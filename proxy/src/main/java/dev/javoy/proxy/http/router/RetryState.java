@@ -210,7 +210,7 @@ final class RetryState {
     Host h = state.chooseHost(context);
     if (policy.previousHosts() && triedHosts != null) {
       for (int i = 0; i < policy.hostSelectionMaxAttempts() && h != null && triedHosts.contains(h); i++) {
-        h = state.chooseHost(context);
+        h = state.chooseHost(LbContext.reselect(context, i + 1));
       }
     }
     return h;

@@ -29,6 +29,9 @@ final class ConsistentHashLoadBalancer implements LoadBalancer {
       panicCounter.inc();
     }
     HashTable t = tables[p];
-    return t == null ? null : t.pick(h);
+    if (t == null) {
+      return null;
+    }
+    return t.pick(h, context.hostSelectionAttempt());
   }
 }

@@ -51,20 +51,49 @@ final class HashRing implements HashTable {
     if (n == 0) {
       return null;
     }
-    // sort the points by hash, carrying their hosts along
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    final long[] k = keys;
-    Arrays.sort(order, (a, b) -> Long.compare(k[a], k[b]));
-    long[] points = new long[n];
+    // sort the points by hash, carrying their hosts along (in place: rings can have millions of points)
+    sort(keys, owner, n);
+    long[] points = Arrays.copyOf(keys, n);
     Host[] hosts = new Host[n];
     for (int i = 0; i < n; i++) {
-      points[i] = keys[order[i]];
-      hosts[i] = weighted.get(owner[order[i]]).host();
+      hosts[i] = weighted.get(owner[i]).host();
     }
     return new HashRing(points, hosts);
+  }
+
+  /** Heap sort of the first {@code n} keys ascending, moving {@code owner} along. */
+  private static void sort(long[] keys, int[] owner, int n) {
+    for (int i = n / 2 - 1; i >= 0; i--) {
+      siftDown(keys, owner, i, n);
+    }
+    for (int end = n - 1; end > 0; end--) {
+      swap(keys, owner, 0, end);
+      siftDown(keys, owner, 0, end);
+    }
+  }
+
+  private static void siftDown(long[] keys, int[] owner, int i, int n) {
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= n) {
+        return;
+      }
+      int m = l + 1 < n && keys[l + 1] > keys[l] ? l + 1 : l;
+      if (keys[m] <= keys[i]) {
+        return;
+      }
+      swap(keys, owner, i, m);
+      i = m;
+    }
+  }
+
+  private static void swap(long[] keys, int[] owner, int a, int b) {
+    long k = keys[a];
+    keys[a] = keys[b];
+    keys[b] = k;
+    int o = owner[a];
+    owner[a] = owner[b];
+    owner[b] = o;
   }
 
   int size() {
@@ -72,7 +101,7 @@ final class HashRing implements HashTable {
   }
 
   @Override
-  public Host pick(long hash) {
+  public Host pick(long hash, int attempt) {
     long h = hash ^ Long.MIN_VALUE;
     int lo = 0;
     int hi = points.length;
@@ -84,6 +113,8 @@ final class HashRing implements HashTable {
         hi = mid;
       }
     }
-    return hosts[lo == points.length ? 0 : lo];
+    int i = lo == points.length ? 0 : lo;
+    // a re-selection takes a later point, as if the host were not on the ring (it may be the same host again)
+    return hosts[attempt > 0 ? (int) ((i + (long) attempt) % points.length) : i];
   }
 }

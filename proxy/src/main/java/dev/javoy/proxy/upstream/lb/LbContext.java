@@ -17,9 +17,40 @@ public interface LbContext {
     return 0;
   }
 
+  /**
+   * The how-manieth host choice of this request this is, when a retry host predicate rejected the previous
+   * choice (0 at first). Hash balancers then look elsewhere in their table, as Envoy's do.
+   */
+  default int hostSelectionAttempt() {
+    return 0;
+  }
+
+  /** {@code base} for host choice number {@code attempt} of the same request. */
+  static LbContext reselect(LbContext base, int attempt) {
+    return new Reselect(base, attempt);
+  }
+
   /** A context carrying {@code hash}. */
   static LbContext ofHash(long hash) {
     return new Hashed(hash);
+  }
+
+  /** Another host choice for the same request. */
+  record Reselect(LbContext base, int attempt) implements LbContext {
+    @Override
+    public boolean hasHashKey() {
+      return base.hasHashKey();
+    }
+
+    @Override
+    public long hashKey() {
+      return base.hashKey();
+    }
+
+    @Override
+    public int hostSelectionAttempt() {
+      return attempt;
+    }
   }
 
   /** A request's hash key. */

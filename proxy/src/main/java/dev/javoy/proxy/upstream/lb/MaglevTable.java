@@ -72,8 +72,10 @@ final class MaglevTable implements HashTable {
   }
 
   @Override
-  public Host pick(long hash) {
-    return table[(int) Long.remainderUnsigned(hash, table.length)];
+  public Host pick(long hash, int attempt) {
+    // a re-selection flips most bits of the hash (h ^ (2^64 - attempt)), as Envoy
+    long h = attempt > 0 ? hash ^ -(long) attempt : hash;
+    return table[(int) Long.remainderUnsigned(h, table.length)];
   }
 
   Host slot(int i) {

@@ -147,6 +147,61 @@ class ConsistentHashLoadBalancerTest {
         io.envoyproxy.envoy.config.core.v3.Metadata.getDefaultInstance());
   }
 
+  @ParameterizedTest
+  @EnumSource(value = LbPolicy.Kind.class, names = {"RING_HASH", "MAGLEV"})
+  void reselectionForARetryFindsAnotherHost(LbPolicy.Kind kind) {
+    LbPolicy p = policy(kind);
+    HostSet s = set(LbTestHosts.hosts(3), p);
+    LoadBalancer lb = p.newLoadBalancer(null);
+    int found = 0;
+    for (int i = 0; i < 200; i++) {
+      LbContext ctx = LbContext.ofHash(key(i));
+      Host first = lb.choose(s, ctx);
+      assertSame(first, lb.choose(s, LbContext.reselect(ctx, 0)));
+      for (int attempt = 1; attempt <= 5; attempt++) {
+        Host other = lb.choose(s, LbContext.reselect(ctx, attempt));
+        assertSame(other, lb.choose(s, LbContext.reselect(ctx, attempt)), "deterministic per attempt");
+        if (other != first) {
+          found++;
+          break;
+        }
+      }
+    }
+    assertTrue(found >= 195, "a different host within 5 attempts: " + found + "/200");
+  }
+
+  @org.junit.jupiter.api.Test
+  void ringPicksTheFirstPointAtOrAfterTheHashUnsigned() {
+    Host x = host(1);
+    Host y = host(2);
+    List<WeightedHost> w = List.of(new WeightedHost(x, 0.5, "x"), new WeightedHost(y, 0.5, "y"));
+    HashRing ring = HashRing.build(w, 64, 64, false);
+    // the points, computed independently: "<key>_<i>" for i < 32 per host
+    long[] hashes = new long[64];
+    Host[] owners = new Host[64];
+    for (int i = 0; i < 32; i++) {
+      hashes[i] = XxHash64.hash("x_" + i);
+      owners[i] = x;
+      hashes[32 + i] = XxHash64.hash("y_" + i);
+      owners[32 + i] = y;
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int t = 0; t < 5_000; t++) {
+      long h = t < 64 ? hashes[t] : r.nextLong();
+      int best = -1;
+      int lowest = 0;
+      for (int i = 0; i < 64; i++) {
+        if (Long.compareUnsigned(hashes[i], h) >= 0 && (best < 0 || Long.compareUnsigned(hashes[i], hashes[best]) < 0)) {
+          best = i;
+        }
+        if (Long.compareUnsigned(hashes[i], hashes[lowest]) < 0) {
+          lowest = i;
+        }
+      }
+      assertSame(owners[best < 0 ? lowest : best], ring.pick(h, 0), "hash " + Long.toUnsignedString(h));
+    }
+  }
+
   @org.junit.jupiter.api.Test
   void ringSizeFollowsMinimumAndWeights() {
     List<WeightedHost> w = List.of(new WeightedHost(host(1), 0.25, "a"), new WeightedHost(host(2), 0.75, "b"));
