@@ -102,11 +102,19 @@ class LoadBalancingEndToEndTest {
   @Test
   void ringHashHeaderPolicy() throws Exception {
     headerHashSticksAndSpreads("/ring/");
+    // 3 equal hosts, minimum 1024: the lightest host needs a whole 342 points, so 1026
+    String stats = javoy.admin("/stats?filter=cluster.ring.ring_hash_lb");
+    assertTrue(stats.contains("cluster.ring.ring_hash_lb.size: 1026"), stats);
+    assertTrue(stats.contains("cluster.ring.ring_hash_lb.min_hashes_per_host: 342"), stats);
+    assertTrue(stats.contains("cluster.ring.ring_hash_lb.max_hashes_per_host: 342"), stats);
   }
 
   @Test
   void maglevHeaderPolicy() throws Exception {
     headerHashSticksAndSpreads("/maglev/");
+    String stats = javoy.admin("/stats?filter=cluster.maglev.maglev_lb");
+    assertTrue(stats.contains("cluster.maglev.maglev_lb.min_entries_per_host: 336"), stats);
+    assertTrue(stats.contains("cluster.maglev.maglev_lb.max_entries_per_host: 337"), stats);
   }
 
   @Test

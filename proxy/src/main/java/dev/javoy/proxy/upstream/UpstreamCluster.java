@@ -1,6 +1,7 @@
 package dev.javoy.proxy.upstream;
 
 import dev.javoy.proxy.server.WorkerThread;
+import dev.javoy.proxy.upstream.lb.HashLbStats;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
@@ -26,6 +27,8 @@ public final class UpstreamCluster {
   private final HostDiscovery discovery;
   private final ResourceLimits resources;
   private final LbPolicy lbPolicy;
+  /** {@code ring_hash_lb.*} or {@code maglev_lb.*}, or null. */
+  private final HashLbStats hashLbStats;
   /** The overprovisioning policy of the cluster's own {@code load_assignment} (STATIC and DNS clusters). */
   private final HostSet.AssignmentPolicy defaultAssignmentPolicy;
   private volatile HostSet hosts = HostSet.EMPTY;
@@ -36,6 +39,7 @@ public final class UpstreamCluster {
       ClusterStats stats, LbPolicy lbPolicy, List<EventLoop> workerLoops, HostDiscovery discovery) {
     this.config = config;
     this.lbPolicy = lbPolicy;
+    this.hashLbStats = HashLbStats.create(lbPolicy, stats.scope());
     this.defaultAssignmentPolicy = LoadAssignments.policy(config.getLoadAssignment());
     this.name = config.getName();
     this.connectTimeoutMillis = connectTimeoutMillis;
@@ -165,6 +169,9 @@ public final class UpstreamCluster {
       return;
     }
     hosts = next;
+    if (hashLbStats != null) {
+      hashLbStats.record(next);
+    }
     if (!new java.util.HashSet<>(next.all()).containsAll(previous.all())) { // Host equality is identity
       dropPoolsOfRemovedHosts();
     }
@@ -185,6 +192,9 @@ public final class UpstreamCluster {
    */
   public void onHostHealthChanged() {
     hosts = hosts.withHealthChanged();
+    if (hashLbStats != null) {
+      hashLbStats.record(hosts);
+    }
     stats.membershipHealthy.set(hosts.all().stream().filter(Host::healthy).count());
   }
 

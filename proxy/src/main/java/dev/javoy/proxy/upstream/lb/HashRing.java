@@ -15,10 +15,17 @@ final class HashRing implements HashTable {
   /** Hashes with the sign bit flipped, so signed order is unsigned order. */
   private final long[] points;
   private final Host[] hosts;
+  /** Envoy's {@code ring_hash_lb.*} gauges: the ring size asked for, and the fewest/most points of a host. */
+  final long ringSize;
+  final long minHashesPerHost;
+  final long maxHashesPerHost;
 
-  private HashRing(long[] points, Host[] hosts) {
+  private HashRing(long[] points, Host[] hosts, long ringSize, long minHashesPerHost, long maxHashesPerHost) {
     this.points = points;
     this.hosts = hosts;
+    this.ringSize = ringSize;
+    this.minHashesPerHost = minHashesPerHost;
+    this.maxHashesPerHost = maxHashesPerHost;
   }
 
   static HashRing build(List<WeightedHost> weighted, long minRingSize, long maxRingSize, boolean murmur) {
@@ -36,10 +43,13 @@ final class HashRing implements HashTable {
     int n = 0;
     double current = 0;
     double target = 0;
+    long minPerHost = size;
+    long maxPerHost = 0;
     for (int w = 0; w < weighted.size(); w++) {
       WeightedHost wh = weighted.get(w);
       target += scale * wh.weight();
-      for (long i = 0; current < target && n < keys.length; i++) {
+      long i = 0;
+      for (; current < target && n < keys.length; i++) {
         byte[] key = (wh.key() + "_" + i).getBytes(StandardCharsets.UTF_8);
         long h = murmur ? MurmurHash2.hash(key, MurmurHash2.STD_HASH_SEED) : XxHash64.hash(key, 0);
         keys[n] = h ^ Long.MIN_VALUE;
@@ -47,6 +57,8 @@ final class HashRing implements HashTable {
         n++;
         current++;
       }
+      minPerHost = Math.min(minPerHost, i);
+      maxPerHost = Math.max(maxPerHost, i);
     }
     if (n == 0) {
       return null;
@@ -58,7 +70,7 @@ final class HashRing implements HashTable {
     for (int i = 0; i < n; i++) {
       hosts[i] = weighted.get(owner[i]).host();
     }
-    return new HashRing(points, hosts);
+    return new HashRing(points, hosts, size, minPerHost, maxPerHost);
   }
 
   /** Heap sort of the first {@code n} keys ascending, moving {@code owner} along. */

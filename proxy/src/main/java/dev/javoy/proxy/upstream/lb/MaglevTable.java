@@ -14,9 +14,14 @@ import java.util.List;
  */
 final class MaglevTable implements HashTable {
   private final Host[] table;
+  /** Envoy's {@code maglev_lb.*} gauges: the fewest and most table entries of a host. */
+  final long minEntriesPerHost;
+  final long maxEntriesPerHost;
 
-  private MaglevTable(Host[] table) {
+  private MaglevTable(Host[] table, long minEntriesPerHost, long maxEntriesPerHost) {
     this.table = table;
+    this.minEntriesPerHost = minEntriesPerHost;
+    this.maxEntriesPerHost = maxEntriesPerHost;
   }
 
   private static final class Entry {
@@ -26,6 +31,7 @@ final class MaglevTable implements HashTable {
     final double weight;
     double targetWeight;
     long next;
+    long count;
 
     Entry(Host host, long offset, long skip, double weight) {
       this.host = host;
@@ -65,10 +71,17 @@ final class MaglevTable implements HashTable {
         }
         table[c] = e.host;
         e.next++;
+        e.count++;
         filled++;
       }
     }
-    return new MaglevTable(table);
+    long min = tableSize;
+    long max = 0;
+    for (Entry e : entries) {
+      min = Math.min(min, e.count);
+      max = Math.max(max, e.count);
+    }
+    return new MaglevTable(table, min, max);
   }
 
   @Override
