@@ -32,8 +32,10 @@ public final class LbPolicy {
   private final boolean murmurHash;
   private final int maglevTableSize;
   private final boolean useHostnameForHashing;
+  private final boolean fullScan;
 
   private LbPolicy(Builder b) {
+    fullScan = b.fullScan;
     kind = b.kind;
     panicThresholdPercent = b.panicThresholdPercent;
     localityWeighted = b.localityWeighted;
@@ -72,6 +74,11 @@ public final class LbPolicy {
     return activeRequestBias;
   }
 
+  /** LEAST_REQUEST {@code selection_method: FULL_SCAN}. */
+  public boolean fullScan() {
+    return fullScan;
+  }
+
   public long minRingSize() {
     return minRingSize;
   }
@@ -97,7 +104,8 @@ public final class LbPolicy {
     Counter panic = stats == null ? null : stats.lbHealthyPanic;
     return switch (kind) {
       case ROUND_ROBIN -> new RoundRobinLoadBalancer(panic, localityWeighted);
-      case LEAST_REQUEST -> new LeastRequestLoadBalancer(panic, localityWeighted, choiceCount, activeRequestBias);
+      case LEAST_REQUEST -> new LeastRequestLoadBalancer(panic, localityWeighted, choiceCount, activeRequestBias,
+          fullScan);
       case RANDOM -> new RandomLoadBalancer(panic, localityWeighted);
       case RING_HASH, MAGLEV -> new ConsistentHashLoadBalancer(panic);
     };
@@ -139,6 +147,7 @@ public final class LbPolicy {
     boolean murmurHash;
     int maglevTableSize = DEFAULT_MAGLEV_TABLE_SIZE;
     boolean useHostnameForHashing;
+    boolean fullScan;
 
     Builder(Kind kind) {
       this.kind = kind;

@@ -162,12 +162,16 @@ final class LbPolicyParser {
     }
     if (m instanceof LeastRequest l) {
       FieldSupport.check(l, p, Set.of("choice_count", "active_request_bias", "locality_lb_config",
-          "selection_method"));
-      if (l.getSelectionMethod() != LeastRequest.SelectionMethod.N_CHOICES) {
-        throw new ConfigException(p + ".selection_method", "selection method " + l.getSelectionMethod()
-            + " is not supported yet");
-      }
+          "selection_method", "enable_full_scan"));
       LbPolicy.Builder b = new LbPolicy.Builder(LbPolicy.Kind.LEAST_REQUEST);
+      b.fullScan = switch (l.getSelectionMethod()) {
+        case N_CHOICES -> false;
+        case FULL_SCAN -> true;
+        default -> throw new ConfigException(p + ".selection_method", "unknown selection method "
+            + l.getSelectionMethod());
+      };
+      // the deprecated flag also turns it on
+      b.fullScan |= l.hasEnableFullScan() && l.getEnableFullScan().getValue();
       leastRequest(b, l.hasChoiceCount() ? l.getChoiceCount().getValue() : 2,
           l.hasActiveRequestBias() ? l.getActiveRequestBias() : null, p);
       b.localityWeighted = l.hasLocalityLbConfig() && localityWeighted(l.getLocalityLbConfig(),

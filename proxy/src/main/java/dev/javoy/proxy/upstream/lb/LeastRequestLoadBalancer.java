@@ -5,7 +5,8 @@ import dev.javoy.proxy.upstream.Host;
 
 /**
  * LEAST_REQUEST as Envoy: with equal weights, the host with the fewest active requests among
- * {@code choice_count} random picks (default 2); with unequal weights, earliest deadline first where a host's
+ * {@code choice_count} random picks (default 2), or among all hosts with {@code selection_method: FULL_SCAN}
+ * (ties broken at random); with unequal weights, earliest deadline first where a host's
  * weight is {@code load_balancing_weight / (active_requests + 1)^active_request_bias} (recomputed each time the
  * host is scheduled again).
  */
@@ -14,12 +15,14 @@ final class LeastRequestLoadBalancer extends PriorityLoadBalancer {
 
   private final int choiceCount;
   private final double activeRequestBias;
+  private final boolean fullScan;
 
   LeastRequestLoadBalancer(Counter panicCounter, boolean localityWeighted, int choiceCount,
-      double activeRequestBias) {
+      double activeRequestBias, boolean fullScan) {
     super(panicCounter, localityWeighted);
     this.choiceCount = choiceCount;
     this.activeRequestBias = activeRequestBias;
+    this.fullScan = fullScan;
   }
 
   @Override
@@ -36,6 +39,22 @@ final class LeastRequestLoadBalancer extends PriorityLoadBalancer {
 
   @Override
   Host pick(Object state, Host[] hosts) {
+    if (state == UNWEIGHTED && fullScan) {
+      Host candidate = hosts[0];
+      long candidateActive = candidate.rqActive.sum();
+      int tied = 1;
+      for (int i = 1; i < hosts.length; i++) {
+        long active = hosts[i].rqActive.sum();
+        if (active < candidateActive) {
+          candidate = hosts[i];
+          candidateActive = active;
+          tied = 1;
+        } else if (active == candidateActive && random.nextInt(++tied) == 0) {
+          candidate = hosts[i]; // reservoir sampling: each tied host equally likely
+        }
+      }
+      return candidate;
+    }
     if (state == UNWEIGHTED) {
       Host candidate = hosts[random.nextInt(hosts.length)];
       if (hosts.length == 1) {

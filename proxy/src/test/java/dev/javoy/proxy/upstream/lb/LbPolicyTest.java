@@ -129,6 +129,15 @@ class LbPolicyTest {
   }
 
   @Test
+  void leastRequestFullScan() throws Exception {
+    assertTrue(parse(policies("{\"@type\":\"" + T + "least_request.v3.LeastRequest\",\"selection_method\":"
+        + "\"FULL_SCAN\"}")).fullScan());
+    assertTrue(parse(policies("{\"@type\":\"" + T + "least_request.v3.LeastRequest\",\"enable_full_scan\":"
+        + "true}")).fullScan());
+    assertFalse(parse(policies("{\"@type\":\"" + T + "least_request.v3.LeastRequest\"}")).fullScan());
+  }
+
+  @Test
   void extensionOverridesLbPolicyAndKeepsPanicThreshold() throws Exception {
     LbPolicy p = parse("\"lb_policy\":\"RING_HASH\",\"common_lb_config\":{\"healthy_panic_threshold\":"
         + "{\"value\":10}}," + policies("{\"@type\":\"" + T + "maglev.v3.Maglev\"}"));
@@ -168,9 +177,6 @@ class LbPolicyTest {
     e = rejected(policies("{\"@type\":\"" + T + "least_request.v3.LeastRequest\",\"locality_lb_config\":"
         + "{\"zone_aware_lb_config\":{}}}"));
     assertTrue(e.getMessage().contains("locality_lb_config.zone_aware_lb_config"), e.getMessage());
-    e = rejected(policies("{\"@type\":\"" + T + "least_request.v3.LeastRequest\",\"selection_method\":"
-        + "\"FULL_SCAN\"}"));
-    assertTrue(e.getMessage().contains("selection_method"), e.getMessage());
     e = rejected(policies("{\"@type\":\"" + T + "maglev.v3.Maglev\",\"table_size\":100}"));
     assertTrue(e.getMessage().contains("table_size"), e.getMessage());
   }

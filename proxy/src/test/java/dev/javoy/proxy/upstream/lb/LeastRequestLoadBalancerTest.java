@@ -37,6 +37,20 @@ class LeastRequestLoadBalancerTest {
   }
 
   @Test
+  void fullScanAlwaysFindsTheLeastLoadedAndSpreadsTies() {
+    LbPolicy.Builder b = new LbPolicy.Builder(LbPolicy.Kind.LEAST_REQUEST);
+    b.fullScan = true;
+    LbPolicy lr = b.build();
+    java.util.List<Host> hosts = LbTestHosts.hosts(5);
+    for (int i = 0; i < 5; i++) {
+      hosts.get(i).rqActive.add(i < 2 ? 1 : 3);
+    }
+    Map<Host, Integer> n = LbTestHosts.count(lr.newLoadBalancer(null), set(hosts, lr), 4_000);
+    assertEquals(2, n.size(), n.toString());
+    assertEquals(2_000, n.get(hosts.get(0)), 200);
+  }
+
+  @Test
   void unequalWeightsDivideByActiveRequests() {
     LbPolicy lr = LbTestHosts.policy(LbPolicy.Kind.LEAST_REQUEST);
     Host heavyBusy = host(1, 2, 0);
