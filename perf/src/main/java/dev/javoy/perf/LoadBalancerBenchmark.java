@@ -36,7 +36,7 @@ public class LoadBalancerBenchmark {
   @Setup
   public void setup() throws Exception {
     Cluster c = Cluster.newBuilder().setName("bench").setLbPolicy(Cluster.LbPolicy.valueOf(policy)).build();
-    lb = LbPolicy.from(c, "clusters[0]").get();
+    lb = LbPolicy.from(c, "clusters[0]").newLoadBalancer(null);
     List<Host> list = new ArrayList<>();
     for (int i = 0; i < hosts; i++) {
       InetSocketAddress a = InetSocketAddress.createUnresolved("10.0." + (i / 250) + "." + (i % 250 + 1), 8080);

@@ -28,7 +28,21 @@ public final class CoreTypes {
       io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),
       io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDefaultInstance(),
-      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance());
+      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance(),
+      // load_balancing_policy extensions (upstream.lb)
+      io.envoyproxy.envoy.extensions.load_balancing_policies.round_robin.v3.RoundRobin.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.random.v3.Random.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.ring_hash.v3.RingHash.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.maglev.v3.Maglev.getDefaultInstance(),
+      // parsed so that a load_balancing_policy list naming them can fall through to a policy javoy implements
+      io.envoyproxy.envoy.extensions.load_balancing_policies.client_side_weighted_round_robin.v3
+          .ClientSideWeightedRoundRobin.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.pick_first.v3.PickFirst.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.subset.v3.Subset.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.load_balancing_policies.cluster_provided.v3.ClusterProvided
+          .getDefaultInstance());
 
   private static volatile ExtensionRegistry defaultRegistry;
 

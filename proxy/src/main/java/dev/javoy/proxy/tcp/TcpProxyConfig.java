@@ -21,6 +21,8 @@ import java.util.Set;
  * @param backoffBaseMillis 0 when connect attempts are retried at once
  * @param maxDurationMillis {@code max_downstream_connection_duration}, 0 when unlimited
  * @param accessLogFlushIntervalMillis 0 when the access log is written at the end only
+ * @param hashSourceIp {@code hash_policy} is {@code source_ip}: the hash key of the upstream host choice is the
+ *     downstream IP (for ring hash and Maglev clusters)
  */
 public record TcpProxyConfig(
     String statPrefix,
@@ -32,14 +34,22 @@ public record TcpProxyConfig(
     long maxDurationMillis,
     List<AccessLogger> accessLoggers,
     long accessLogFlushIntervalMillis,
-    boolean flushAccessLogOnConnected) {
+    boolean flushAccessLogOnConnected,
+    boolean hashSourceIp) {
+
+  public TcpProxyConfig(String statPrefix, ClusterChoice clusters, long idleTimeoutMillis, int maxConnectAttempts,
+      long backoffBaseMillis, long backoffMaxMillis, long maxDurationMillis, List<AccessLogger> accessLoggers,
+      long accessLogFlushIntervalMillis, boolean flushAccessLogOnConnected) {
+    this(statPrefix, clusters, idleTimeoutMillis, maxConnectAttempts, backoffBaseMillis, backoffMaxMillis,
+        maxDurationMillis, accessLoggers, accessLogFlushIntervalMillis, flushAccessLogOnConnected, false);
+  }
 
   static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 3_600_000;
 
   private static final Set<String> SUPPORTED = Set.of(
       "stat_prefix", "cluster", "weighted_clusters", "idle_timeout", "max_connect_attempts", "backoff_options",
       "max_downstream_connection_duration", "access_log", "access_log_options", "access_log_flush_interval",
-      "flush_access_log_on_connected");
+      "flush_access_log_on_connected", "hash_policy");
 
   @SuppressWarnings("deprecation")
   public static TcpProxyConfig from(TcpProxy p, FactoryContext ctx) throws ConfigException {
@@ -100,7 +110,23 @@ public record TcpProxyConfig(
       throw new ConfigException(flushPath, "must be at least 1ms");
     }
     return new TcpProxyConfig(p.getStatPrefix(), clusters, idle, attempts, backoffBase, backoffMax, maxDuration,
-        loggers, flushInterval, flushOnConnected);
+        loggers, flushInterval, flushOnConnected, hashSourceIp(p));
+  }
+
+  /** {@code hash_policy}: at most one, {@code source_ip} (as Envoy; {@code filter_state} is not supported). */
+  private static boolean hashSourceIp(TcpProxy p) throws ConfigException {
+    if (p.getHashPolicyCount() == 0) {
+      return false;
+    }
+    if (p.getHashPolicyCount() > 1) {
+      throw new ConfigException("hash_policy", "tcp_proxy takes at most one hash policy");
+    }
+    io.envoyproxy.envoy.type.v3.HashPolicy h = p.getHashPolicy(0);
+    FieldSupport.check(h, "hash_policy[0]", Set.of("source_ip"));
+    if (!h.hasSourceIp()) {
+      throw new ConfigException("hash_policy[0]", "a hash policy needs source_ip");
+    }
+    return true;
   }
 
   private static ClusterChoice clusters(TcpProxy p) throws ConfigException {

@@ -7,11 +7,14 @@ import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
 import dev.javoy.proxy.tcp.RelayHandler.Side;
+import dev.javoy.proxy.upstream.Addresses;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.JitteredBackoff;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamConnector;
+import dev.javoy.proxy.upstream.lb.LbContext;
+import dev.javoy.proxy.upstream.lb.XxHash64;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -119,7 +122,11 @@ final class TcpProxySession {
       return;
     }
     var originalDst = dev.javoy.proxy.upstream.originaldst.OriginalDstCluster.of(cluster); // ORIGINAL_DST hook
-    Host host = originalDst != null ? originalDst.chooseHost(connection, null) : cluster.forCurrentWorker().chooseHost();
+    Host host = originalDst != null ? originalDst.chooseHost(connection, null)
+        : config.hashSourceIp() && info.downstreamRemoteAddress != null
+        ? cluster.forCurrentWorker().chooseHost(LbContext.ofHash(
+            XxHash64.hash(Addresses.hostOnly(info.downstreamRemoteAddress))))
+        : cluster.forCurrentWorker().chooseHost();
     if (host == null) {
       info.setResponseFlag(ResponseFlag.NO_HEALTHY_UPSTREAM);
       clusterStats.upstreamCxNoneHealthy.inc();

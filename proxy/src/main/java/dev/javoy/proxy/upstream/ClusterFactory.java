@@ -21,7 +21,10 @@ public final class ClusterFactory {
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
       "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter",
-      "original_dst_lb_config", "upstream_bind_config");
+      "original_dst_lb_config", "upstream_bind_config",
+      // load balancing (checked further by LbPolicy)
+      "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
+      "load_balancing_policy");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -58,10 +61,6 @@ public final class ClusterFactory {
             + "' with type URL " + typeUrl);
       }
     }
-    if (c.hasCommonLbConfig()) {
-      FieldSupport.check(c.getCommonLbConfig(), path + ".common_lb_config",
-          Set.of("healthy_panic_threshold", "locality_weighted_lb_config"));
-    }
     if (c.hasUpstreamConnectionOptions()) {
       FieldSupport.check(c.getUpstreamConnectionOptions(), path + ".upstream_connection_options",
           Set.of("tcp_keepalive"));
@@ -92,7 +91,7 @@ public final class ClusterFactory {
     };
     UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
-        bufferLimit, clusterStats, discovery instanceof OriginalDstCluster ? OriginalDstCluster.loadBalancer()
+        bufferLimit, clusterStats, discovery instanceof OriginalDstCluster ? LbPolicy.CLUSTER_PROVIDED
             : LbPolicy.from(c, path), workerLoops, discovery);
     if (c.hasUpstreamBindConfig()) {
       cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));

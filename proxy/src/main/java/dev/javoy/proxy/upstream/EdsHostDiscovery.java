@@ -36,7 +36,7 @@ final class EdsHostDiscovery implements HostDiscovery {
           return "ClusterLoadAssignment " + serviceName + ": " + e.getMessage();
         }
         last = assignment;
-        cluster.updateHosts(hosts);
+        cluster.updateHosts(hosts, LoadAssignments.policy(assignment));
         initialized.run();
         return null;
       }

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream;
 
+import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,6 +32,17 @@ public final class Host {
 
   public Host(String clusterName, SocketAddress address, String hostname, int weight, int priority,
       Metadata metadata) {
+    this(clusterName, address, hostname, weight, priority, metadata, Locality.getDefaultInstance(), 0);
+  }
+
+  /**
+   * @param locality the endpoint's locality ({@code LocalityLbEndpoints.locality})
+   * @param localityWeight its locality's {@code load_balancing_weight}, 0 when unset
+   */
+  public Host(String clusterName, SocketAddress address, String hostname, int weight, int priority,
+      Metadata metadata, Locality locality, int localityWeight) {
+    this.locality = locality;
+    this.localityWeight = localityWeight;
     this.clusterName = clusterName;
     this.location = new Location(address);
     this.hostname = hostname;
@@ -77,6 +89,23 @@ public final class Host {
     return metadata;
   }
 
+  // ---- locality (load balancing) ----
+
+  private final Locality locality;
+  private final int localityWeight;
+
+  /** The locality of the endpoint's {@code LocalityLbEndpoints} (the default instance when none). */
+  public Locality locality() {
+    return locality;
+  }
+
+  /** Its locality's {@code load_balancing_weight} (0 when unset: no load under locality weighted LB). */
+  public int localityWeight() {
+    return localityWeight;
+  }
+
+  // ---- health ----
+
   public boolean healthy() {
     return healthy;
   }
@@ -86,10 +115,11 @@ public final class Host {
   }
 
   /** What makes two hosts the same endpoint (for keeping Host objects across membership updates). */
-  record Identity(java.net.SocketAddress address, String hostname, int weight, int priority, Metadata metadata) {}
+  record Identity(java.net.SocketAddress address, String hostname, int weight, int priority, Metadata metadata,
+      Locality locality, int localityWeight) {}
 
   Identity identity() {
-    return new Identity(location.address, hostname, weight, priority, metadata);
+    return new Identity(location.address, hostname, weight, priority, metadata, locality, localityWeight);
   }
 
   @Override

@@ -25,6 +25,9 @@ public final class LoadAssignments {
     FieldSupport.check(la, path, Set.of("cluster_name", "endpoints", "policy"));
     if (la.hasPolicy()) {
       FieldSupport.check(la.getPolicy(), path + ".policy", Set.of("overprovisioning_factor", "weighted_priority_health"));
+      if (la.getPolicy().hasOverprovisioningFactor() && la.getPolicy().getOverprovisioningFactor().getValue() == 0) {
+        throw new ConfigException(path + ".policy.overprovisioning_factor", "must be greater than 0");
+      }
     }
     for (int i = 0; i < la.getEndpointsCount(); i++) {
       LocalityLbEndpoints group = la.getEndpoints(i);
@@ -47,13 +50,24 @@ public final class LoadAssignments {
     forEach(la, path, (group, e, ep) -> {
       int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
       Host h = new Host(clusterName, Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
-          e.getEndpoint().getHostname(), weight, group.getPriority(), e.getMetadata());
+          e.getEndpoint().getHostname(), weight, group.getPriority(), e.getMetadata(), group.getLocality(),
+          group.hasLoadBalancingWeight() ? group.getLoadBalancingWeight().getValue() : 0);
       if (!healthy(e)) {
         h.setHealthy(false);
       }
       hosts.add(h);
     });
     return hosts;
+  }
+
+  /** {@code policy.overprovisioning_factor} (default 140) and {@code policy.weighted_priority_health}. */
+  public static HostSet.AssignmentPolicy policy(ClusterLoadAssignment la) {
+    if (!la.hasPolicy()) {
+      return HostSet.AssignmentPolicy.DEFAULT;
+    }
+    var p = la.getPolicy();
+    return new HostSet.AssignmentPolicy(p.hasOverprovisioningFactor() ? p.getOverprovisioningFactor().getValue()
+        : HostSet.DEFAULT_OVERPROVISIONING_FACTOR, p.getWeightedPriorityHealth());
   }
 
   /** Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not). */

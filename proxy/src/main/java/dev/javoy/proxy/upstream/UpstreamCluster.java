@@ -1,12 +1,12 @@
 package dev.javoy.proxy.upstream;
 
 import dev.javoy.proxy.server.WorkerThread;
-import dev.javoy.proxy.upstream.lb.LoadBalancer;
+import dev.javoy.proxy.upstream.lb.HashLbStats;
+import dev.javoy.proxy.upstream.lb.LbPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.netty.channel.EventLoop;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * A cluster at run time (Envoy's {@code Upstream::Cluster}): its immutable settings, its current hosts (a new
@@ -26,13 +26,21 @@ public final class UpstreamCluster {
   private final List<EventLoop> workerLoops;
   private final HostDiscovery discovery;
   private final ResourceLimits resources;
+  private final LbPolicy lbPolicy;
+  /** {@code ring_hash_lb.*} or {@code maglev_lb.*}, or null. */
+  private final HashLbStats hashLbStats;
+  /** The overprovisioning policy of the cluster's own {@code load_assignment} (STATIC and DNS clusters). */
+  private final HostSet.AssignmentPolicy defaultAssignmentPolicy;
   private volatile HostSet hosts = HostSet.EMPTY;
   private volatile boolean initialized;
 
   UpstreamCluster(Cluster config, long connectTimeoutMillis, HttpUpstreamOptions http,
       CircuitBreakers circuitBreakers, TcpKeepalive tcpKeepalive, int perConnectionBufferLimitBytes,
-      ClusterStats stats, Supplier<LoadBalancer> lbFactory, List<EventLoop> workerLoops, HostDiscovery discovery) {
+      ClusterStats stats, LbPolicy lbPolicy, List<EventLoop> workerLoops, HostDiscovery discovery) {
     this.config = config;
+    this.lbPolicy = lbPolicy;
+    this.hashLbStats = HashLbStats.create(lbPolicy, stats.scope());
+    this.defaultAssignmentPolicy = LoadAssignments.policy(config.getLoadAssignment());
     this.name = config.getName();
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.http = http;
@@ -45,7 +53,7 @@ public final class UpstreamCluster {
     this.workerLoops = List.copyOf(workerLoops);
     this.workers = new WorkerClusterState[workerLoops.size()];
     for (int i = 0; i < workers.length; i++) {
-      workers[i] = new WorkerClusterState(this, lbFactory.get());
+      workers[i] = new WorkerClusterState(this, lbPolicy.newLoadBalancer(stats));
     }
   }
 
@@ -165,15 +173,23 @@ public final class UpstreamCluster {
    * worker then drains, on its own loop, the pools of hosts that left.
    */
   public void updateHosts(List<Host> fresh) {
+    updateHosts(fresh, defaultAssignmentPolicy);
+  }
+
+  /** As {@link #updateHosts(List)}, with the overprovisioning policy of the assignment the hosts came from. */
+  public void updateHosts(List<Host> fresh, HostSet.AssignmentPolicy assignmentPolicy) {
     stats.updateAttempt.inc();
     HostSet previous = hosts;
-    HostSet next = new HostSet(HostSet.reuse(fresh, previous));
-    if (next.all().equals(previous.all())) {
+    HostSet next = new HostSet(HostSet.reuse(fresh, previous), assignmentPolicy, lbPolicy);
+    if (next.all().equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
       stats.updateNoRebuild.inc();
       stats.updateSuccess.inc();
       return;
     }
     hosts = next;
+    if (hashLbStats != null) {
+      hashLbStats.record(next);
+    }
     if (!new java.util.HashSet<>(next.all()).containsAll(previous.all())) { // Host equality is identity
       dropPoolsOfRemovedHosts();
     }
@@ -186,6 +202,18 @@ public final class UpstreamCluster {
     if (next.isEmpty()) {
       stats.updateEmpty.inc();
     }
+  }
+
+  /**
+   * Host health flags of members changed (main thread): publishes the same hosts with priority loads, panic
+   * flags, locality weights and hash tables recomputed, so load balancers see the new health.
+   */
+  public void onHostHealthChanged() {
+    hosts = hosts.withHealthChanged();
+    if (hashLbStats != null) {
+      hashLbStats.record(hosts);
+    }
+    stats.membershipHealthy.set(hosts.all().stream().filter(Host::healthy).count());
   }
 
   /** Tells every worker to drain the pools of hosts no longer in the membership current when it runs. */

@@ -4,6 +4,7 @@ import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.http1.Http1ConnectionPool;
 import dev.javoy.proxy.upstream.http2.Http2ConnectionPool;
+import dev.javoy.proxy.upstream.lb.LbContext;
 import dev.javoy.proxy.upstream.lb.LoadBalancer;
 import io.netty.channel.EventLoop;
 import java.util.IdentityHashMap;
@@ -30,9 +31,14 @@ public final class WorkerClusterState {
     return cluster;
   }
 
-  /** Picks a host from the cluster's current membership; null when it has none. */
+  /** Picks a host from the cluster's current membership; null when it has none usable. */
   public Host chooseHost() {
-    return lb.choose(cluster.hosts());
+    return lb.choose(cluster.hosts(), LbContext.NONE);
+  }
+
+  /** Picks a host for a request with {@code context} (its hash key); null when none is usable. */
+  public Host chooseHost(LbContext context) {
+    return lb.choose(cluster.hosts(), context);
   }
 
   public Http1ConnectionPool http1Pool(Host host, EventLoop loop) {

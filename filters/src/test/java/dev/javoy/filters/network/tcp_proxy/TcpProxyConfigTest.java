@@ -55,8 +55,10 @@ class TcpProxyConfigTest {
 
   @Test
   void unimplementedFieldsAreErrorsNamingTheField() {
+    assertEquals("hash_policy[0].filter_state", rejected("{\"stat_prefix\": \"s\", \"cluster\": \"c\","
+        + " \"hash_policy\": [{\"filter_state\": {\"key\": \"k\"}}]}").path());
     assertEquals("hash_policy", rejected("{\"stat_prefix\": \"s\", \"cluster\": \"c\","
-        + " \"hash_policy\": [{\"source_ip\": {}}]}").path());
+        + " \"hash_policy\": [{\"source_ip\": {}}, {\"source_ip\": {}}]}").path());
     assertEquals("tunneling_config", rejected("{\"stat_prefix\": \"s\", \"cluster\": \"c\","
         + " \"tunneling_config\": {\"hostname\": \"h\"}}").path());
     assertEquals("on_demand", rejected("{\"stat_prefix\": \"s\", \"cluster\": \"c\", \"on_demand\": {}}").path());
@@ -64,6 +66,13 @@ class TcpProxyConfigTest {
         + " \"weighted_clusters\": {\"clusters\": [{\"name\": \"a\", \"weight\": 1},"
         + " {\"name\": \"b\", \"weight\": 1, \"metadata_match\": {\"filter_metadata\": {\"envoy.lb\": {}}}}]}}")
         .path());
+  }
+
+  @Test
+  void sourceIpHashPolicy() throws Exception {
+    TcpProxyFilter filter = (TcpProxyFilter) new TcpProxyFactory().create(TcpProxyHarness.proto(
+        "{\"stat_prefix\": \"s\", \"cluster\": \"c\", \"hash_policy\": [{\"source_ip\": {}}]}"), ctx);
+    assertTrue(filter.config().hashSourceIp());
   }
 
   @Test

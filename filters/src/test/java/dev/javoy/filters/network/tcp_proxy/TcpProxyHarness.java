@@ -100,7 +100,7 @@ final class TcpProxyHarness implements AutoCloseable, FactoryContext {
     TcpProxyConfig c = TcpProxyConfig.from(proto(json), this);
     return new TcpProxyConfig(c.statPrefix(), c.clusters(), c.idleTimeoutMillis(), c.maxConnectAttempts(),
         c.backoffBaseMillis(), c.backoffMaxMillis(), c.maxDurationMillis(), List.of(logger),
-        c.accessLogFlushIntervalMillis(), c.flushAccessLogOnConnected());
+        c.accessLogFlushIntervalMillis(), c.flushAccessLogOnConnected(), c.hashSourceIp());
   }
 
   /** Listens on a fresh loopback port, installing {@code filter} on each accepted connection. */

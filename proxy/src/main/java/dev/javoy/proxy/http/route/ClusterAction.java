@@ -13,10 +13,18 @@ import dev.javoy.proxy.http.upgrade.UpgradePolicy;
  * @param timeouts the route's timeouts
  * @param retryPolicy the route's {@code retry_policy}, or null (then the virtual host's applies)
  * @param upgrades the route's {@code upgrade_configs} overrides, or null
+ * @param hashPolicy the route's {@code hash_policy}, or null
  */
 public record ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
     HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
-    UpgradePolicy upgrades) implements RouteAction {
+    UpgradePolicy upgrades, HashPolicy hashPolicy) implements RouteAction {
+
+  public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
+      HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
+      UpgradePolicy upgrades) {
+    this(clusters, clusterNotFoundCode, pathRewrite, hostRewrite, appendXForwardedHost, timeouts, retryPolicy,
+        upgrades, null);
+  }
 
   public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
       HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy) {

@@ -9,6 +9,7 @@ import dev.javoy.proxy.upstream.JitteredBackoff;
 import dev.javoy.proxy.upstream.ResourceLimits;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.WorkerClusterState;
+import dev.javoy.proxy.upstream.lb.LbContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -205,11 +206,11 @@ final class RetryState {
   }
 
   /** Picks the next host, avoiding the hosts tried already with {@code previous_hosts}. */
-  Host chooseHost(WorkerClusterState state) {
-    Host h = state.chooseHost();
+  Host chooseHost(WorkerClusterState state, LbContext context) {
+    Host h = state.chooseHost(context);
     if (policy.previousHosts() && triedHosts != null) {
       for (int i = 0; i < policy.hostSelectionMaxAttempts() && h != null && triedHosts.contains(h); i++) {
-        h = state.chooseHost();
+        h = state.chooseHost(LbContext.reselect(context, i + 1));
       }
     }
     return h;

@@ -8,6 +8,7 @@ import dev.javoy.proxy.http.hcm.DownstreamWatermarkListener;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
+import dev.javoy.proxy.http.route.HashPolicy;
 import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.http.upgrade.Tunnel;
@@ -20,6 +21,7 @@ import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.WorkerClusterState;
+import dev.javoy.proxy.upstream.lb.LbContext;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -66,6 +68,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private boolean holdsRequestSlot;
   private ScheduledFuture<?> timeout;
   private long upstreamStartNanos;
+  /** The request's hash key from the route's {@code hash_policy}, or null when the route has none. */
+  private HashPolicy.RequestHash requestHash;
   /** The stream's retries, or null when it cannot retry. */
   private RetryState retry;
 
@@ -82,7 +86,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       String name = originalDst.headerName();
       return originalDst.chooseHost(callbacks.connection(), name == null ? null : request.headers().get(name));
     }
-    return retryState != null ? retryState.chooseHost(state) : state.chooseHost();
+    return retryState != null ? retryState.chooseHost(state, lbContext()) : state.chooseHost(lbContext());
   }
 
   @Override
@@ -121,6 +125,11 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
         : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
         ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), this::retryAttempt, info);
+    if (action.hashPolicy() != null) {
+      requestHash = action.hashPolicy().compute(req, info.downstreamRemoteAddress,
+          callbacks.connection() == null ? info.downstreamDirectRemoteAddress : callbacks.connection().remoteAddress(),
+          callbacks.connection() == null ? info.downstreamLocalAddress : callbacks.connection().localAddress());
+    }
     host = chooseHost(state, null);
     if (host == null) {
       cluster.stats().upstreamCxNoneHealthy.inc();
@@ -314,7 +323,16 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       }
       return;
     }
+    if (requestHash != null) {
+      for (String cookie : requestHash.setCookies()) {
+        response.headers().add(io.netty.handler.codec.http.HttpHeaderNames.SET_COOKIE, cookie);
+      }
+    }
     callbacks.encodeHeaders(response, false);
+  }
+
+  private LbContext lbContext() {
+    return requestHash == null ? LbContext.NONE : requestHash;
   }
 
   @Override

@@ -1,27 +1,23 @@
 package dev.javoy.proxy.upstream.lb;
 
+import dev.javoy.proxy.stats.Counter;
 import dev.javoy.proxy.upstream.Host;
-import dev.javoy.proxy.upstream.HostSet;
-import java.util.List;
-import java.util.SplittableRandom;
 
-/** RANDOM: a uniformly random healthy host of the chosen priority. */
-final class RandomLoadBalancer implements LoadBalancer {
-  private final SplittableRandom random = new SplittableRandom();
+/** RANDOM: a uniformly random host of the chosen list (Envoy's random balancer ignores host weights). */
+final class RandomLoadBalancer extends PriorityLoadBalancer {
+  private static final Object NO_STATE = new Object();
+
+  RandomLoadBalancer(Counter panicCounter, boolean localityWeighted) {
+    super(panicCounter, localityWeighted);
+  }
 
   @Override
-  public Host choose(HostSet hosts) {
-    List<Host> group = LbPolicy.candidates(hosts.byPriority());
-    int n = group.size();
-    if (n == 0) {
-      return null;
-    }
-    for (int tries = 0; tries < n; tries++) {
-      Host h = group.get(random.nextInt(n));
-      if (h.healthy()) {
-        return h;
-      }
-    }
-    return group.get(random.nextInt(n));
+  Object newState(Host[] hosts) {
+    return NO_STATE;
+  }
+
+  @Override
+  Host pick(Object state, Host[] hosts) {
+    return hosts[random.nextInt(hosts.length)];
   }
 }

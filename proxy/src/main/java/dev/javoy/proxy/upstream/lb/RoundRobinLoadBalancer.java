@@ -1,23 +1,51 @@
 package dev.javoy.proxy.upstream.lb;
 
+import dev.javoy.proxy.stats.Counter;
 import dev.javoy.proxy.upstream.Host;
-import dev.javoy.proxy.upstream.HostSet;
-import java.util.List;
 
-/** ROUND_ROBIN over the healthy hosts of the chosen priority (each worker keeps its own cursor). */
-final class RoundRobinLoadBalancer implements LoadBalancer {
-  private int next;
+/**
+ * ROUND_ROBIN: plain rotation when all hosts weigh the same, else Envoy's weighted round robin by earliest
+ * deadline first (smooth interleaving in proportion to weights). Each worker starts at a random position so
+ * workers do not move in step.
+ */
+final class RoundRobinLoadBalancer extends PriorityLoadBalancer {
+  private static final class Cursor {
+    int next;
+    EdfScheduler weighted;
+  }
+
+  RoundRobinLoadBalancer(Counter panicCounter, boolean localityWeighted) {
+    super(panicCounter, localityWeighted);
+  }
 
   @Override
-  public Host choose(HostSet hosts) {
-    List<Host> group = LbPolicy.candidates(hosts.byPriority());
-    int n = group.size();
-    for (int tries = 0; tries < n; tries++) {
-      Host h = group.get(Math.floorMod(next++, n));
-      if (h.healthy()) {
-        return h;
+  Object newState(Host[] hosts) {
+    Cursor c = new Cursor();
+    int offset = random.nextInt(hosts.length);
+    if (equalWeights(hosts)) {
+      c.next = offset;
+    } else {
+      c.weighted = new EdfScheduler(hosts.length);
+      for (int i = 0; i < hosts.length; i++) {
+        c.weighted.add(i, Math.max(1, hosts[i].weight()));
+      }
+      for (int i = 0; i < offset; i++) {
+        pick(c, hosts);
       }
     }
-    return n == 0 ? null : group.get(Math.floorMod(next++, n));
+    return c;
+  }
+
+  @Override
+  Host pick(Object state, Host[] hosts) {
+    Cursor c = (Cursor) state;
+    if (c.weighted == null) {
+      int i = c.next;
+      c.next = i + 1 >= hosts.length ? 0 : i + 1;
+      return hosts[i];
+    }
+    int i = c.weighted.pick();
+    c.weighted.add(i, Math.max(1, hosts[i].weight()));
+    return hosts[i];
   }
 }

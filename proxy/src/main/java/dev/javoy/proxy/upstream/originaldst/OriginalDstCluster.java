@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * Envoy's original destination cluster ({@code type: ORIGINAL_DST}, {@code lb_policy: CLUSTER_PROVIDED}): the
@@ -107,14 +106,6 @@ public final class OriginalDstCluster implements HostDiscovery {
     return new OriginalDstCluster(c.getName(), header, port, cleanup, workerLoops.get(0));
   }
 
-  /**
-   * The cluster's per-worker load balancer: without the downstream connection there is no original destination,
-   * so a plain pick finds no host (as Envoy's with no load balancer context); callers use
-   * {@link #chooseHost(DownstreamConnection, CharSequence)}.
-   */
-  public static Supplier<LoadBalancer> loadBalancer() {
-    return () -> hostSet -> null;
-  }
 
   /** The ORIGINAL_DST discovery of {@code cluster}, or null when it is another type. */
   public static OriginalDstCluster of(UpstreamCluster cluster) {
