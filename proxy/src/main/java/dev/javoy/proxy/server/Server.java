@@ -90,6 +90,7 @@ public final class Server {
       FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters"));
       this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
       ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
+      clusterFactory.setMainLoop(mainGroup.next()); // outlier detection and health checks run there
       this.clusterManager = new ClusterManager(clusterFactory);
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {

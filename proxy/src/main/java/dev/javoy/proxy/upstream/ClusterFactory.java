@@ -4,7 +4,10 @@ import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.upstream.health.HealthCheckFactory;
+import dev.javoy.proxy.upstream.health.HealthCheckSpec;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -19,7 +22,8 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter",
+      "outlier_detection", "health_checks");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -84,9 +88,35 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
-    return new UpstreamCluster(c, connectTimeout, http, cb,
+    UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
         bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+    configureHealth(cluster, c, connectTimeout, path);
+    return cluster;
+  }
+
+  // ---- outlier_detection and health_checks ------------------------------------------------------------------
+
+  private EventLoop mainLoop;
+
+  /** The main event loop, where outlier detection and health checks run (set once by the server). */
+  public void setMainLoop(EventLoop mainLoop) {
+    this.mainLoop = mainLoop;
+  }
+
+  private void configureHealth(UpstreamCluster cluster, Cluster c, long connectTimeout, String path)
+      throws ConfigException {
+    OutlierDetectionConfig outlier = c.hasOutlierDetection()
+        ? OutlierDetectionConfig.from(c.getOutlierDetection(), path + ".outlier_detection") : null;
+    HealthCheckSpec hc = null;
+    if (c.getHealthChecksCount() > 1) {
+      throw new ConfigException(path + ".health_checks", "Multiple health checks not supported");
+    }
+    if (c.getHealthChecksCount() == 1) {
+      hc = HealthCheckFactory.create(c.getHealthChecks(0), c.getName(), connectTimeout,
+          FieldSupport.index(path, "health_checks", 0));
+    }
+    cluster.configureHealth(outlier, hc, mainLoop);
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {

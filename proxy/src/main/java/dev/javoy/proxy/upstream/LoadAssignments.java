@@ -35,6 +35,10 @@ public final class LoadAssignments {
         String ep = FieldSupport.index(gp, "lb_endpoints", j);
         FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
         FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
+        if (e.getEndpoint().hasHealthCheckConfig()) {
+          FieldSupport.check(e.getEndpoint().getHealthCheckConfig(), ep + ".endpoint.health_check_config",
+              Set.of("port_value", "hostname"));
+        }
         visitor.visit(group, e, ep);
       }
     }
@@ -48,15 +52,20 @@ public final class LoadAssignments {
       int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
       Host h = new Host(clusterName, Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
           e.getEndpoint().getHostname(), weight, group.getPriority(), e.getMetadata());
-      if (!healthy(e)) {
-        h.setHealthy(false);
+      h.setEdsHealth(e.getHealthStatus());
+      if (e.getEndpoint().hasHealthCheckConfig()) {
+        h.setHealthCheckEndpoint(e.getEndpoint().getHealthCheckConfig().getPortValue(),
+            e.getEndpoint().getHealthCheckConfig().getHostname());
       }
       hosts.add(h);
     });
     return hosts;
   }
 
-  /** Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not). */
+  /**
+   * Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not; DEGRADED
+   * does, as a degraded host). The flags themselves are set by {@link Host#setEdsHealth}.
+   */
   public static boolean healthy(LbEndpoint e) {
     return switch (e.getHealthStatus()) {
       case UNHEALTHY, DRAINING, TIMEOUT -> false;

@@ -1,7 +1,14 @@
 package dev.javoy.proxy.upstream;
 
 import dev.javoy.proxy.server.WorkerThread;
+import dev.javoy.proxy.upstream.health.HealthCheckSpec;
+import dev.javoy.proxy.upstream.health.HealthCheckStats;
+import dev.javoy.proxy.upstream.health.HealthChecker;
+import dev.javoy.proxy.upstream.health.HealthTransition;
 import dev.javoy.proxy.upstream.lb.LoadBalancer;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionStats;
+import dev.javoy.proxy.upstream.outlier.OutlierDetector;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.netty.channel.EventLoop;
@@ -108,18 +115,26 @@ public final class UpstreamCluster {
     return workers;
   }
 
-  /** Starts host discovery; {@code onInitialized} runs (on the main thread) once the first host set is in. */
+  /**
+   * Starts host discovery; {@code onInitialized} runs (on the main thread) once the first host set is in and,
+   * with active health checks, once every first host has had its first check (Envoy's cluster warming).
+   */
   void initialize(Runnable onInitialized) {
     discovery.start(this, () -> {
-      if (!initialized) {
+      if (initialized || discoveryInitialized) {
+        return;
+      }
+      discoveryInitialized = true;
+      startHealth(() -> {
         initialized = true;
         onInitialized.run();
-      }
+      });
     });
   }
 
   void shutdown() {
     discovery.stop();
+    stopHealth();
   }
 
   /** The EDS assignment in force, or null when the cluster is not EDS or has none yet. */
@@ -133,6 +148,7 @@ public final class UpstreamCluster {
    */
   void retire() {
     discovery.stop();
+    stopHealth();
     for (int i = 0; i < workers.length; i++) {
       WorkerClusterState w = workers[i];
       EventLoop loop = workerLoops.get(i);
@@ -149,20 +165,26 @@ public final class UpstreamCluster {
   public void updateHosts(List<Host> fresh) {
     stats.updateAttempt.inc();
     HostSet previous = hosts;
-    HostSet next = new HostSet(HostSet.reuse(fresh, previous));
+    List<Host> kept = HostSet.reuse(fresh, previous);
+    boolean healthChanged = carryEdsHealth(fresh, kept);
+    HostSet next = new HostSet(kept);
     if (next.all().equals(previous.all())) {
       stats.updateNoRebuild.inc();
       stats.updateSuccess.inc();
+      if (healthChanged) {
+        onHostHealthChanged();
+      }
       return;
     }
+    beforePublish(next.all());
     hosts = next;
+    afterPublish(next.all());
     if (!new java.util.HashSet<>(next.all()).containsAll(previous.all())) { // Host equality is identity
       dropPoolsOfRemovedHosts();
     }
     stats.membershipChange.inc();
     stats.membershipTotal.set(next.all().size());
-    long healthy = next.all().stream().filter(Host::healthy).count();
-    stats.membershipHealthy.set(healthy);
+    updateHealthGauges();
     stats.maxHostWeight.set(next.all().stream().mapToInt(Host::weight).max().orElse(0));
     stats.updateSuccess.inc();
     if (next.isEmpty()) {
@@ -179,5 +201,143 @@ public final class UpstreamCluster {
         loop.execute(() -> w.dropPoolsNotIn(hosts));
       }
     }
+  }
+
+  // ---- health: outlier detection and active health checks (dev.javoy.proxy.upstream.outlier / .health) -------
+
+  private OutlierDetector outlierDetector;
+  private HealthCheckSpec healthCheckSpec;
+  private HealthChecker healthChecker;
+  private HealthCheckStats healthCheckStats;
+  private EventLoop mainLoop;
+  private boolean closeConnectionsOnHostHealthFailure;
+  private boolean discoveryInitialized;
+  private boolean healthStarted;
+
+  /** Called once by {@link ClusterFactory} before the cluster is initialized. */
+  void configureHealth(OutlierDetectionConfig outlier, HealthCheckSpec healthCheck, EventLoop mainLoop) {
+    this.mainLoop = mainLoop;
+    this.closeConnectionsOnHostHealthFailure = config.getCloseConnectionsOnHostHealthFailure();
+    if (mainLoop == null) {
+      return; // no main loop (tests that never start the cluster): nothing runs
+    }
+    if (outlier != null) {
+      outlierDetector = new OutlierDetector(outlier, new OutlierDetectionStats(stats.scope()), mainLoop,
+          OutlierDetector.on(mainLoop), System::currentTimeMillis, System.nanoTime(), h -> onHostHealthChanged());
+    }
+    if (healthCheck != null) {
+      healthCheckSpec = healthCheck;
+      healthCheckStats = new HealthCheckStats(stats.scope());
+      healthChecker = new HealthChecker(healthCheck, mainLoop, healthCheckStats,
+          () -> stats.upstreamCxTotal.value() > 0, this::onHostCheckComplete);
+    }
+  }
+
+  /** The cluster's outlier detector, or null. */
+  public OutlierDetector outlierDetector() {
+    return outlierDetector;
+  }
+
+  /** The cluster's active health checker, or null. */
+  public HealthChecker healthChecker() {
+    return healthChecker;
+  }
+
+  private void startHealth(Runnable done) {
+    healthStarted = true;
+    if (outlierDetector != null) {
+      outlierDetector.start();
+    }
+    if (healthChecker == null) {
+      done.run();
+      return;
+    }
+    healthChecker.start(hosts.all(), done);
+  }
+
+  private void stopHealth() {
+    if (outlierDetector != null) {
+      outlierDetector.stop();
+    }
+    if (healthChecker != null) {
+      healthChecker.stop();
+    }
+  }
+
+  /** Hosts about to be published: new ones of a health-checked cluster start failed and pending (main thread). */
+  private void beforePublish(List<Host> next) {
+    if (healthChecker != null) {
+      for (Host h : next) {
+        if (!healthChecker.checks(h)) {
+          h.healthFlagSet(Host.FAILED_ACTIVE_HC | Host.PENDING_ACTIVE_HC);
+        }
+      }
+    }
+    if (outlierDetector != null) {
+      outlierDetector.onHostsChanged(next);
+    }
+  }
+
+  private void afterPublish(List<Host> next) {
+    if (healthChecker != null && healthStarted) {
+      healthChecker.onHostsChanged(next);
+    }
+  }
+
+  /** EDS health of hosts kept across an update follows the new assignment; returns whether any changed. */
+  private static boolean carryEdsHealth(List<Host> fresh, List<Host> kept) {
+    boolean changed = false;
+    for (int i = 0; i < fresh.size(); i++) {
+      Host f = fresh.get(i);
+      Host k = kept.get(i);
+      if (f != k && f.edsHealthFlags() != k.edsHealthFlags()) {
+        int flags = f.edsHealthFlags();
+        k.healthFlagClear(Host.FAILED_EDS_HEALTH | Host.DEGRADED_EDS_HEALTH | Host.EDS_STATUS_DRAINING);
+        k.healthFlagSet(flags);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private void onHostCheckComplete(Host host, HealthTransition changed, boolean passed) {
+    if (passed && outlierDetector != null) {
+      outlierDetector.onActiveHealthCheckSuccess(host);
+    }
+    if (changed == HealthTransition.CHANGED) {
+      onHostHealthChanged();
+      if (!passed && closeConnectionsOnHostHealthFailure && host.healthFlagGet(Host.FAILED_ACTIVE_HC)) {
+        for (int i = 0; i < workers.length; i++) {
+          WorkerClusterState w = workers[i];
+          EventLoop loop = workerLoops.get(i);
+          if (!loop.isShuttingDown()) {
+            loop.execute(() -> w.drainPoolsOf(host));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A host's health changed (main thread): the health gauges follow. Load balancers read {@link Host#healthy()}
+   * on every pick, so nothing else is needed today; a load balancer that precomputes healthy host lists should
+   * publish a new {@link HostSet} with the same hosts from here.
+   */
+  public void onHostHealthChanged() {
+    updateHealthGauges();
+  }
+
+  private void updateHealthGauges() {
+    long healthy = 0;
+    long degraded = 0;
+    for (Host h : hosts.all()) {
+      switch (h.coarseHealth()) {
+        case HEALTHY -> healthy++;
+        case DEGRADED -> degraded++;
+        default -> { }
+      }
+    }
+    stats.membershipHealthy.set(healthy);
+    stats.membershipDegraded.set(degraded);
   }
 }

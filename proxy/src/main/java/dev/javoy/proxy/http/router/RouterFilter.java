@@ -21,6 +21,7 @@ import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.WorkerClusterState;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
+import dev.javoy.proxy.upstream.outlier.OutlierResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -210,6 +211,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return;
     }
     upstream = conn;
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_SUCCESS); // outlier detection
     upstreamStartNanos = System.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
@@ -264,6 +266,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   public void onResponseHeaders(HttpResponse response) {
     int code = response.status().code();
     cluster.stats().countResponse(code);
+    host.outlier().putHttpResponseCode(code); // outlier detection
     if (code >= 500) {
       host.rqError.increment();
     } else {
@@ -334,6 +337,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     host.rqError.increment();
     cluster.stats().upstreamRqRxReset.inc();
     if (!responseStarted) {
+      host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_FAILED); // outlier detection
       if (retry != null && retry.onReset(reason.contains("refused"))) {
         return;
       }
@@ -377,6 +381,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     cluster.stats().upstreamRqTimeout.inc();
     host.rqTimeout.increment();
+    if (!responseStarted) {
+      host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_TIMEOUT); // outlier detection
+    }
     UpstreamStream u = upstream;
     upstream = null;
     if (u != null) {
@@ -518,6 +525,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     cluster.stats().upstreamRqPerTryTimeout.inc();
     host.rqTimeout.increment();
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_TIMEOUT); // outlier detection
     UpstreamStream u = upstream;
     upstream = null;
     u.reset();
