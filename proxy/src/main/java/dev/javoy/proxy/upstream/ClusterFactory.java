@@ -91,7 +91,7 @@ public final class ClusterFactory {
     UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
         bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
-    configureHealth(cluster, c, connectTimeout, path);
+    configureHealth(cluster, c, connectTimeout, http, path);
     return cluster;
   }
 
@@ -104,8 +104,8 @@ public final class ClusterFactory {
     this.mainLoop = mainLoop;
   }
 
-  private void configureHealth(UpstreamCluster cluster, Cluster c, long connectTimeout, String path)
-      throws ConfigException {
+  private void configureHealth(UpstreamCluster cluster, Cluster c, long connectTimeout, HttpUpstreamOptions http,
+      String path) throws ConfigException {
     OutlierDetectionConfig outlier = c.hasOutlierDetection()
         ? OutlierDetectionConfig.from(c.getOutlierDetection(), path + ".outlier_detection") : null;
     HealthCheckSpec hc = null;
@@ -115,6 +115,10 @@ public final class ClusterFactory {
     if (c.getHealthChecksCount() == 1) {
       hc = HealthCheckFactory.create(c.getHealthChecks(0), c.getName(), connectTimeout,
           FieldSupport.index(path, "health_checks", 0));
+      if (hc instanceof HealthCheckSpec.Grpc && http.protocol() != HttpUpstreamOptions.Protocol.HTTP2) {
+        throw new ConfigException(FieldSupport.index(path, "health_checks", 0) + ".grpc_health_check",
+            c.getName() + " cluster must support HTTP/2 for gRPC healthchecking");
+      }
     }
     cluster.configureHealth(outlier, hc, mainLoop);
   }
