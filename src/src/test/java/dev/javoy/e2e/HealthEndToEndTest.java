@@ -50,6 +50,7 @@ class HealthEndToEndTest {
   static ServerSocket tcpOpen;
   static int tcpClosed;
   static Server grpc;
+  static H2cBackend h2;
   static final AtomicInteger grpcStatus = new AtomicInteger(2); // NOT_SERVING
   static final AtomicReference<String> grpcService = new AtomicReference<>("");
   static final AtomicReference<String> grpcAuthority = new AtomicReference<>("");
@@ -151,6 +152,7 @@ class HealthEndToEndTest {
     acceptor.setDaemon(true);
     acceptor.start();
     tcpClosed = JavoyProcess.freePort();
+    h2 = new H2cBackend();
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(healthService())
         .intercept(new io.grpc.ServerInterceptor() {
@@ -176,7 +178,8 @@ class HealthEndToEndTest {
         .replace("${SLOW}", Integer.toString(slow.port()))
         .replace("${TCP_OPEN}", Integer.toString(tcpOpen.getLocalPort()))
         .replace("${TCP_CLOSED}", Integer.toString(tcpClosed))
-        .replace("${GRPC}", Integer.toString(grpc.getPort()));
+        .replace("${GRPC}", Integer.toString(grpc.getPort()))
+        .replace("${H2}", Integer.toString(h2.port()));
     Path config = dir.resolve("envoy.yaml");
     Files.writeString(config, yaml);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "warning");
@@ -198,6 +201,9 @@ class HealthEndToEndTest {
     }
     if (grpc != null) {
       grpc.shutdownNow();
+    }
+    if (h2 != null) {
+      h2.close();
     }
   }
 
@@ -321,6 +327,15 @@ class HealthEndToEndTest {
   }
 
   @Test
+  void http2HealthChecksReuseTheirConnection() throws Exception {
+    assertEquals("healthy", healthFlags("hc_h2", h2.port()));
+    await(() -> h2.streams.get() >= 4, 10_000, "several checks");
+    assertEquals(1, h2.connections.get(), "one connection for every check (reuse_connection)");
+    assertTrue(stat("cluster.hc_h2.health_check.success") >= 3);
+    assertEquals(0, stat("cluster.hc_h2.health_check.failure"));
+  }
+
+  @Test
   void aClusterWithHealthChecksIsNotServedBeforeItsFirstRound() throws Exception {
     long answered = slow.firstHealthAnsweredAt.get();
     assertTrue(answered > 0, "the first check was answered before javoy became ready");
@@ -439,5 +454,20 @@ class HealthEndToEndTest {
             cluster_name: hc_slow
             endpoints:
             - lb_endpoints:
-      """ + endpoint("${SLOW}");
+      """ + endpoint("${SLOW}") + """
+        - name: hc_h2
+          connect_timeout: 1s
+          type: STATIC
+          health_checks:
+          - timeout: 2s
+            interval: 0.3s
+            no_traffic_interval: 0.3s
+            unhealthy_threshold: 2
+            healthy_threshold: 2
+            http_health_check: {path: /healthz, codec_client_type: HTTP2}
+          load_assignment:
+            cluster_name: hc_h2
+            endpoints:
+            - lb_endpoints:
+      """ + endpoint("${H2}");
 }

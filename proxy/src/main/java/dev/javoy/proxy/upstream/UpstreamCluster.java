@@ -256,6 +256,10 @@ public final class UpstreamCluster {
   }
 
   private void stopHealth() {
+    if (mainLoop != null && !mainLoop.inEventLoop() && !mainLoop.isShuttingDown()) {
+      mainLoop.execute(this::stopHealth); // their state belongs to the main thread
+      return;
+    }
     if (outlierDetector != null) {
       outlierDetector.stop();
     }
@@ -290,11 +294,17 @@ public final class UpstreamCluster {
     for (int i = 0; i < fresh.size(); i++) {
       Host f = fresh.get(i);
       Host k = kept.get(i);
-      if (f != k && f.edsHealthFlags() != k.edsHealthFlags()) {
+      if (f == k) {
+        continue;
+      }
+      if (f.edsHealthFlags() != k.edsHealthFlags()) {
         int flags = f.edsHealthFlags();
         k.healthFlagClear(Host.FAILED_EDS_HEALTH | Host.DEGRADED_EDS_HEALTH | Host.EDS_STATUS_DRAINING);
         k.healthFlagSet(flags);
         changed = true;
+      }
+      if (f.healthCheckPort() != k.healthCheckPort() || !f.healthCheckHostname().equals(k.healthCheckHostname())) {
+        k.setHealthCheckEndpoint(f.healthCheckPort(), f.healthCheckHostname());
       }
     }
     return changed;

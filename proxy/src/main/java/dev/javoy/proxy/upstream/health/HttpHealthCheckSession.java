@@ -92,9 +92,6 @@ final class HttpHealthCheckSession extends HealthCheckSession {
     h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
     h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     HealthCheckHeaders.apply(h, spec.headersToAdd(), spec.headersToRemove());
-    if (!spec.settings().reuseConnection()) {
-      h.set(HttpHeaderNames.CONNECTION, "close");
-    }
     requestPending = true;
     channel.writeAndFlush(req);
   }
