@@ -47,14 +47,21 @@ public final class OutlierHostMonitor {
           detector.onConsecutiveError(host, EjectionType.CONSECUTIVE_GATEWAY_FAILURE);
         }
       } else {
-        consecutiveGatewayFailure.set(0);
+        reset(consecutiveGatewayFailure);
       }
       if (consecutive5xx.incrementAndGet() == c.consecutive5xx()) {
         detector.onConsecutiveError(host, EjectionType.CONSECUTIVE_5XX);
       }
     } else {
-      consecutive5xx.set(0);
-      consecutiveGatewayFailure.set(0);
+      reset(consecutive5xx);
+      reset(consecutiveGatewayFailure);
+    }
+  }
+
+  /** Zeroes a counter, without a write (and its cache line traffic between workers) when it is zero already. */
+  private static void reset(AtomicInteger counter) {
+    if (counter.get() != 0) {
+      counter.set(0);
     }
   }
 
@@ -91,7 +98,7 @@ public final class OutlierHostMonitor {
 
   private void localOriginNoFailure() {
     localOrigin.request(true);
-    consecutiveLocalOriginFailure.set(0);
+    reset(consecutiveLocalOriginFailure);
   }
 
   void resetConsecutive(EjectionType type) {
