@@ -243,6 +243,17 @@ public final class UpstreamCluster {
     return healthChecker;
   }
 
+  /**
+   * A worker got a response with {@code x-envoy-immediate-health-check-fail} from {@code host}: with active health
+   * checks, the host fails (passively) and is excluded, on the main thread, as Envoy's router does.
+   */
+  public void onImmediateHealthCheckFail(Host host) {
+    HealthChecker hc = healthChecker;
+    if (hc != null && !mainLoop.isShuttingDown()) {
+      mainLoop.execute(() -> hc.onImmediateHealthCheckFail(host));
+    }
+  }
+
   private void startHealth(Runnable done) {
     healthStarted = true;
     if (outlierDetector != null) {

@@ -40,6 +40,8 @@ import java.util.function.Consumer;
  */
 public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks,
     DownstreamWatermarkListener {
+  private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
+      io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
   private final RouterConfig config;
   private final HttpFilterCallbacks callbacks;
   private final StreamInfo info;
@@ -267,6 +269,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     int code = response.status().code();
     cluster.stats().countResponse(code);
     host.outlier().putHttpResponseCode(code); // outlier detection
+    if (cluster.healthChecker() != null && response.headers().contains(IMMEDIATE_HEALTH_CHECK_FAIL)) {
+      cluster.onImmediateHealthCheckFail(host); // active health checking
+    }
     if (code >= 500) {
       host.rqError.increment();
     } else {

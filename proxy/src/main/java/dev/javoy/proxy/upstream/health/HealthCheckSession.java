@@ -130,6 +130,23 @@ abstract class HealthCheckSession {
     }
     cancel(timeoutTimer);
     timeoutTimer = null;
+    HealthTransition changed = setUnhealthy(type, retriable);
+    scheduleNext(HealthCheckSettings.State.UNHEALTHY, changed);
+  }
+
+  /**
+   * An upstream response carried {@code x-envoy-immediate-health-check-fail} (reported by a worker, run here on
+   * the main thread): the host is excluded and fails at once, a passive failure; the check timers are unchanged.
+   */
+  final void onImmediateHealthCheckFail() {
+    if (stopped) {
+      return;
+    }
+    host.healthFlagSet(Host.EXCLUDED_VIA_IMMEDIATE_HC_FAIL);
+    setUnhealthy(HealthCheckFailureType.PASSIVE, false);
+  }
+
+  private HealthTransition setUnhealthy(HealthCheckFailureType type, boolean retriable) {
     numHealthy = 0;
     HealthTransition changed = HealthTransition.UNCHANGED;
     boolean network = type == HealthCheckFailureType.NETWORK || type == HealthCheckFailureType.NETWORK_TIMEOUT;
@@ -156,7 +173,7 @@ abstract class HealthCheckSession {
     }
     firstCheck = false;
     parent.onCheckComplete(this, changed, false);
-    scheduleNext(HealthCheckSettings.State.UNHEALTHY, changed);
+    return changed;
   }
 
   private HealthTransition clearPendingFlag(HealthTransition changed) {

@@ -23,8 +23,8 @@ public record HealthCheckSettings(
 
   /**
    * The delay before the next check (Envoy's {@code HealthCheckerImplBase::interval}): the no-traffic intervals
-   * while the cluster has never opened a connection; else the edge intervals right after a host changed health,
-   * {@code unhealthy_interval} while unhealthy and {@code interval} while healthy; plus jitter.
+   * while the cluster has never opened a connection; else {@code unhealthy_interval} while unhealthy and {@code interval} while healthy; the edge intervals while a
+   * change of health waits for its threshold; plus jitter.
    */
   public long nextDelayMillis(State state, HealthTransition transition, boolean trafficSeen, SplittableRandom random) {
     long base;
@@ -32,9 +32,10 @@ public record HealthCheckSettings(
       base = state == State.HEALTHY && transition != HealthTransition.CHANGE_PENDING
           ? noTrafficHealthyIntervalMillis : noTrafficIntervalMillis;
     } else if (state == State.UNHEALTHY) {
-      base = transition == HealthTransition.CHANGED ? unhealthyEdgeIntervalMillis : unhealthyIntervalMillis;
+      // While a change waits for its threshold, the edge intervals apply (as Envoy's code does).
+      base = transition == HealthTransition.CHANGE_PENDING ? unhealthyEdgeIntervalMillis : unhealthyIntervalMillis;
     } else {
-      base = transition == HealthTransition.CHANGED ? healthyEdgeIntervalMillis : intervalMillis;
+      base = transition == HealthTransition.CHANGE_PENDING ? healthyEdgeIntervalMillis : intervalMillis;
     }
     long percentJitter = intervalJitterPercent * base / 100;
     if (percentJitter > 0) {
@@ -43,6 +44,6 @@ public record HealthCheckSettings(
     if (intervalJitterMillis > 0) {
       base += random.nextLong(intervalJitterMillis);
     }
-    return base;
+    return Math.max(1, base);
   }
 }

@@ -117,6 +117,14 @@ public final class HealthChecker {
     maybeFirstRoundDone();
   }
 
+  /** A worker saw {@code x-envoy-immediate-health-check-fail} from {@code host} (main thread). */
+  public void onImmediateHealthCheckFail(Host host) {
+    HealthCheckSession s = sessions.get(host);
+    if (s != null) {
+      s.onImmediateHealthCheckFail();
+    }
+  }
+
   /** Whether {@code host} has a session (it is checked). */
   public boolean checks(Host host) {
     return sessions.containsKey(host);

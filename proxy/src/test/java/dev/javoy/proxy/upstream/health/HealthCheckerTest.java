@@ -166,6 +166,21 @@ class HealthCheckerTest {
   }
 
   @Test
+  void anImmediateFailFromTrafficFailsPassivelyUntilChecksPassAgain() throws Exception {
+    Host h = host(http.getAddress().getPort());
+    CountDownLatch firstRound = start(base().setInterval(ms(300)).setHttpHealthCheck(
+        HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz")).build(), List.of(h));
+    assertTrue(firstRound.await(10, TimeUnit.SECONDS));
+    assertTrue(h.healthy());
+    loop.submit(() -> checker.onImmediateHealthCheckFail(h)).get(5, TimeUnit.SECONDS);
+    assertTrue(h.healthFlagGet(Host.FAILED_ACTIVE_HC));
+    assertTrue(h.healthFlagGet(Host.EXCLUDED_VIA_IMMEDIATE_HC_FAIL));
+    assertEquals(1, counter("passive_failure"));
+    await(() -> h.healthy(), "healthy_threshold passing checks bring it back");
+    assertFalse(h.healthFlagGet(Host.EXCLUDED_VIA_IMMEDIATE_HC_FAIL));
+  }
+
+  @Test
   void timeoutsCountTowardsTheUnhealthyThreshold() throws Exception {
     Host h = host(http.getAddress().getPort());
     CountDownLatch firstRound = start(base().setTimeout(ms(200)).setHttpHealthCheck(
@@ -283,9 +298,10 @@ class HealthCheckerTest {
     var r = new java.util.SplittableRandom(1);
     assertEquals(60_000, s.nextDelayMillis(HealthCheckSettings.State.HEALTHY, HealthTransition.UNCHANGED, false, r));
     assertEquals(5000, s.nextDelayMillis(HealthCheckSettings.State.HEALTHY, HealthTransition.UNCHANGED, true, r));
-    assertEquals(2000, s.nextDelayMillis(HealthCheckSettings.State.HEALTHY, HealthTransition.CHANGED, true, r));
-    assertEquals(7000, s.nextDelayMillis(HealthCheckSettings.State.UNHEALTHY, HealthTransition.CHANGE_PENDING, true, r));
-    assertEquals(1000, s.nextDelayMillis(HealthCheckSettings.State.UNHEALTHY, HealthTransition.CHANGED, true, r));
+    assertEquals(2000, s.nextDelayMillis(HealthCheckSettings.State.HEALTHY, HealthTransition.CHANGE_PENDING, true, r));
+    assertEquals(5000, s.nextDelayMillis(HealthCheckSettings.State.HEALTHY, HealthTransition.CHANGED, true, r));
+    assertEquals(7000, s.nextDelayMillis(HealthCheckSettings.State.UNHEALTHY, HealthTransition.CHANGED, true, r));
+    assertEquals(1000, s.nextDelayMillis(HealthCheckSettings.State.UNHEALTHY, HealthTransition.CHANGE_PENDING, true, r));
     assertTrue(s.reuseConnection());
   }
 
