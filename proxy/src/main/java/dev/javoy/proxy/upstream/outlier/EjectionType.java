@@ -8,7 +8,7 @@ public enum EjectionType {
   SUCCESS_RATE("success_rate"),
   SUCCESS_RATE_LOCAL_ORIGIN("local_origin_success_rate"),
   FAILURE_PERCENTAGE("failure_percentage"),
-  FAILURE_PERCENTAGE_LOCAL_ORIGIN("failure_percentage_local_origin");
+  FAILURE_PERCENTAGE_LOCAL_ORIGIN("local_origin_failure_percentage");
 
   final String statSuffix;
 

@@ -30,7 +30,8 @@ public record OutlierDetectionConfig(
     int enforcingFailurePercentageLocalOrigin,
     int failurePercentageMinimumHosts,
     int failurePercentageRequestVolume,
-    boolean successfulActiveHealthCheckUnejectHost) {
+    boolean successfulActiveHealthCheckUnejectHost,
+    boolean alwaysEjectOneHost) {
 
   static final Set<String> SUPPORTED = Set.of("consecutive_5xx", "interval", "base_ejection_time",
       "max_ejection_percent", "enforcing_consecutive_5xx", "enforcing_success_rate", "success_rate_minimum_hosts",
@@ -40,7 +41,7 @@ public record OutlierDetectionConfig(
       "enforcing_local_origin_success_rate", "failure_percentage_threshold", "enforcing_failure_percentage",
       "enforcing_failure_percentage_local_origin", "failure_percentage_minimum_hosts",
       "failure_percentage_request_volume", "max_ejection_time", "max_ejection_time_jitter",
-      "successful_active_health_check_uneject_host");
+      "successful_active_health_check_uneject_host", "always_eject_one_host");
 
   /** Envoy's defaults, as an empty {@code outlier_detection: {}} gives them. */
   public static OutlierDetectionConfig defaults() {
@@ -94,7 +95,10 @@ public record OutlierDetectionConfig(
             path + ".enforcing_failure_percentage_local_origin"),
         u32(o.hasFailurePercentageMinimumHosts(), o.getFailurePercentageMinimumHosts().getValue(), 5),
         u32(o.hasFailurePercentageRequestVolume(), o.getFailurePercentageRequestVolume().getValue(), 50),
-        !o.hasSuccessfulActiveHealthCheckUnejectHost() || o.getSuccessfulActiveHealthCheckUnejectHost().getValue());
+        !o.hasSuccessfulActiveHealthCheckUnejectHost() || o.getSuccessfulActiveHealthCheckUnejectHost().getValue(),
+        // Unset: Envoy's long-standing behaviour of always allowing one ejection; false: max_ejection_percent
+        // holds for the first ejection too.
+        !o.hasAlwaysEjectOneHost() || o.getAlwaysEjectOneHost().getValue());
   }
 
   private static int u32(boolean has, int value, int otherwise) {

@@ -9,10 +9,12 @@ public final class OutlierDetectionStats {
   public final Gauge ejectionsActive;
   public final Counter ejectionsOverflow;
   public final Counter ejectionsEnforcedTotal;
-  /** Deprecated in Envoy but still emitted: success rate and failure percentage ejections that were allowed. */
+  /** Deprecated in Envoy but still emitted: consecutive 5xx and success rate ejections within the maximum. */
   public final Counter ejectionsTotal;
   /** Deprecated in Envoy but still emitted. */
   public final Counter ejectionsConsecutive5xx;
+  /** Deprecated in Envoy but still emitted. */
+  public final Counter ejectionsSuccessRate;
   private final Counter[] detected = new Counter[EjectionType.values().length];
   private final Counter[] enforced = new Counter[EjectionType.values().length];
 
@@ -23,6 +25,7 @@ public final class OutlierDetectionStats {
     ejectionsEnforcedTotal = s.counter("ejections_enforced_total");
     ejectionsTotal = s.counter("ejections_total");
     ejectionsConsecutive5xx = s.counter("ejections_consecutive_5xx");
+    ejectionsSuccessRate = s.counter("ejections_success_rate");
     for (EjectionType t : EjectionType.values()) {
       detected[t.ordinal()] = s.counter("ejections_detected_" + t.statSuffix);
       enforced[t.ordinal()] = s.counter("ejections_enforced_" + t.statSuffix);

@@ -134,13 +134,12 @@ public final class OutlierDetector {
 
   private void ejectHost(OutlierHostMonitor m, EjectionType type) {
     double ejectedPercent = 100.0 * (ejectionsActive + 1) / monitors.size();
-    // max_ejection_percent, except that Envoy always lets one host be ejected.
-    if (ejectedPercent > config.maxEjectionPercent() && ejectionsActive > 0) {
+    // max_ejection_percent, except that one host may always be ejected (always_eject_one_host, by default).
+    if (ejectedPercent > config.maxEjectionPercent() && !(config.alwaysEjectOneHost() && ejectionsActive == 0)) {
       stats.ejectionsOverflow.inc();
       return;
     }
-    if (type == EjectionType.SUCCESS_RATE || type == EjectionType.FAILURE_PERCENTAGE
-        || type == EjectionType.SUCCESS_RATE_LOCAL_ORIGIN || type == EjectionType.FAILURE_PERCENTAGE_LOCAL_ORIGIN) {
+    if (type == EjectionType.CONSECUTIVE_5XX || type == EjectionType.SUCCESS_RATE) {
       stats.ejectionsTotal.inc();
     }
     if (!enforced(type)) {
@@ -176,7 +175,9 @@ public final class OutlierDetector {
     stats.ejectionsActive.dec();
     h.healthFlagClear(Host.FAILED_OUTLIER_CHECK);
     m.lastUnejectionMillis = now;
-    m.resetAllConsecutive();
+    // So that a few new errors do not eject it again at once (Envoy resets these two).
+    m.resetConsecutive(EjectionType.CONSECUTIVE_5XX);
+    m.resetConsecutive(EjectionType.CONSECUTIVE_GATEWAY_FAILURE);
     onHealthChanged.accept(h);
   }
 
@@ -247,11 +248,13 @@ public final class OutlierDetector {
         continue;
       }
       double rate = acc.successRate();
+      if (volume >= Math.min(config.successRateRequestVolume(), config.failurePercentageRequestVolume())) {
+        m.setSuccessRate(local, rate); // shown by /clusters
+      }
       if (volume >= Math.max(config.successRateRequestVolume(), 1)) {
         srHosts.add(m);
         srRates.add(rate);
         sum += rate;
-        m.setSuccessRate(local, rate);
       }
       if (volume >= Math.max(config.failurePercentageRequestVolume(), 1)) {
         fpHosts.add(m);
@@ -266,6 +269,7 @@ public final class OutlierDetector {
       EjectionType type = local ? EjectionType.SUCCESS_RATE_LOCAL_ORIGIN : EjectionType.SUCCESS_RATE;
       for (int i = 0; i < srHosts.size(); i++) {
         if (srRates.get(i) < t.threshold() && !srHosts.get(i).host().healthFlagGet(Host.FAILED_OUTLIER_CHECK)) {
+          stats.ejectionsSuccessRate.inc();
           stats.detected(type).inc();
           ejectHost(srHosts.get(i), type);
         }

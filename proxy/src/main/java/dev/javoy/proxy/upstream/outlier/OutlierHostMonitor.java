@@ -110,12 +110,6 @@ public final class OutlierHostMonitor {
     }
   }
 
-  void resetAllConsecutive() {
-    consecutive5xx.set(0);
-    consecutiveGatewayFailure.set(0);
-    consecutiveLocalOriginFailure.set(0);
-  }
-
   /** The external-origin success rate of the last interval for {@code /clusters}, or -1. */
   public double successRate() {
     return successRate;

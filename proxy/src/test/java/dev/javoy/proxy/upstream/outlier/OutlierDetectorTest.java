@@ -88,8 +88,9 @@ class OutlierDetectorTest {
   @Test
   void rejectsUnsupportedAndInvalidFields() {
     ConfigException e = assertThrows(ConfigException.class, () -> OutlierDetectionConfig.from(
-        od().setAlwaysEjectOneHost(com.google.protobuf.BoolValue.of(true)).build(), "clusters[0].outlier_detection"));
-    assertTrue(e.getMessage().contains("clusters[0].outlier_detection.always_eject_one_host"), e.getMessage());
+        od().addMonitors(io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.getDefaultInstance()).build(),
+        "clusters[0].outlier_detection"));
+    assertTrue(e.getMessage().contains("clusters[0].outlier_detection.monitors"), e.getMessage());
     assertThrows(ConfigException.class, () -> OutlierDetectionConfig.from(
         od().setMaxEjectionPercent(u32(101)).build(), "od"));
     assertThrows(ConfigException.class, () -> OutlierDetectionConfig.from(
@@ -255,6 +256,11 @@ class OutlierDetectorTest {
     assertTrue(ejected(1));
     assertFalse(ejected(2));
     assertEquals(2, detector.ejectionsActive());
+
+    // always_eject_one_host: false makes max_ejection_percent hold for the first host too.
+    start(od().setConsecutive5Xx(u32(1)).setAlwaysEjectOneHost(com.google.protobuf.BoolValue.of(false)).build(), 3);
+    respond(0, 500, 1);
+    assertFalse(ejected(0));
   }
 
   @Test
