@@ -51,6 +51,9 @@ class HealthEndToEndTest {
   static int tcpClosed;
   static Server grpc;
   static H2cBackend h2;
+  static ServerSocket echo;
+  static int tcpOdClosed;
+  static int tcpPort;
   static final AtomicInteger grpcStatus = new AtomicInteger(2); // NOT_SERVING
   static final AtomicReference<String> grpcService = new AtomicReference<>("");
   static final AtomicReference<String> grpcAuthority = new AtomicReference<>("");
@@ -153,6 +156,8 @@ class HealthEndToEndTest {
     acceptor.start();
     tcpClosed = JavoyProcess.freePort();
     h2 = new H2cBackend();
+    echo = TestBackends.echo();
+    tcpOdClosed = JavoyProcess.freePort();
     grpc = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(healthService())
         .intercept(new io.grpc.ServerInterceptor() {
@@ -168,6 +173,7 @@ class HealthEndToEndTest {
     int admin = JavoyProcess.freePort();
     odPort = JavoyProcess.freePort();
     hcPort = JavoyProcess.freePort();
+    tcpPort = JavoyProcess.freePort();
     String yaml = CONFIG.replace("${ADMIN}", Integer.toString(admin))
         .replace("${OD_PORT}", Integer.toString(odPort))
         .replace("${HC_PORT}", Integer.toString(hcPort))
@@ -179,7 +185,10 @@ class HealthEndToEndTest {
         .replace("${TCP_OPEN}", Integer.toString(tcpOpen.getLocalPort()))
         .replace("${TCP_CLOSED}", Integer.toString(tcpClosed))
         .replace("${GRPC}", Integer.toString(grpc.getPort()))
-        .replace("${H2}", Integer.toString(h2.port()));
+        .replace("${H2}", Integer.toString(h2.port()))
+        .replace("${TCP_PORT}", Integer.toString(tcpPort))
+        .replace("${ECHO}", Integer.toString(echo.getLocalPort()))
+        .replace("${TCP_OD_CLOSED}", Integer.toString(tcpOdClosed));
     Path config = dir.resolve("envoy.yaml");
     Files.writeString(config, yaml);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "warning");
@@ -204,6 +213,9 @@ class HealthEndToEndTest {
     }
     if (h2 != null) {
       h2.close();
+    }
+    if (echo != null) {
+      echo.close();
     }
   }
 
@@ -276,6 +288,34 @@ class HealthEndToEndTest {
       after.add(get(odPort));
     }
     assertTrue(after.contains("200 BAD"), "BAD takes traffic again: " + after);
+  }
+
+  /** One TCP connection through the tcp_proxy listener: whether "ping" came back. */
+  static boolean tcpEchoes() {
+    try (Socket s = new Socket("127.0.0.1", tcpPort)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("ping".getBytes());
+      byte[] b = s.getInputStream().readNBytes(4);
+      return new String(b).equals("ping");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void outlierDetectionEjectsAHostTcpProxyCannotConnectTo() throws Exception {
+    int failed = 0;
+    List<Boolean> results = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      boolean ok = tcpEchoes();
+      results.add(ok);
+      failed += ok ? 0 : 1;
+    }
+    assertTrue(failed >= 2 && failed <= 3, "two connect failures eject the closed port: " + results);
+    assertEquals(List.of(true), results.subList(6, 12).stream().distinct().toList(), results.toString());
+    assertEquals(1, stat("cluster.od_tcp.outlier_detection.ejections_enforced_consecutive_5xx"));
+    assertEquals("/failed_outlier_check", healthFlags("od_tcp", tcpOdClosed));
+    assertEquals("healthy", healthFlags("od_tcp", echo.getLocalPort()));
   }
 
   @Test
@@ -380,7 +420,29 @@ class HealthEndToEndTest {
           address: {socket_address: {address: 127.0.0.1, port_value: ${HC_PORT}}}
           filter_chains:
       """ + HCM.replace("${NAME}", "hc_http").indent(4) + """
+        - name: tcp
+          address: {socket_address: {address: 127.0.0.1, port_value: ${TCP_PORT}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.tcp_proxy
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy
+                stat_prefix: tcp
+                cluster: od_tcp
         clusters:
+        - name: od_tcp
+          connect_timeout: 1s
+          type: STATIC
+          outlier_detection:
+            consecutive_5xx: 2
+            interval: 10s
+            base_ejection_time: 60s
+            max_ejection_percent: 100
+          load_assignment:
+            cluster_name: od_tcp
+            endpoints:
+            - lb_endpoints:
+      """ + endpoint("${TCP_OD_CLOSED}") + endpoint("${ECHO}") + """
         - name: od
           connect_timeout: 1s
           type: STATIC
