@@ -98,6 +98,7 @@ public final class Server {
       FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters", "secrets"));
       this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
       ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
+      clusterFactory.setMainLoop(mainGroup.next()); // outlier detection and health checks run there
       this.clusterManager = new ClusterManager(clusterFactory);
       XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
           transport, new ProtoJsonParser(registry.typeRegistry()));

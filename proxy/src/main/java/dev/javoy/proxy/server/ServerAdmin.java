@@ -240,13 +240,20 @@ final class ServerAdmin implements AdminBackend {
               .setMaxConnections(u32(cb.maxConnections())).setMaxPendingRequests(u32(cb.maxPendingRequests()))
               .setMaxRequests(u32(cb.maxRequests())).setMaxRetries(u32(cb.maxRetries()))));
       for (Host h : c.hosts().all()) {
-        cs.addHostStatuses(HostStatus.newBuilder()
+        HostStatus.Builder hs = cs.addHostStatusesBuilder();
+        if (h.outlier().successRate() >= 0) {
+          hs.setSuccessRate(io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(h.outlier().successRate()));
+        }
+        if (h.outlier().localOriginSuccessRate() >= 0) {
+          hs.setLocalOriginSuccessRate(
+              io.envoyproxy.envoy.type.v3.Percent.newBuilder().setValue(h.outlier().localOriginSuccessRate()));
+        }
+        hs
             .setAddress(address(h.address()))
             .setHostname(h.hostname())
             .setWeight(h.weight())
             .setPriority(h.priority())
-            .setHealthStatus(HostHealthStatus.newBuilder()
-                .setEdsHealthStatus(h.healthy() ? HealthStatus.HEALTHY : HealthStatus.UNHEALTHY))
+            .setHealthStatus(dev.javoy.proxy.upstream.health.HostHealthStatuses.of(h))
             .addStats(counter("cx_connect_fail", h.cxConnectFail.sum()))
             .addStats(counter("cx_total", h.cxTotal.sum()))
             .addStats(counter("rq_error", h.rqError.sum()))
@@ -254,7 +261,7 @@ final class ServerAdmin implements AdminBackend {
             .addStats(counter("rq_timeout", h.rqTimeout.sum()))
             .addStats(counter("rq_total", h.rqTotal.sum()))
             .addStats(gauge("cx_active", h.cxActive.sum()))
-            .addStats(gauge("rq_active", h.rqActive.sum())));
+            .addStats(gauge("rq_active", h.rqActive.sum()));
       }
       out.addClusterStatuses(cs);
     }

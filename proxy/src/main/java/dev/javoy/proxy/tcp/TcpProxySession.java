@@ -15,6 +15,7 @@ import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamConnector;
 import dev.javoy.proxy.upstream.lb.LbContext;
 import dev.javoy.proxy.upstream.lb.XxHash64;
+import dev.javoy.proxy.upstream.outlier.OutlierResult;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -176,6 +177,7 @@ final class TcpProxySession {
       return;
     }
     upstream = ch;
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_SUCCESS_FINAL); // outlier detection
     upstreamConnectedNanos = System.nanoTime();
     clusterStats.upstreamCxConnectMs.record((upstreamConnectedNanos - startNanos) / 1_000_000);
     info.upstreamHostAddress = ch.remoteAddress() != null ? ch.remoteAddress() : host.address();
@@ -202,6 +204,7 @@ final class TcpProxySession {
     }
     clusterStats.upstreamCxConnectFail.inc();
     host.cxConnectFail.increment();
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_FAILED); // outlier detection
     if (cause instanceof ConnectTimeoutException) {
       clusterStats.upstreamCxConnectTimeout.inc();
     }

@@ -4,8 +4,11 @@ import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.upstream.health.HealthCheckFactory;
+import dev.javoy.proxy.upstream.health.HealthCheckSpec;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
 import dev.javoy.proxy.upstream.originaldst.OriginalDstCluster;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.netty.channel.EventLoop;
 import java.util.List;
@@ -24,7 +27,8 @@ public final class ClusterFactory {
       "original_dst_lb_config", "upstream_bind_config",
       // load balancing (checked further by LbPolicy)
       "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
-      "load_balancing_policy");
+      "load_balancing_policy",
+      "outlier_detection", "health_checks");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -96,6 +100,7 @@ public final class ClusterFactory {
     if (c.hasUpstreamBindConfig()) {
       cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));
     }
+    configureHealth(cluster, c, connectTimeout, http, path);
     return cluster;
   }
 
@@ -110,6 +115,34 @@ public final class ClusterFactory {
     }
     return new java.net.InetSocketAddress(Addresses.ipLiteral(sa.getAddress(), path + ".source_address.address"),
         sa.getPortValue());
+  }
+
+  // ---- outlier_detection and health_checks ------------------------------------------------------------------
+
+  private EventLoop mainLoop;
+
+  /** The main event loop, where outlier detection and health checks run (set once by the server). */
+  public void setMainLoop(EventLoop mainLoop) {
+    this.mainLoop = mainLoop;
+  }
+
+  private void configureHealth(UpstreamCluster cluster, Cluster c, long connectTimeout, HttpUpstreamOptions http,
+      String path) throws ConfigException {
+    OutlierDetectionConfig outlier = c.hasOutlierDetection()
+        ? OutlierDetectionConfig.from(c.getOutlierDetection(), path + ".outlier_detection") : null;
+    HealthCheckSpec hc = null;
+    if (c.getHealthChecksCount() > 1) {
+      throw new ConfigException(path + ".health_checks", "Multiple health checks not supported");
+    }
+    if (c.getHealthChecksCount() == 1) {
+      hc = HealthCheckFactory.create(c.getHealthChecks(0), c.getName(), connectTimeout,
+          FieldSupport.index(path, "health_checks", 0));
+      if (hc instanceof HealthCheckSpec.Grpc && http.protocol() != HttpUpstreamOptions.Protocol.HTTP2) {
+        throw new ConfigException(FieldSupport.index(path, "health_checks", 0) + ".grpc_health_check",
+            c.getName() + " cluster must support HTTP/2 for gRPC healthchecking");
+      }
+    }
+    cluster.configureHealth(outlier, hc, mainLoop);
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {

@@ -44,6 +44,7 @@ public final class ClusterStats {
   public final Counter upstreamRqRetryBackoffExponential;
   public final Gauge membershipTotal;
   public final Gauge membershipHealthy;
+  public final Gauge membershipDegraded;
   public final Counter membershipChange;
   public final Counter updateAttempt;
   public final Counter updateSuccess;
@@ -100,6 +101,7 @@ public final class ClusterStats {
     upstreamRqRetryBackoffExponential = scope.counter("upstream_rq_retry_backoff_exponential");
     membershipTotal = scope.gauge("membership_total");
     membershipHealthy = scope.gauge("membership_healthy");
+    membershipDegraded = scope.gauge("membership_degraded");
     membershipChange = scope.counter("membership_change");
     updateAttempt = scope.counter("update_attempt");
     updateSuccess = scope.counter("update_success");

@@ -28,6 +28,7 @@ public final class ConnectionAccounting {
   public static void failed(ClusterStats stats, Host host, Throwable cause) {
     stats.upstreamCxConnectFail.inc();
     host.cxConnectFail.increment();
+    host.outlier().putResult(dev.javoy.proxy.upstream.outlier.OutlierResult.LOCAL_ORIGIN_CONNECT_FAILED);
     if (cause instanceof ConnectTimeoutException) {
       stats.upstreamCxConnectTimeout.inc();
     }

@@ -19,8 +19,6 @@ public final class Host {
   private final int priority;
   private final Metadata metadata;
 
-  private volatile boolean healthy = true;
-
   public final LongAdder cxTotal = new LongAdder();
   public final LongAdder cxActive = new LongAdder();
   public final LongAdder cxConnectFail = new LongAdder();
@@ -106,13 +104,128 @@ public final class Host {
 
   // ---- health ----
 
+  /**
+   * Whether the load balancers may pick this host: the combined answer of all health flags (Envoy's
+   * {@code coarseHealth() == Healthy}). Degraded hosts answer false as well.
+   */
   public boolean healthy() {
-    return healthy;
+    return (healthFlags & (UNHEALTHY_FLAGS | DEGRADED_FLAGS)) == 0;
   }
 
+  /** Sets or clears {@link #FAILED_EDS_HEALTH} (kept for callers predating the health flags). */
   public void setHealthy(boolean healthy) {
-    this.healthy = healthy;
+    if (healthy) {
+      healthFlagClear(FAILED_EDS_HEALTH);
+    } else {
+      healthFlagSet(FAILED_EDS_HEALTH);
+    }
   }
+
+  // ---- health flags, outlier detection and active health checking (Envoy's Host::HealthFlag) ----------------
+
+  /** The host failed an active health check. */
+  public static final int FAILED_ACTIVE_HC = 0x1;
+  /** The host is ejected by outlier detection. */
+  public static final int FAILED_OUTLIER_CHECK = 0x2;
+  /** EDS says UNHEALTHY or TIMEOUT. */
+  public static final int FAILED_EDS_HEALTH = 0x4;
+  /** An active health check answered degraded ({@code x-envoy-degraded}). */
+  public static final int DEGRADED_ACTIVE_HC = 0x8;
+  /** EDS says DEGRADED. */
+  public static final int DEGRADED_EDS_HEALTH = 0x10;
+  /** Removed from EDS but kept until its health check fails (not used: javoy removes at once). */
+  public static final int PENDING_DYNAMIC_REMOVAL = 0x20;
+  /** No active health check has completed for the host yet. */
+  public static final int PENDING_ACTIVE_HC = 0x40;
+  /** A health check response carried {@code x-envoy-immediate-health-check-fail}. */
+  public static final int EXCLUDED_VIA_IMMEDIATE_HC_FAIL = 0x80;
+  /** The last active health check timed out. */
+  public static final int ACTIVE_HC_TIMEOUT = 0x100;
+  /** EDS says DRAINING. */
+  public static final int EDS_STATUS_DRAINING = 0x200;
+
+  /** Flags that make a host unhealthy (Envoy's {@code coarseHealth}). */
+  private static final int UNHEALTHY_FLAGS = FAILED_ACTIVE_HC | FAILED_OUTLIER_CHECK | FAILED_EDS_HEALTH
+      | EDS_STATUS_DRAINING | EXCLUDED_VIA_IMMEDIATE_HC_FAIL;
+  private static final int DEGRADED_FLAGS = DEGRADED_ACTIVE_HC | DEGRADED_EDS_HEALTH;
+
+  /** Envoy's three-valued host health. */
+  public enum CoarseHealth { HEALTHY, DEGRADED, UNHEALTHY }
+
+  /** Written by the main thread only (EDS, outlier detection, health checks); read by any worker. */
+  private volatile int healthFlags;
+  private volatile dev.javoy.proxy.upstream.outlier.OutlierHostMonitor outlier =
+      dev.javoy.proxy.upstream.outlier.OutlierHostMonitor.NONE;
+  /** {@code endpoint.health_check_config}: port (0 = the host's) and hostname of the health checks. */
+  private volatile int healthCheckPort;
+  private volatile String healthCheckHostname = "";
+
+  public int healthFlags() {
+    return healthFlags;
+  }
+
+  public boolean healthFlagGet(int flag) {
+    return (healthFlags & flag) != 0;
+  }
+
+  /** Main thread only. */
+  public void healthFlagSet(int flag) {
+    healthFlags |= flag;
+  }
+
+  /** Main thread only. */
+  public void healthFlagClear(int flag) {
+    healthFlags &= ~flag;
+  }
+
+  public CoarseHealth coarseHealth() {
+    int f = healthFlags;
+    if ((f & UNHEALTHY_FLAGS) != 0) {
+      return CoarseHealth.UNHEALTHY;
+    }
+    return (f & DEGRADED_FLAGS) != 0 ? CoarseHealth.DEGRADED : CoarseHealth.HEALTHY;
+  }
+
+  /** Sets the EDS health flags from an endpoint's {@code health_status}, clearing the previous ones. */
+  public void setEdsHealth(io.envoyproxy.envoy.config.core.v3.HealthStatus status) {
+    int f = healthFlags & ~(FAILED_EDS_HEALTH | DEGRADED_EDS_HEALTH | EDS_STATUS_DRAINING);
+    switch (status) {
+      case UNHEALTHY, TIMEOUT -> f |= FAILED_EDS_HEALTH;
+      case DRAINING -> f |= EDS_STATUS_DRAINING;
+      case DEGRADED -> f |= DEGRADED_EDS_HEALTH;
+      default -> { }
+    }
+    healthFlags = f;
+  }
+
+  /** The EDS part of the flags, to carry them onto a kept Host object. */
+  public int edsHealthFlags() {
+    return healthFlags & (FAILED_EDS_HEALTH | DEGRADED_EDS_HEALTH | EDS_STATUS_DRAINING);
+  }
+
+  /** Where workers report request results for outlier detection; a no-op monitor without detection. */
+  public dev.javoy.proxy.upstream.outlier.OutlierHostMonitor outlier() {
+    return outlier;
+  }
+
+  public void setOutlier(dev.javoy.proxy.upstream.outlier.OutlierHostMonitor monitor) {
+    this.outlier = monitor;
+  }
+
+  public int healthCheckPort() {
+    return healthCheckPort;
+  }
+
+  public String healthCheckHostname() {
+    return healthCheckHostname;
+  }
+
+  public void setHealthCheckEndpoint(int port, String hostname) {
+    this.healthCheckPort = port;
+    this.healthCheckHostname = hostname;
+  }
+
+  // ---- end of health -------------------------------------------------------------------------------------
 
   /** What makes two hosts the same endpoint (for keeping Host objects across membership updates). */
   record Identity(java.net.SocketAddress address, String hostname, int weight, int priority, Metadata metadata,

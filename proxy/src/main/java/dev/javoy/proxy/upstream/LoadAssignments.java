@@ -38,6 +38,10 @@ public final class LoadAssignments {
         String ep = FieldSupport.index(gp, "lb_endpoints", j);
         FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
         FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
+        if (e.getEndpoint().hasHealthCheckConfig()) {
+          FieldSupport.check(e.getEndpoint().getHealthCheckConfig(), ep + ".endpoint.health_check_config",
+              Set.of("port_value", "hostname"));
+        }
         visitor.visit(group, e, ep);
       }
     }
@@ -52,8 +56,10 @@ public final class LoadAssignments {
       Host h = new Host(clusterName, Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
           e.getEndpoint().getHostname(), weight, group.getPriority(), e.getMetadata(), group.getLocality(),
           group.hasLoadBalancingWeight() ? group.getLoadBalancingWeight().getValue() : 0);
-      if (!healthy(e)) {
-        h.setHealthy(false);
+      h.setEdsHealth(e.getHealthStatus());
+      if (e.getEndpoint().hasHealthCheckConfig()) {
+        h.setHealthCheckEndpoint(e.getEndpoint().getHealthCheckConfig().getPortValue(),
+            e.getEndpoint().getHealthCheckConfig().getHostname());
       }
       hosts.add(h);
     });
@@ -70,7 +76,10 @@ public final class LoadAssignments {
         : HostSet.DEFAULT_OVERPROVISIONING_FACTOR, p.getWeightedPriorityHealth());
   }
 
-  /** Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not). */
+  /**
+   * Whether EDS health status lets the endpoint take traffic (UNHEALTHY, DRAINING and TIMEOUT do not; DEGRADED
+   * does, as a degraded host). The flags themselves are set by {@link Host#setEdsHealth}.
+   */
   public static boolean healthy(LbEndpoint e) {
     return switch (e.getHealthStatus()) {
       case UNHEALTHY, DRAINING, TIMEOUT -> false;

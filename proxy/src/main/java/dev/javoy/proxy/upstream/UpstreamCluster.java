@@ -3,6 +3,13 @@ package dev.javoy.proxy.upstream;
 import dev.javoy.proxy.server.WorkerThread;
 import dev.javoy.proxy.upstream.lb.HashLbStats;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
+import dev.javoy.proxy.upstream.health.HealthCheckSpec;
+import dev.javoy.proxy.upstream.health.HealthCheckStats;
+import dev.javoy.proxy.upstream.health.HealthChecker;
+import dev.javoy.proxy.upstream.health.HealthTransition;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
+import dev.javoy.proxy.upstream.outlier.OutlierDetectionStats;
+import dev.javoy.proxy.upstream.outlier.OutlierDetector;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.netty.channel.EventLoop;
@@ -116,18 +123,26 @@ public final class UpstreamCluster {
     return workers;
   }
 
-  /** Starts host discovery; {@code onInitialized} runs (on the main thread) once the first host set is in. */
+  /**
+   * Starts host discovery; {@code onInitialized} runs (on the main thread) once the first host set is in and,
+   * with active health checks, once every first host has had its first check (Envoy's cluster warming).
+   */
   void initialize(Runnable onInitialized) {
     discovery.start(this, () -> {
-      if (!initialized) {
+      if (initialized || discoveryInitialized) {
+        return;
+      }
+      discoveryInitialized = true;
+      startHealth(() -> {
         initialized = true;
         onInitialized.run();
-      }
+      });
     });
   }
 
   void shutdown() {
     discovery.stop();
+    stopHealth();
   }
 
   // ---- upstream_bind_config (h-inspect) ----
@@ -159,6 +174,7 @@ public final class UpstreamCluster {
    */
   void retire() {
     discovery.stop();
+    stopHealth();
     for (int i = 0; i < workers.length; i++) {
       WorkerClusterState w = workers[i];
       EventLoop loop = workerLoops.get(i);
@@ -180,40 +196,34 @@ public final class UpstreamCluster {
   public void updateHosts(List<Host> fresh, HostSet.AssignmentPolicy assignmentPolicy) {
     stats.updateAttempt.inc();
     HostSet previous = hosts;
-    HostSet next = new HostSet(HostSet.reuse(fresh, previous), assignmentPolicy, lbPolicy);
-    if (next.all().equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
+    List<Host> kept = HostSet.reuse(fresh, previous);
+    boolean healthChanged = carryEdsHealth(fresh, kept);
+    if (kept.equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
       stats.updateNoRebuild.inc();
       stats.updateSuccess.inc();
+      if (healthChanged) {
+        onHostHealthChanged();
+      }
       return;
     }
+    beforePublish(kept); // sets the health of new hosts, which the HostSet's loads depend on
+    HostSet next = new HostSet(kept, assignmentPolicy, lbPolicy);
     hosts = next;
     if (hashLbStats != null) {
       hashLbStats.record(next);
     }
+    afterPublish(next.all());
     if (!new java.util.HashSet<>(next.all()).containsAll(previous.all())) { // Host equality is identity
       dropPoolsOfRemovedHosts();
     }
     stats.membershipChange.inc();
     stats.membershipTotal.set(next.all().size());
-    long healthy = next.all().stream().filter(Host::healthy).count();
-    stats.membershipHealthy.set(healthy);
+    updateHealthGauges();
     stats.maxHostWeight.set(next.all().stream().mapToInt(Host::weight).max().orElse(0));
     stats.updateSuccess.inc();
     if (next.isEmpty()) {
       stats.updateEmpty.inc();
     }
-  }
-
-  /**
-   * Host health flags of members changed (main thread): publishes the same hosts with priority loads, panic
-   * flags, locality weights and hash tables recomputed, so load balancers see the new health.
-   */
-  public void onHostHealthChanged() {
-    hosts = hosts.withHealthChanged();
-    if (hashLbStats != null) {
-      hashLbStats.record(hosts);
-    }
-    stats.membershipHealthy.set(hosts.all().stream().filter(Host::healthy).count());
   }
 
   /** Tells every worker to drain the pools of hosts no longer in the membership current when it runs. */
@@ -225,5 +235,168 @@ public final class UpstreamCluster {
         loop.execute(() -> w.dropPoolsNotIn(hosts));
       }
     }
+  }
+
+  // ---- health: outlier detection and active health checks (dev.javoy.proxy.upstream.outlier / .health) -------
+
+  private OutlierDetector outlierDetector;
+  private HealthCheckSpec healthCheckSpec;
+  private HealthChecker healthChecker;
+  private HealthCheckStats healthCheckStats;
+  private EventLoop mainLoop;
+  private boolean closeConnectionsOnHostHealthFailure;
+  private boolean discoveryInitialized;
+  private boolean healthStarted;
+
+  /** Called once by {@link ClusterFactory} before the cluster is initialized. */
+  void configureHealth(OutlierDetectionConfig outlier, HealthCheckSpec healthCheck, EventLoop mainLoop) {
+    this.mainLoop = mainLoop;
+    this.closeConnectionsOnHostHealthFailure = config.getCloseConnectionsOnHostHealthFailure();
+    if (mainLoop == null) {
+      return; // no main loop (tests that never start the cluster): nothing runs
+    }
+    if (outlier != null) {
+      outlierDetector = new OutlierDetector(outlier, new OutlierDetectionStats(stats.scope()), mainLoop,
+          OutlierDetector.on(mainLoop), System::currentTimeMillis, System.nanoTime(), h -> onHostHealthChanged());
+    }
+    if (healthCheck != null) {
+      healthCheckSpec = healthCheck;
+      healthCheckStats = new HealthCheckStats(stats.scope());
+      healthChecker = new HealthChecker(healthCheck, mainLoop, healthCheckStats,
+          () -> stats.upstreamCxTotal.value() > 0, this::onHostCheckComplete);
+    }
+  }
+
+  /** The cluster's outlier detector, or null. */
+  public OutlierDetector outlierDetector() {
+    return outlierDetector;
+  }
+
+  /** The cluster's active health checker, or null. */
+  public HealthChecker healthChecker() {
+    return healthChecker;
+  }
+
+  /**
+   * A worker got a response with {@code x-envoy-immediate-health-check-fail} from {@code host}: with active health
+   * checks, the host fails (passively) and is excluded, on the main thread, as Envoy's router does.
+   */
+  public void onImmediateHealthCheckFail(Host host) {
+    HealthChecker hc = healthChecker;
+    if (hc != null && !mainLoop.isShuttingDown()) {
+      mainLoop.execute(() -> hc.onImmediateHealthCheckFail(host));
+    }
+  }
+
+  private void startHealth(Runnable done) {
+    healthStarted = true;
+    if (outlierDetector != null) {
+      outlierDetector.start();
+    }
+    if (healthChecker == null) {
+      done.run();
+      return;
+    }
+    healthChecker.start(hosts.all(), done);
+  }
+
+  private void stopHealth() {
+    if (mainLoop != null && !mainLoop.inEventLoop() && !mainLoop.isShuttingDown()) {
+      mainLoop.execute(this::stopHealth); // their state belongs to the main thread
+      return;
+    }
+    if (outlierDetector != null) {
+      outlierDetector.stop();
+    }
+    if (healthChecker != null) {
+      healthChecker.stop();
+    }
+  }
+
+  /** Hosts about to be published: new ones of a health-checked cluster start failed and pending (main thread). */
+  private void beforePublish(List<Host> next) {
+    if (healthChecker != null) {
+      for (Host h : next) {
+        if (!healthChecker.checks(h)) {
+          h.healthFlagSet(Host.FAILED_ACTIVE_HC | Host.PENDING_ACTIVE_HC);
+        }
+      }
+    }
+    if (outlierDetector != null) {
+      outlierDetector.onHostsChanged(next);
+    }
+  }
+
+  private void afterPublish(List<Host> next) {
+    if (healthChecker != null && healthStarted) {
+      healthChecker.onHostsChanged(next);
+    }
+  }
+
+  /** EDS health of hosts kept across an update follows the new assignment; returns whether any changed. */
+  private static boolean carryEdsHealth(List<Host> fresh, List<Host> kept) {
+    boolean changed = false;
+    for (int i = 0; i < fresh.size(); i++) {
+      Host f = fresh.get(i);
+      Host k = kept.get(i);
+      if (f == k) {
+        continue;
+      }
+      if (f.edsHealthFlags() != k.edsHealthFlags()) {
+        int flags = f.edsHealthFlags();
+        k.healthFlagClear(Host.FAILED_EDS_HEALTH | Host.DEGRADED_EDS_HEALTH | Host.EDS_STATUS_DRAINING);
+        k.healthFlagSet(flags);
+        changed = true;
+      }
+      if (f.healthCheckPort() != k.healthCheckPort() || !f.healthCheckHostname().equals(k.healthCheckHostname())) {
+        k.setHealthCheckEndpoint(f.healthCheckPort(), f.healthCheckHostname());
+      }
+    }
+    return changed;
+  }
+
+  private void onHostCheckComplete(Host host, HealthTransition changed, boolean passed) {
+    if (passed && outlierDetector != null) {
+      outlierDetector.onActiveHealthCheckSuccess(host);
+    }
+    if (changed == HealthTransition.CHANGED) {
+      onHostHealthChanged();
+      if (!passed && closeConnectionsOnHostHealthFailure && host.healthFlagGet(Host.FAILED_ACTIVE_HC)) {
+        for (int i = 0; i < workers.length; i++) {
+          WorkerClusterState w = workers[i];
+          EventLoop loop = workerLoops.get(i);
+          if (!loop.isShuttingDown()) {
+            loop.execute(() -> w.drainPoolsOf(host));
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Host health flags of members changed (main thread): publishes the same hosts with priority loads, panic
+   * flags, locality weights and hash tables recomputed, so load balancers see the new health; the health gauges
+   * follow.
+   */
+  public void onHostHealthChanged() {
+    hosts = hosts.withHealthChanged();
+    if (hashLbStats != null) {
+      hashLbStats.record(hosts);
+    }
+    updateHealthGauges();
+  }
+
+  private void updateHealthGauges() {
+    long healthy = 0;
+    long degraded = 0;
+    for (Host h : hosts.all()) {
+      switch (h.coarseHealth()) {
+        case HEALTHY -> healthy++;
+        case DEGRADED -> degraded++;
+        default -> { }
+      }
+    }
+    stats.membershipHealthy.set(healthy);
+    stats.membershipDegraded.set(degraded);
   }
 }

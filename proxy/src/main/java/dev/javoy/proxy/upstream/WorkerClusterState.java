@@ -100,4 +100,16 @@ public final class WorkerClusterState {
     http2Pools.values().forEach(Http2ConnectionPool::drain);
     http2Pools.clear();
   }
+
+  /** Drains this worker's pools of {@code host} (close_connections_on_host_health_failure; this worker's loop). */
+  void drainPoolsOf(Host host) {
+    Http1ConnectionPool p1 = http1Pools.remove(host);
+    if (p1 != null) {
+      p1.drain();
+    }
+    Http2ConnectionPool p2 = http2Pools.remove(host);
+    if (p2 != null) {
+      p2.drain();
+    }
+  }
 }

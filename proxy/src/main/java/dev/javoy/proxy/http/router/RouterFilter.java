@@ -23,6 +23,7 @@ import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.WorkerClusterState;
 import dev.javoy.proxy.upstream.lb.LbContext;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
+import dev.javoy.proxy.upstream.outlier.OutlierResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -41,6 +42,8 @@ import java.util.function.Consumer;
  */
 public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks,
     DownstreamWatermarkListener {
+  private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
+      io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
   private final RouterConfig config;
   private final HttpFilterCallbacks callbacks;
   private final StreamInfo info;
@@ -229,6 +232,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return;
     }
     upstream = conn;
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_SUCCESS); // outlier detection
     upstreamStartNanos = System.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
@@ -283,6 +287,10 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   public void onResponseHeaders(HttpResponse response) {
     int code = response.status().code();
     cluster.stats().countResponse(code);
+    host.outlier().putHttpResponseCode(code); // outlier detection
+    if (cluster.healthChecker() != null && response.headers().contains(IMMEDIATE_HEALTH_CHECK_FAIL)) {
+      cluster.onImmediateHealthCheckFail(host); // active health checking
+    }
     if (code >= 500) {
       host.rqError.increment();
     } else {
@@ -362,6 +370,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     host.rqError.increment();
     cluster.stats().upstreamRqRxReset.inc();
     if (!responseStarted) {
+      host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_FAILED); // outlier detection
       if (retry != null && retry.onReset(reason.contains("refused"))) {
         return;
       }
@@ -405,6 +414,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     cluster.stats().upstreamRqTimeout.inc();
     host.rqTimeout.increment();
+    if (!responseStarted) {
+      host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_TIMEOUT); // outlier detection
+    }
     UpstreamStream u = upstream;
     upstream = null;
     if (u != null) {
@@ -546,6 +558,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     cluster.stats().upstreamRqPerTryTimeout.inc();
     host.rqTimeout.increment();
+    host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_TIMEOUT); // outlier detection
     UpstreamStream u = upstream;
     upstream = null;
     u.reset();
