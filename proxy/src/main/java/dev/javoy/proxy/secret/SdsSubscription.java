@@ -182,15 +182,16 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
     }
   }
 
-  /** Tells every watcher; a watcher that cannot use the secret makes it rejected (as Envoy's context update). */
+  /**
+   * Tells every watcher. A watcher that cannot use the secret makes the update rejected (NACKed), as an exception
+   * from Envoy's secret update callbacks does; the watchers told before it keep the new value, so it stays current.
+   */
   private String deliver(Secret s) {
-    Secret previous = current;
     current = s;
     for (SecretListener w : List.copyOf(watchers)) {
       try {
         w.onSecret(s);
       } catch (RuntimeException e) {
-        current = previous;
         return "not usable: " + e.getMessage();
       }
     }

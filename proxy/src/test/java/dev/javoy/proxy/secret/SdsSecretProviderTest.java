@@ -163,6 +163,19 @@ class SdsSecretProviderTest {
   }
 
   @Test
+  void aWatcherThatCannotUseTheSecretNacksIt() throws Exception {
+    MemorySources sources = new MemorySources();
+    SdsSecretProvider sds = new SdsSecretProvider(sources, new StatsStore());
+    sds.start();
+    sds.watch(ads("default"), "x", secret -> {
+      throw new IllegalArgumentException("cipher suite mismatch");
+    });
+    Map<String, String> rejected = sources.push(SecretValidatorTest.cert("default",
+        SecretValidatorTest.pem("ec.crt"), SecretValidatorTest.pem("ec.key")), "1");
+    assertEquals("secret 'default': not usable: cipher suite mismatch", rejected.get("default"));
+  }
+
+  @Test
   void warmingSecretsAreDumpedByName() throws Exception {
     SdsSecretProvider sds = new SdsSecretProvider(new MemorySources(), new StatsStore());
     sds.start();
