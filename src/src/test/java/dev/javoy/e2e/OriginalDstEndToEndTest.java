@@ -232,6 +232,15 @@ class OriginalDstEndToEndTest {
   }
 
   @Test
+  void freebindListenerBoundBeforeItsAddressExisted() throws Exception {
+    NetworkNamespace.Result add = ns.exec("ip", "addr", "add", "10.77.0.200/32", "dev", "lo");
+    assertEquals(0, add.exit(), add.output());
+    Curl.Result r = curlFrom("10.77.0.1", "http://10.77.0.200:8081/");
+    assertEquals(200, r.status());
+    assertEquals("freebind", r.body());
+  }
+
+  @Test
   void idleOriginalDestinationHostsAreCleanedUp() throws Exception {
     redirectedCurl("http://10.77.0.3:7070/cleanup");
     assertTrue(stat("cluster.PassthroughCluster.membership_total") >= 1);
