@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OriginalDstEndToEndTest {
   private static final String BACKEND = String.join("\n",
-      "import http.server, sys",
+      "import http.server, socket, sys",
       "name, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])",
+      "class S(http.server.ThreadingHTTPServer):",
+      "    address_family = socket.AF_INET6 if ':' in host else socket.AF_INET",
       "class H(http.server.BaseHTTPRequestHandler):",
       "    protocol_version = 'HTTP/1.1'",
       "    def do_GET(self):",
@@ -40,7 +42,7 @@ class OriginalDstEndToEndTest {
       "        self.wfile.write(b)",
       "    def log_message(self, *a):",
       "        pass",
-      "http.server.ThreadingHTTPServer((host, port), H).serve_forever()",
+      "S((host, port), H).serve_forever()",
       "");
 
   @TempDir
@@ -48,6 +50,7 @@ class OriginalDstEndToEndTest {
   static NetworkNamespace ns;
   static final List<Process> processes = new ArrayList<>();
   static Path accessLog;
+  static boolean ipv6;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,11 +71,19 @@ class OriginalDstEndToEndTest {
     NetworkNamespace.Result inbound = ns.exec("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s",
         "10.77.0.101", "-j", "REDIRECT", "--to-ports", "15006");
     assertEquals(0, inbound.exit(), inbound.output());
+    ipv6 = ns.exec("ip", "-6", "addr", "add", "fd00::1/128", "dev", "lo").exit() == 0
+        && ns.exec("ip", "-6", "addr", "add", "fd00::100/128", "dev", "lo").exit() == 0
+        && ns.exec("ip6tables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s", "fd00::100", "-j", "REDIRECT",
+            "--to-ports", "15011").exit() == 0;
     Path script = dir.resolve("backend.py");
     Files.writeString(script, BACKEND);
     processes.add(ns.start(dir.resolve("a.log"), "python3", script.toString(), "A", "10.77.0.1", "8080"));
     processes.add(ns.start(dir.resolve("b.log"), "python3", script.toString(), "B", "10.77.0.2", "9090"));
     processes.add(ns.start(dir.resolve("c.log"), "python3", script.toString(), "C", "10.77.0.3", "7070"));
+    if (ipv6) {
+      processes.add(ns.start(dir.resolve("d.log"), "python3", script.toString(), "D", "fd00::1", "8080"));
+      processes.add(ns.start(dir.resolve("e.log"), "python3", script.toString(), "E", "fd00::1", "9090"));
+    }
     accessLog = dir.resolve("access.log");
     Path config = ConfigTemplate.render("/e2e/original_dst.yaml", Map.of("ACCESS_LOG", accessLog.toString()), dir);
     processes.add(ns.start(dir.resolve("javoy.log"), JavoyProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
@@ -81,6 +92,10 @@ class OriginalDstEndToEndTest {
     awaitReady();
     for (String backend : List.of("10.77.0.1:8080", "10.77.0.2:9090", "10.77.0.3:7070")) {
       awaitHttp("http://" + backend + "/");
+    }
+    if (ipv6) {
+      awaitHttp("http://[fd00::1]:8080/");
+      awaitHttp("http://[fd00::1]:9090/");
     }
   }
 
@@ -229,6 +244,19 @@ class OriginalDstEndToEndTest {
         "upstream_bind_config source_address 127.0.0.6 (Istio's inbound passthrough): " + tcpLine);
     assertTrue(stat("http_inspector.http11_found") >= 2);
     assertTrue(stat("listener.0.0.0.0_15006.downstream_cx_total") >= 2);
+  }
+
+  @Test
+  void ipv6OriginalDestinationIsRestoredAndHandedOff() throws Exception {
+    assumeTrue(ipv6, "no IPv6 addresses or ip6tables nat table in the namespace");
+    Curl.Result r = curlFrom("fd00::100", "-g", "http://[fd00::1]:8080/v6");
+    assertEquals(200, r.status());
+    assertEquals("D /v6", r.body());
+    assertEquals("[fd00::1]:8080", r.header("x-javoy-listener"));
+    Curl.Result through = curlFrom("fd00::100", "-g", "http://[fd00::1]:9090/v6-through");
+    assertEquals("E /v6-through", through.body());
+    assertNull(through.header("x-javoy-listener"));
+    assertEquals("passthrough6 [fd00::1]:9090 [fd00::1]:9090 PassthroughCluster", awaitLogLine("passthrough6 "));
   }
 
   @Test
