@@ -51,6 +51,7 @@ class OriginalDstEndToEndTest {
   static final List<Process> processes = new ArrayList<>();
   static Path accessLog;
   static boolean ipv6;
+  static Path lds;
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,17 +81,21 @@ class OriginalDstEndToEndTest {
     processes.add(ns.start(dir.resolve("a.log"), "python3", script.toString(), "A", "10.77.0.1", "8080"));
     processes.add(ns.start(dir.resolve("b.log"), "python3", script.toString(), "B", "10.77.0.2", "9090"));
     processes.add(ns.start(dir.resolve("c.log"), "python3", script.toString(), "C", "10.77.0.3", "7070"));
+    processes.add(ns.start(dir.resolve("f.log"), "python3", script.toString(), "F", "10.77.0.2", "9191"));
     if (ipv6) {
       processes.add(ns.start(dir.resolve("d.log"), "python3", script.toString(), "D", "fd00::1", "8080"));
       processes.add(ns.start(dir.resolve("e.log"), "python3", script.toString(), "E", "fd00::1", "9090"));
     }
     accessLog = dir.resolve("access.log");
-    Path config = ConfigTemplate.render("/e2e/original_dst.yaml", Map.of("ACCESS_LOG", accessLog.toString()), dir);
+    lds = dir.resolve("lds.yaml");
+    Files.writeString(lds, "resources: []\n");
+    Path config = ConfigTemplate.render("/e2e/original_dst.yaml", Map.of("ACCESS_LOG", accessLog.toString(),
+        "LDS", lds.toString()), dir);
     processes.add(ns.start(dir.resolve("javoy.log"), JavoyProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c",
         config.toString(), "--concurrency", "2", "-l", "info", "--file-flush-interval-msec", "100"));
     awaitReady();
-    for (String backend : List.of("10.77.0.1:8080", "10.77.0.2:9090", "10.77.0.3:7070")) {
+    for (String backend : List.of("10.77.0.1:8080", "10.77.0.2:9090", "10.77.0.3:7070", "10.77.0.2:9191")) {
       awaitHttp("http://" + backend + "/");
     }
     if (ipv6) {
@@ -206,7 +211,8 @@ class OriginalDstEndToEndTest {
     assertEquals(200, r.status());
     assertEquals("B /through", r.body());
     assertNull(r.header("x-javoy-listener"), "no HTTP listener was involved");
-    assertEquals("passthrough 10.77.0.2:9090 10.77.0.2:9090 PassthroughCluster", awaitLogLine("passthrough "));
+    assertEquals("passthrough 10.77.0.2:9090 10.77.0.2:9090 PassthroughCluster",
+        awaitLogLine("passthrough 10.77.0.2:9090 "));
     assertTrue(stat("listener.0.0.0.0_15001.downstream_cx_total") >= 1);
     assertTrue(stat("cluster.PassthroughCluster.upstream_cx_total") >= 1);
   }
@@ -257,6 +263,56 @@ class OriginalDstEndToEndTest {
     assertEquals("E /v6-through", through.body());
     assertNull(through.header("x-javoy-listener"));
     assertEquals("passthrough6 [fd00::1]:9090 [fd00::1]:9090 PassthroughCluster", awaitLogLine("passthrough6 "));
+  }
+
+  @Test
+  void listenersAddedAndRemovedOverLdsTakeHandOffs() throws Exception {
+    Curl.Result before = redirectedCurl("http://10.77.0.2:9191/before");
+    assertEquals("F /before", before.body());
+    assertNull(before.header("x-javoy-listener"));
+    writeLds("""
+        resources:
+        - "@type": type.googleapis.com/envoy.config.listener.v3.Listener
+          name: 10.77.0.2_9191
+          address: {socket_address: {address: 10.77.0.2, port_value: 9191}}
+          bind_to_port: false
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: lds_9191
+                http_filters: [{name: envoy.filters.http.router, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}}]
+                route_config:
+                  response_headers_to_add: [{header: {key: x-javoy-listener, value: lds}}]
+                  virtual_hosts: [{name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: PassthroughCluster}}]}]
+        """);
+    assertEquals("lds", awaitListenerHeader("http://10.77.0.2:9191/added", "lds"));
+    writeLds("resources: []\n");
+    assertNull(awaitListenerHeader("http://10.77.0.2:9191/removed", null));
+  }
+
+  private static void writeLds(String content) throws Exception {
+    Path tmp = dir.resolve("lds.yaml.tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, lds, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Repeats a redirected request until its x-javoy-listener header is {@code expected} (or 20 s pass). */
+  private static String awaitListenerHeader(String url, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    String got;
+    do {
+      Curl.Result r = redirectedCurl(url);
+      assertTrue(r.body().startsWith("F "), r.body());
+      got = r.header("x-javoy-listener");
+      if (java.util.Objects.equals(got, expected)) {
+        return got;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    return got;
   }
 
   @Test
