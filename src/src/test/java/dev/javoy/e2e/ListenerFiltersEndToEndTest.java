@@ -74,6 +74,7 @@ class ListenerFiltersEndToEndTest {
     vars.put("TLS_B", Integer.toString(tlsB));
     vars.put("ECHO", Integer.toString(echo.getLocalPort()));
     vars.put("BANNER", Integer.toString(banner.getLocalPort()));
+    vars.put("ACCESS_LOG", dir.resolve("access.log").toString());
     Path config = ConfigTemplate.render("/e2e/listener_filters.yaml", vars, dir);
     awaitPort(tlsA);
     awaitPort(tlsB);
@@ -180,6 +181,14 @@ class ListenerFiltersEndToEndTest {
     assertTrue(ConfigTemplate.awaitStat(javoy, "tls_inspector.sni_found", foundBefore + 2) >= foundBefore + 2);
     assertTrue(ConfigTemplate.stat(javoy, "tcp.sni_a.downstream_cx_total") >= 1);
     assertTrue(ConfigTemplate.stat(javoy, "tcp.sni_b.downstream_cx_total") >= 1);
+    Path log = dir.resolve("access.log");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains("sni=a.example"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(java.nio.file.Files.readString(log).contains("sni=a.example chain=chain_a cluster=tls_a"),
+        java.nio.file.Files.readString(log));
   }
 
   @Test

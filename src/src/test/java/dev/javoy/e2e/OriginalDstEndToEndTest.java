@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OriginalDstEndToEndTest {
   private static final String BACKEND = String.join("\n",
-      "import http.server, sys",
+      "import http.server, socket, sys",
       "name, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])",
+      "class S(http.server.ThreadingHTTPServer):",
+      "    address_family = socket.AF_INET6 if ':' in host else socket.AF_INET",
       "class H(http.server.BaseHTTPRequestHandler):",
       "    protocol_version = 'HTTP/1.1'",
       "    def do_GET(self):",
@@ -40,7 +42,7 @@ class OriginalDstEndToEndTest {
       "        self.wfile.write(b)",
       "    def log_message(self, *a):",
       "        pass",
-      "http.server.ThreadingHTTPServer((host, port), H).serve_forever()",
+      "S((host, port), H).serve_forever()",
       "");
 
   @TempDir
@@ -48,6 +50,8 @@ class OriginalDstEndToEndTest {
   static NetworkNamespace ns;
   static final List<Process> processes = new ArrayList<>();
   static Path accessLog;
+  static boolean ipv6;
+  static Path lds;
 
   @BeforeAll
   static void start() throws Exception {
@@ -68,19 +72,35 @@ class OriginalDstEndToEndTest {
     NetworkNamespace.Result inbound = ns.exec("iptables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s",
         "10.77.0.101", "-j", "REDIRECT", "--to-ports", "15006");
     assertEquals(0, inbound.exit(), inbound.output());
+    ipv6 = ns.exec("ip", "-6", "addr", "add", "fd00::1/128", "dev", "lo").exit() == 0
+        && ns.exec("ip", "-6", "addr", "add", "fd00::100/128", "dev", "lo").exit() == 0
+        && ns.exec("ip6tables", "-t", "nat", "-A", "OUTPUT", "-p", "tcp", "-s", "fd00::100", "-j", "REDIRECT",
+            "--to-ports", "15011").exit() == 0;
     Path script = dir.resolve("backend.py");
     Files.writeString(script, BACKEND);
     processes.add(ns.start(dir.resolve("a.log"), "python3", script.toString(), "A", "10.77.0.1", "8080"));
     processes.add(ns.start(dir.resolve("b.log"), "python3", script.toString(), "B", "10.77.0.2", "9090"));
     processes.add(ns.start(dir.resolve("c.log"), "python3", script.toString(), "C", "10.77.0.3", "7070"));
+    processes.add(ns.start(dir.resolve("f.log"), "python3", script.toString(), "F", "10.77.0.2", "9191"));
+    if (ipv6) {
+      processes.add(ns.start(dir.resolve("d.log"), "python3", script.toString(), "D", "fd00::1", "8080"));
+      processes.add(ns.start(dir.resolve("e.log"), "python3", script.toString(), "E", "fd00::1", "9090"));
+    }
     accessLog = dir.resolve("access.log");
-    Path config = ConfigTemplate.render("/e2e/original_dst.yaml", Map.of("ACCESS_LOG", accessLog.toString()), dir);
+    lds = dir.resolve("lds.yaml");
+    Files.writeString(lds, "resources: []\n");
+    Path config = ConfigTemplate.render("/e2e/original_dst.yaml", Map.of("ACCESS_LOG", accessLog.toString(),
+        "LDS", lds.toString()), dir);
     processes.add(ns.start(dir.resolve("javoy.log"), JavoyProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c",
         config.toString(), "--concurrency", "2", "-l", "info", "--file-flush-interval-msec", "100"));
     awaitReady();
-    for (String backend : List.of("10.77.0.1:8080", "10.77.0.2:9090", "10.77.0.3:7070")) {
+    for (String backend : List.of("10.77.0.1:8080", "10.77.0.2:9090", "10.77.0.3:7070", "10.77.0.2:9191")) {
       awaitHttp("http://" + backend + "/");
+    }
+    if (ipv6) {
+      awaitHttp("http://[fd00::1]:8080/");
+      awaitHttp("http://[fd00::1]:9090/");
     }
   }
 
@@ -191,7 +211,8 @@ class OriginalDstEndToEndTest {
     assertEquals(200, r.status());
     assertEquals("B /through", r.body());
     assertNull(r.header("x-javoy-listener"), "no HTTP listener was involved");
-    assertEquals("passthrough 10.77.0.2:9090 10.77.0.2:9090 PassthroughCluster", awaitLogLine("passthrough "));
+    assertEquals("passthrough 10.77.0.2:9090 10.77.0.2:9090 PassthroughCluster",
+        awaitLogLine("passthrough 10.77.0.2:9090 "));
     assertTrue(stat("listener.0.0.0.0_15001.downstream_cx_total") >= 1);
     assertTrue(stat("cluster.PassthroughCluster.upstream_cx_total") >= 1);
   }
@@ -229,6 +250,78 @@ class OriginalDstEndToEndTest {
         "upstream_bind_config source_address 127.0.0.6 (Istio's inbound passthrough): " + tcpLine);
     assertTrue(stat("http_inspector.http11_found") >= 2);
     assertTrue(stat("listener.0.0.0.0_15006.downstream_cx_total") >= 2);
+  }
+
+  @Test
+  void ipv6OriginalDestinationIsRestoredAndHandedOff() throws Exception {
+    assumeTrue(ipv6, "no IPv6 addresses or ip6tables nat table in the namespace");
+    Curl.Result r = curlFrom("fd00::100", "-g", "http://[fd00::1]:8080/v6");
+    assertEquals(200, r.status());
+    assertEquals("D /v6", r.body());
+    assertEquals("[fd00::1]:8080", r.header("x-javoy-listener"));
+    Curl.Result through = curlFrom("fd00::100", "-g", "http://[fd00::1]:9090/v6-through");
+    assertEquals("E /v6-through", through.body());
+    assertNull(through.header("x-javoy-listener"));
+    assertEquals("passthrough6 [fd00::1]:9090 [fd00::1]:9090 PassthroughCluster", awaitLogLine("passthrough6 "));
+  }
+
+  @Test
+  void listenersAddedAndRemovedOverLdsTakeHandOffs() throws Exception {
+    Curl.Result before = redirectedCurl("http://10.77.0.2:9191/before");
+    assertEquals("F /before", before.body());
+    assertNull(before.header("x-javoy-listener"));
+    writeLds("""
+        resources:
+        - "@type": type.googleapis.com/envoy.config.listener.v3.Listener
+          name: 10.77.0.2_9191
+          address: {socket_address: {address: 10.77.0.2, port_value: 9191}}
+          bind_to_port: false
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: lds_9191
+                http_filters: [{name: envoy.filters.http.router, typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}}]
+                route_config:
+                  response_headers_to_add: [{header: {key: x-javoy-listener, value: lds}}]
+                  virtual_hosts: [{name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: PassthroughCluster}}]}]
+        """);
+    assertEquals("lds", awaitListenerHeader("http://10.77.0.2:9191/added", "lds"));
+    writeLds("resources: []\n");
+    assertNull(awaitListenerHeader("http://10.77.0.2:9191/removed", null));
+  }
+
+  private static void writeLds(String content) throws Exception {
+    Path tmp = dir.resolve("lds.yaml.tmp");
+    Files.writeString(tmp, content);
+    Files.move(tmp, lds, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Repeats a redirected request until its x-javoy-listener header is {@code expected} (or 20 s pass). */
+  private static String awaitListenerHeader(String url, String expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    String got;
+    do {
+      Curl.Result r = redirectedCurl(url);
+      assertTrue(r.body().startsWith("F "), r.body());
+      got = r.header("x-javoy-listener");
+      if (java.util.Objects.equals(got, expected)) {
+        return got;
+      }
+      Thread.sleep(200);
+    } while (System.nanoTime() < deadline);
+    return got;
+  }
+
+  @Test
+  void freebindListenerBoundBeforeItsAddressExisted() throws Exception {
+    NetworkNamespace.Result add = ns.exec("ip", "addr", "add", "10.77.0.200/32", "dev", "lo");
+    assertEquals(0, add.exit(), add.output());
+    Curl.Result r = curlFrom("10.77.0.1", "http://10.77.0.200:8081/");
+    assertEquals(200, r.status());
+    assertEquals("freebind", r.body());
   }
 
   @Test
