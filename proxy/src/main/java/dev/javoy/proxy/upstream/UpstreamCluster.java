@@ -162,12 +162,13 @@ public final class UpstreamCluster {
   public void updateHosts(List<Host> fresh, HostSet.AssignmentPolicy assignmentPolicy) {
     stats.updateAttempt.inc();
     HostSet previous = hosts;
-    HostSet next = new HostSet(HostSet.reuse(fresh, previous), assignmentPolicy, lbPolicy);
-    if (next.all().equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
+    List<Host> members = HostSet.reuse(fresh, previous);
+    if (members.equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
       stats.updateNoRebuild.inc();
       stats.updateSuccess.inc();
       return;
     }
+    HostSet next = new HostSet(members, assignmentPolicy, lbPolicy);
     hosts = next;
     if (hashLbStats != null) {
       hashLbStats.record(next);
