@@ -69,14 +69,16 @@ class RouteActionFactoryTest {
   }
 
   @Test
-  void mirrorsHashPolicyAndOthersStayRejected() {
+  void mirrorsHashPolicyFilterStateAndOthersStayRejected() {
     for (String field : new String[] {"\"request_mirror_policies\": [{\"cluster\": \"b\"}]",
-        "\"hash_policy\": [{\"header\": {\"header_name\": \"x\"}}]",
         "\"priority\": \"HIGH\""}) {
       ConfigException e = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", " + field + "}"));
       String name = field.substring(1, field.indexOf('"', 1));
       assertEquals("route_config.virtual_hosts[0].routes[0].route." + name, e.path(), field);
     }
+    ConfigException filterState = assertThrows(ConfigException.class,
+        () -> action("{\"cluster\": \"a\", \"hash_policy\": [{\"filter_state\": {\"key\": \"k\"}}]}"));
+    assertEquals("route_config.virtual_hosts[0].routes[0].route.hash_policy[0].filter_state", filterState.path());
     ConfigException both = assertThrows(ConfigException.class,
         () -> action("{\"cluster\": \"a\", \"prefix_rewrite\": \"/x\", \"regex_rewrite\": {\"pattern\": "
             + "{\"regex\": \"a\"}, \"substitution\": \"b\"}}"));
