@@ -240,9 +240,7 @@ public final class UpstreamCluster {
   // ---- health: outlier detection and active health checks (dev.javoy.proxy.upstream.outlier / .health) -------
 
   private OutlierDetector outlierDetector;
-  private HealthCheckSpec healthCheckSpec;
   private HealthChecker healthChecker;
-  private HealthCheckStats healthCheckStats;
   private EventLoop mainLoop;
   private boolean closeConnectionsOnHostHealthFailure;
   private boolean discoveryInitialized;
@@ -257,12 +255,11 @@ public final class UpstreamCluster {
     }
     if (outlier != null) {
       outlierDetector = new OutlierDetector(outlier, new OutlierDetectionStats(stats.scope()), mainLoop,
-          OutlierDetector.on(mainLoop), System::currentTimeMillis, System.nanoTime(), h -> onHostHealthChanged());
+          OutlierDetector.on(mainLoop), () -> System.nanoTime() / 1_000_000, System.nanoTime(),
+          h -> onHostHealthChanged());
     }
     if (healthCheck != null) {
-      healthCheckSpec = healthCheck;
-      healthCheckStats = new HealthCheckStats(stats.scope());
-      healthChecker = new HealthChecker(healthCheck, mainLoop, healthCheckStats,
+      healthChecker = new HealthChecker(healthCheck, mainLoop, new HealthCheckStats(stats.scope()),
           () -> stats.upstreamCxTotal.value() > 0, this::onHostCheckComplete);
     }
   }
