@@ -63,6 +63,10 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     DownstreamConnection conn = new DownstreamConnection(ch, NEXT_CONNECTION_ID.incrementAndGet(), local, remote,
         cfg.name(), chain.name(), stats, limit);
     conn.setDrainDecision(listener);
+    if (chain.tls() != null && !chain.tls().install(conn)) {
+      ch.close(); // its secrets have not arrived: no certificate to present
+      return;
+    }
     List<NetworkFilter> filters = chain.filters();
     for (int i = 0, n = filters.size(); i < n; i++) {
       filters.get(i).install(conn);

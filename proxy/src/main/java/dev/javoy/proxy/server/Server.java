@@ -1,5 +1,7 @@
 package dev.javoy.proxy.server;
 
+import dev.javoy.proxy.secret.SecretProvider;
+import dev.javoy.proxy.secret.StaticSecretProvider;
 import dev.javoy.proxy.accesslog.AccessLogFiles;
 import dev.javoy.proxy.admin.AdminServer;
 import dev.javoy.proxy.config.BootstrapSupport;
@@ -87,9 +89,12 @@ public final class Server {
     boolean built = false;
     try {
       var sr = bootstrap.getStaticResources();
-      FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters"));
+      FieldSupport.check(sr, "static_resources", Set.of("listeners", "clusters", "secrets"));
+      // static_resources.secrets by name; SDS (a secret with sds_config) is the dynamic provider's, none yet.
+      SecretProvider secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", SecretProvider.NONE);
       this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
       ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
+      clusterFactory.setSecrets(secrets);
       this.clusterManager = new ClusterManager(clusterFactory);
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
@@ -101,11 +106,11 @@ public final class Server {
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
-          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource));
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource, secrets));
       if (features.hasDynamicResources) {
         EventLoop mainLoop = mainGroup.next();
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
-            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null), stats, mainLoop,
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets), stats, mainLoop,
             mainGroup, transport));
         if (xds.hasClient()) {
           rdsSource = xds;

@@ -36,6 +36,8 @@ public final class StreamInfo {
   public SocketAddress downstreamRemoteAddress;
   public SocketAddress downstreamDirectRemoteAddress;
   public String requestedServerName;
+  /** The downstream connection's TLS facts (filled at handshake), or null on plaintext. */
+  public dev.javoy.proxy.tls.TlsConnectionInfo downstreamTls;
   public String filterChainName;
   public long connectionId;
   public int attemptCount;

@@ -92,6 +92,7 @@ final class TcpProxySession {
     info.connectionId = connection.id();
     info.filterChainName = connection.filterChainName();
     info.requestedServerName = connection.requestedServerName();
+    info.downstreamTls = connection.tls();
     if (config.maxDurationMillis() > 0) {
       durationTimer = schedule(this::onMaxDuration, config.maxDurationMillis());
     }

@@ -3,7 +3,10 @@ package dev.javoy.proxy.upstream;
 import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.extension.CoreTypes;
+import dev.javoy.proxy.secret.SecretProvider;
 import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.tls.UpstreamTransportSockets;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.netty.channel.EventLoop;
@@ -19,12 +22,13 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter", "transport_socket_matches");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
   private final DnsDiscoveryFactory dns;
   private EdsSource edsSource;
+  private SecretProvider secrets = SecretProvider.NONE;
 
   /** Creates the host discovery of DNS clusters (STRICT_DNS, LOGICAL_DNS). */
   public interface DnsDiscoveryFactory {
@@ -46,15 +50,6 @@ public final class ClusterFactory {
     FieldSupport.check(c, path, SUPPORTED_FIELDS);
     if (c.getName().isEmpty()) {
       throw new ConfigException(path + ".name", "cluster name must not be empty");
-    }
-    if (c.hasTransportSocket()) {
-      String ts = c.getTransportSocket().getName();
-      String typeUrl = c.getTransportSocket().getTypedConfig().getTypeUrl();
-      if (!typeUrl.endsWith("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")
-          && !(typeUrl.isEmpty() && ts.equals("envoy.transport_sockets.raw_buffer"))) {
-        throw new ConfigException(path + ".transport_socket", "unsupported transport socket extension '" + ts
-            + "' with type URL " + typeUrl);
-      }
     }
     if (c.hasCommonLbConfig()) {
       FieldSupport.check(c.getCommonLbConfig(), path + ".common_lb_config",
@@ -84,9 +79,17 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
-    return new UpstreamCluster(c, connectTimeout, http, cb,
-        c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
-        bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+    var lb = LbPolicy.from(c, path);
+    UpstreamTransportSockets sockets = UpstreamTransportSockets.from(c, path, secrets,
+        CoreTypes.defaultRegistry().typeRegistry(), clusterStats.scope());
+    try {
+      return new UpstreamCluster(c, connectTimeout, http, cb,
+          c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
+          bufferLimit, clusterStats, lb, workerLoops, discovery, sockets);
+    } catch (RuntimeException e) {
+      sockets.close();
+      throw e;
+    }
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {
@@ -102,6 +105,14 @@ public final class ClusterFactory {
     }
     String service = ecc.getServiceName().isEmpty() ? c.getName() : ecc.getServiceName();
     return new EdsHostDiscovery(edsSource, service);
+  }
+
+  /**
+   * Where clusters' TLS transport sockets find named secrets ({@code static_resources.secrets}, SDS); set by the
+   * server before clusters are built (main thread).
+   */
+  public void setSecrets(SecretProvider secrets) {
+    this.secrets = secrets;
   }
 
   /** Where EDS clusters subscribe; set once xDS is configured (main thread). */

@@ -1,6 +1,8 @@
 package dev.javoy.proxy.upstream;
 
 import dev.javoy.proxy.server.WorkerThread;
+import dev.javoy.proxy.tls.UpstreamTlsSocketFactory;
+import dev.javoy.proxy.tls.UpstreamTransportSockets;
 import dev.javoy.proxy.upstream.lb.LoadBalancer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
@@ -26,12 +28,15 @@ public final class UpstreamCluster {
   private final List<EventLoop> workerLoops;
   private final HostDiscovery discovery;
   private final ResourceLimits resources;
+  private final UpstreamTransportSockets transportSockets;
   private volatile HostSet hosts = HostSet.EMPTY;
   private volatile boolean initialized;
 
   UpstreamCluster(Cluster config, long connectTimeoutMillis, HttpUpstreamOptions http,
       CircuitBreakers circuitBreakers, TcpKeepalive tcpKeepalive, int perConnectionBufferLimitBytes,
-      ClusterStats stats, Supplier<LoadBalancer> lbFactory, List<EventLoop> workerLoops, HostDiscovery discovery) {
+      ClusterStats stats, Supplier<LoadBalancer> lbFactory, List<EventLoop> workerLoops, HostDiscovery discovery,
+      UpstreamTransportSockets transportSockets) {
+    this.transportSockets = transportSockets;
     this.config = config;
     this.name = config.getName();
     this.connectTimeoutMillis = connectTimeoutMillis;
@@ -83,6 +88,20 @@ public final class UpstreamCluster {
     return resources;
   }
 
+  /** {@code transport_socket} and {@code transport_socket_matches}. */
+  public UpstreamTransportSockets transportSockets() {
+    return transportSockets;
+  }
+
+  /**
+   * The TLS socket for connections to {@code host} (null: plain TCP). A host's metadata never changes (a changed
+   * endpoint is a new Host), so each host's pools always use the same transport socket: pools keyed by host are
+   * keyed by (host, transport socket).
+   */
+  public UpstreamTlsSocketFactory transportSocketFor(Host host) {
+    return transportSockets.forHost(host.metadata());
+  }
+
   public ClusterStats stats() {
     return stats;
   }
@@ -120,6 +139,7 @@ public final class UpstreamCluster {
 
   void shutdown() {
     discovery.stop();
+    transportSockets.close();
   }
 
   /** The EDS assignment in force, or null when the cluster is not EDS or has none yet. */
@@ -133,6 +153,7 @@ public final class UpstreamCluster {
    */
   void retire() {
     discovery.stop();
+    transportSockets.close();
     for (int i = 0; i < workers.length; i++) {
       WorkerClusterState w = workers[i];
       EventLoop loop = workerLoops.get(i);

@@ -39,7 +39,7 @@ final class RequestHeaderMutator {
         }
       }
     }
-    String scheme = "http";
+    String scheme = conn.isTls() ? "https" : "http";
     boolean external = false;
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());
