@@ -22,6 +22,8 @@ final class TlsParams {
       "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-CHACHA20-POLY1305",
       "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305",
       "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384");
+  private static final List<String> TLS13_CIPHERS =
+      List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
   private static final List<String> DEFAULT_CURVES = List.of("X25519", "P-256");
   private static final String[] VERSIONS = {"TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 
@@ -54,6 +56,10 @@ final class TlsParams {
           ciphers.add(one.trim());
         }
       }
+    }
+    if (max == 3) {
+      // BoringSSL's fixed TLS 1.3 suites; Netty turns TLS 1.3 off when the list has none of them.
+      ciphers.addAll(TLS13_CIPHERS);
     }
     List<String> curves = p.getEcdhCurvesCount() == 0 ? DEFAULT_CURVES : p.getEcdhCurvesList();
     return new TlsParams(protocols, List.copyOf(ciphers), curves.toArray(new String[0]));
