@@ -93,11 +93,14 @@ class TlsIstioMeshEndToEndTest {
 
   @Test
   void http11CrossesMtlsAndTheServerLogsTheClientSpiffeId() throws Exception {
-    Curl.Result r = Curl.run("http://127.0.0.1:" + outbound + "/hello");
+    Curl.Result r = Curl.run("-H", "x-forwarded-client-cert: By=spoofed", "http://127.0.0.1:" + outbound + "/hello");
     assertEquals(200, r.status(), r.toString());
     assertEquals("backend GET /hello host=127.0.0.1:" + outbound, r.body());
     String log = awaitLog("server-http.log", "/hello ");
     assertTrue(log.contains("/hello 200 HTTP/1.1 peer=" + CLIENT_ID + " local=" + SERVER_ID + " TLSv1.3"), log);
+    // The client sidecar sanitizes a client's XFCC (Envoy's default); the server sidecar appends its element.
+    assertTrue(log.matches("(?s).*/hello .* xfcc=By=" + SERVER_ID + ";Hash=[0-9a-f]{64};Subject=\"CN=client,O=javoy tests\";"
+        + "URI=" + CLIENT_ID + "\n.*"), log);
     assertTrue(stat(client, "cluster.outbound|80||server.default.svc.cluster.local.ssl.handshake") >= 1);
   }
 

@@ -36,6 +36,7 @@ public final class TlsConnectionInfo {
   private String sessionId = "";
   private String sni = "";
   private String alpn = "";
+  private X509Certificate[] peerChain = new X509Certificate[0];
 
   /** Fills the values from the handshake {@code ssl} completed; {@code sni} is the server name asked for. */
   public void complete(SslHandler ssl, String sni, boolean peerValidated) {
@@ -66,6 +67,10 @@ public final class TlsConnectionInfo {
     }
     if (peer != null && peer.length > 0 && peer[0] instanceof X509Certificate pc) {
       peerCertificatePresented = true;
+      peerChain = new X509Certificate[peer.length];
+      for (int i = 0; i < peer.length; i++) {
+        peerChain[i] = (X509Certificate) peer[i];
+      }
       peerCertificateValidated = peerValidated;
       peerUriSans = CertificateNames.sans(pc, CertificateNames.URI);
       peerDnsSans = CertificateNames.sans(pc, CertificateNames.DNS);
@@ -86,6 +91,11 @@ public final class TlsConnectionInfo {
   /** Whether the peer presented a certificate. */
   public boolean peerCertificatePresented() {
     return peerCertificatePresented;
+  }
+
+  /** The peer's certificate chain, leaf first; empty without one. */
+  public X509Certificate[] peerCertificateChain() {
+    return peerChain.clone();
   }
 
   /** Whether the peer's certificate was checked against a validation context (and passed). */
