@@ -77,6 +77,25 @@ final class TestPki {
     return text;
   }
 
+  /** Revokes {@code <name>.crt} and writes the CA's CRL to {@code crl.pem}; returns its path. */
+  Path revoke(String name) throws Exception {
+    Path index = dir.resolve("index.txt");
+    if (!Files.exists(index)) {
+      Files.writeString(index, "");
+      Files.writeString(dir.resolve("crlnumber"), "01\n");
+    }
+    Path cnf = dir.resolve("ca.cnf");
+    Files.writeString(cnf, "[ca]\ndefault_ca=d\n[d]\ndatabase=" + index + "\ncrlnumber=" + dir.resolve("crlnumber")
+        + "\ndefault_md=sha256\ndefault_crl_days=30\n");
+    String caKey = dir.resolve(caName + ".key").toString();
+    openssl("ca", "-config", cnf.toString(), "-revoke", cert(name).toString(), "-keyfile", caKey, "-cert",
+        caCert().toString());
+    Path crl = dir.resolve("crl.pem");
+    openssl("ca", "-config", cnf.toString(), "-gencrl", "-keyfile", caKey, "-cert", caCert().toString(), "-out",
+        crl.toString());
+    return crl;
+  }
+
   /** PEM text of a file written by openssl. */
   String pem(Path p) throws java.io.IOException {
     return Files.readString(p);
