@@ -74,6 +74,8 @@ class TlsUpstreamEndToEndTest {
         server);
     assertTrue(server.contains("/good-h2 HTTP/2 sni=- peer=spiffe://cluster.local/ns/default/sa/client"), server);
     assertTrue(ConfigTemplate.awaitStat(javoy, "cluster.good.ssl.handshake", 1) >= 1);
+    String client = awaitLog("client.log", "/good-h2");
+    assertTrue(client.contains("/good 200 - - upstream=spiffe://cluster.local/ns/default/sa/server TLSv1.3"), client);
   }
 
   @Test

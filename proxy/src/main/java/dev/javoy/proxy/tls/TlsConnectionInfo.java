@@ -16,6 +16,19 @@ import javax.net.ssl.SSLSession;
  * {@link #handshakeComplete()} is false and every value is empty.
  */
 public final class TlsConnectionInfo {
+  /** An upstream connection's TLS facts, on its channel once the handshake completed. */
+  public static final io.netty.util.AttributeKey<TlsConnectionInfo> UPSTREAM =
+      io.netty.util.AttributeKey.valueOf("javoy.upstreamTls");
+
+  /**
+   * The TLS facts of the upstream connection {@code ch} belongs to (an HTTP/2 stream channel's parent), or null
+   * on plain TCP.
+   */
+  public static TlsConnectionInfo upstreamOf(io.netty.channel.Channel ch) {
+    io.netty.channel.Channel c = ch.parent() != null ? ch.parent() : ch;
+    return c.hasAttr(UPSTREAM) ? c.attr(UPSTREAM).get() : null;
+  }
+
   private boolean handshakeComplete;
   private boolean peerCertificatePresented;
   private boolean peerCertificateValidated;

@@ -3,6 +3,7 @@ package dev.javoy.proxy.upstream;
 import dev.javoy.proxy.server.Transport;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.netty.bootstrap.Bootstrap;
+import dev.javoy.proxy.tls.TlsConnectionInfo;
 import dev.javoy.proxy.tls.TlsFailureReasons;
 import dev.javoy.proxy.tls.UpstreamAlpn;
 import dev.javoy.proxy.tls.UpstreamTlsSocketFactory;
@@ -114,6 +115,9 @@ public final class UpstreamConnector {
       ssl.handshakeFuture().addListener(h -> {
         if (h.isSuccess()) {
           tls.stats().handshake.inc();
+          TlsConnectionInfo info = new TlsConnectionInfo();
+          info.complete(ssl, tls.sni(), true);
+          ch.attr(TlsConnectionInfo.UPSTREAM).set(info);
           done.trySuccess();
         } else {
           tls.stats().connectionError.inc();
