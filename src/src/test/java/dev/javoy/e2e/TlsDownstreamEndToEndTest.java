@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.nio.charset.StandardCharsets;
@@ -106,10 +107,10 @@ class TlsDownstreamEndToEndTest {
     assertEquals("backend GET /h2 host=a.example.com:" + tlsPort, h2.body());
     Curl.Result h1 = Curl.run(https("x.b.example.com", tlsPort, "/h1", "--http1.1"));
     assertTrue(h1.headers().startsWith("HTTP/1.1 200"), h1.headers());
-    String log = awaitLog("tls.log", 2);
-    assertTrue(log.matches("(?s).*200 HTTP/2 sni=a\\.example\\.com TLSv1\\.3 TLS_AES_\\S+ local=a\\.example\\.com peer=- "
+    String log = awaitLog("tls.log", "/h1 ");
+    assertTrue(log.matches("(?s).*/h2 200 HTTP/2 sni=a\\.example\\.com TLSv1\\.3 TLS_AES_\\S+ local=a\\.example\\.com peer=- "
         + "xfp=https.*"), log);
-    assertTrue(log.contains("200 HTTP/1.1 sni=x.b.example.com TLSv1.3"), log);
+    assertTrue(log.contains("/h1 200 HTTP/1.1 sni=x.b.example.com TLSv1.3"), log);
     assertTrue(log.contains("local=*.b.example.com"), log);
     assertTrue(ConfigTemplate.awaitStat(javoy, "listener.127.0.0.1_" + tlsPort + ".ssl.handshake", 2) >= 2);
   }
@@ -122,7 +123,7 @@ class TlsDownstreamEndToEndTest {
     Curl.Result ok = Curl.run(https("a.example.com", mtlsPort, "/withcert",
         "--cert", pki.cert("client").toString(), "--key", pki.key("client").toString()));
     assertEquals(200, ok.status(), ok.toString());
-    String log = awaitLog("mtls.log", 1);
+    String log = awaitLog("mtls.log", "200 ");
     assertTrue(log.startsWith("200 peer=spiffe://cluster.local/ns/default/sa/client subject=CN=client,O=javoy tests "
         + "sha256="), log);
     String fingerprint = TestPki.openssl("x509", "-in", pki.cert("client").toString(), "-noout", "-fingerprint",
@@ -149,14 +150,34 @@ class TlsDownstreamEndToEndTest {
     assertTrue(defaultMax.handshakeCompleted(), defaultMax.output());
   }
 
-  private static String awaitLog(String name, int lines) throws Exception {
+  @Test
+  void manyConcurrentHandshakesAndStreamsOverTls() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/h2load")), "h2load not installed (apt-get install nghttp2-client)");
+    String h2 = Http2EndToEndTest.run("h2load", "-n", "600", "-c", "30", "-m", "10",
+        "https://127.0.0.1:" + tlsPort + "/load");
+    assertTrue(h2.contains("600 succeeded"), h2);
+    assertTrue(h2.contains("Application protocol: h2"), h2);
+    String h1 = Http2EndToEndTest.run("h2load", "--h1", "-n", "300", "-c", "30", "https://127.0.0.1:" + tlsPort + "/load1");
+    assertTrue(h1.contains("300 succeeded"), h1);
+  }
+
+  @Test
+  void tls12SessionsResume() throws Exception {
+    Path session = dir.resolve("tls12.session");
+    TestPki.Result first = TestPki.sClient(tls12Port, "-tls1_2", "-sess_out", session.toString());
+    assertTrue(first.handshakeCompleted(), first.output());
+    TestPki.Result again = TestPki.sClient(tls12Port, "-tls1_2", "-sess_in", session.toString());
+    assertTrue(again.output().contains("Reused, TLSv1.2"), again.output());
+  }
+
+  private static String awaitLog(String name, String needle) throws Exception {
     Path p = dir.resolve(name);
     long deadline = System.nanoTime() + 10_000_000_000L;
     String s = "";
     while (System.nanoTime() < deadline) {
       if (Files.exists(p)) {
         s = Files.readString(p, StandardCharsets.UTF_8);
-        if (s.lines().count() >= lines) {
+        if (s.contains(needle)) {
           return s;
         }
       }
