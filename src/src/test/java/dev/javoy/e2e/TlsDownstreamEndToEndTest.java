@@ -112,7 +112,10 @@ class TlsDownstreamEndToEndTest {
         + "xfp=https.*"), log);
     assertTrue(log.contains("/h1 200 HTTP/1.1 sni=x.b.example.com TLSv1.3"), log);
     assertTrue(log.contains("local=*.b.example.com"), log);
-    assertTrue(ConfigTemplate.awaitStat(javoy, "listener.127.0.0.1_" + tlsPort + ".ssl.handshake", 2) >= 2);
+    String ssl = "listener.127.0.0.1_" + tlsPort + ".ssl.";
+    assertTrue(ConfigTemplate.awaitStat(javoy, ssl + "handshake", 2) >= 2);
+    assertTrue(ConfigTemplate.awaitStat(javoy, ssl + "versions.TLSv1.3", 2) >= 2);
+    assertTrue(ConfigTemplate.awaitStat(javoy, ssl + "curves.X25519", 2) >= 2);
   }
 
   @Test

@@ -41,7 +41,7 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
         if (name != null && connection.requestedServerName().isEmpty()) {
           connection.setRequestedServerName(name);
         }
-        stats.handshake.inc();
+        stats.onHandshake(info, ssl.engine().getSession());
         if (!info.peerCertificatePresented()) {
           stats.noCertificate.inc();
         }

@@ -114,9 +114,9 @@ public final class UpstreamConnector {
       }
       ssl.handshakeFuture().addListener(h -> {
         if (h.isSuccess()) {
-          tls.stats().handshake.inc();
           TlsConnectionInfo info = new TlsConnectionInfo();
           info.complete(ssl, tls.sni(), true);
+          tls.stats().onHandshake(info, ssl.engine().getSession());
           ch.attr(TlsConnectionInfo.UPSTREAM).set(info);
           done.trySuccess();
         } else {
