@@ -54,29 +54,33 @@ public final class TlsConnectionInfo {
   /** Fills the values from the handshake {@code ssl} completed; {@code sni} is the server name asked for. */
   public void complete(SslHandler ssl, String sni, boolean peerValidated) {
     SSLSession s = ssl.engine().getSession();
-    this.handshakeComplete = true;
-    this.sni = sni == null ? "" : sni;
-    this.tlsVersion = s.getProtocol() == null ? "" : s.getProtocol();
-    String c = s.getCipherSuite();
-    if (c != null) {
-      String openSsl = c.startsWith("TLS_") && !c.contains("_WITH_") ? c : CipherSuiteConverter.toOpenSsl(c, true);
-      this.cipher = openSsl == null ? c : openSsl;
-    }
-    byte[] id = s.getId();
-    this.sessionId = id == null ? "" : HexFormat.of().withUpperCase().formatHex(id);
-    String ap = ssl.applicationProtocol();
-    this.alpn = ap == null ? "" : ap;
-    Certificate[] local = s.getLocalCertificates();
-    if (local != null && local.length > 0 && local[0] instanceof X509Certificate lc) {
-      localUriSans = CertificateNames.sans(lc, CertificateNames.URI);
-      localDnsSans = CertificateNames.sans(lc, CertificateNames.DNS);
-      localSubject = CertificateNames.subject(lc);
-    }
     Certificate[] peer;
     try {
       peer = s.getPeerCertificates();
     } catch (SSLPeerUnverifiedException e) {
       peer = null;
+    }
+    fill(s.getProtocol(), s.getCipherSuite(), s.getId(), ssl.applicationProtocol(), sni, s.getLocalCertificates(), peer,
+        peerValidated);
+  }
+
+  /** Fills the values from what a handshake established (package-private for tests). */
+  void fill(String protocol, String cipherSuite, byte[] id, String applicationProtocol, String sni, Certificate[] local,
+      Certificate[] peer, boolean peerValidated) {
+    this.handshakeComplete = true;
+    this.sni = sni == null ? "" : sni;
+    this.tlsVersion = protocol == null ? "" : protocol;
+    if (cipherSuite != null) {
+      String openSsl = cipherSuite.startsWith("TLS_") && !cipherSuite.contains("_WITH_") ? cipherSuite
+          : CipherSuiteConverter.toOpenSsl(cipherSuite, true);
+      this.cipher = openSsl == null ? cipherSuite : openSsl;
+    }
+    this.sessionId = id == null ? "" : HexFormat.of().withUpperCase().formatHex(id);
+    this.alpn = applicationProtocol == null ? "" : applicationProtocol;
+    if (local != null && local.length > 0 && local[0] instanceof X509Certificate lc) {
+      localUriSans = CertificateNames.sans(lc, CertificateNames.URI);
+      localDnsSans = CertificateNames.sans(lc, CertificateNames.DNS);
+      localSubject = CertificateNames.subject(lc);
     }
     if (peer != null && peer.length > 0 && peer[0] instanceof X509Certificate pc) {
       peerCertificatePresented = true;
