@@ -98,4 +98,15 @@ public final class CertificateNames {
       throw new IllegalStateException(e);
     }
   }
+
+  /** Certificates as PEM, URL-encoded (Envoy's {@code urlEncodedPemEncodedPeerCertificate}). */
+  public static String urlEncodedPem(List<X509Certificate> certs) {
+    StringBuilder pem = new StringBuilder();
+    java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+    for (X509Certificate c : certs) {
+      pem.append("-----BEGIN CERTIFICATE-----\n").append(b64.encodeToString(der(c)))
+          .append("\n-----END CERTIFICATE-----\n");
+    }
+    return java.net.URLEncoder.encode(pem.toString(), java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
 }

@@ -5,10 +5,7 @@ import dev.javoy.proxy.config.FieldSupport;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.ForwardClientCertDetails;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -111,12 +108,6 @@ public final class ForwardClientCert {
   }
 
   private static String urlEncodedPem(List<X509Certificate> certs) {
-    StringBuilder pem = new StringBuilder();
-    Base64.Encoder b64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
-    for (X509Certificate c : certs) {
-      pem.append("-----BEGIN CERTIFICATE-----\n").append(b64.encodeToString(CertificateNames.der(c)))
-          .append("\n-----END CERTIFICATE-----\n");
-    }
-    return URLEncoder.encode(pem.toString(), StandardCharsets.UTF_8).replace("+", "%20");
+    return CertificateNames.urlEncodedPem(certs);
   }
 }
