@@ -96,6 +96,10 @@ class DownstreamTlsSecretRotationTest {
   }
 
   static Secret certificateSecret(String name, String certName) throws Exception {
+    return certificateSecret(pki, name, certName);
+  }
+
+  static Secret certificateSecret(TestPki pki, String name, String certName) throws Exception {
     return Secret.newBuilder().setName(name).setTlsCertificate(TlsCertificate.newBuilder()
         .setCertificateChain(DataSource.newBuilder().setInlineString(pki.pem(pki.cert(certName))))
         .setPrivateKey(DataSource.newBuilder().setInlineString(pki.pem(pki.key(certName))))).build();
