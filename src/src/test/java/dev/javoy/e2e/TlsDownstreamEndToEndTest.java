@@ -33,6 +33,7 @@ class TlsDownstreamEndToEndTest {
   static int tlsPort;
   static int mtlsPort;
   static int tls12Port;
+  static int noResumePort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -46,11 +47,13 @@ class TlsDownstreamEndToEndTest {
     tlsPort = JavoyProcess.freePort();
     mtlsPort = JavoyProcess.freePort();
     tls12Port = JavoyProcess.freePort();
+    noResumePort = JavoyProcess.freePort();
     Map<String, String> vars = new HashMap<>();
     vars.put("ADMIN", Integer.toString(admin));
     vars.put("TLS", Integer.toString(tlsPort));
     vars.put("MTLS", Integer.toString(mtlsPort));
     vars.put("TLS12", Integer.toString(tls12Port));
+    vars.put("NORESUME", Integer.toString(noResumePort));
     vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
     vars.put("DIR", dir.toString());
     vars.put("B_CRT", yamlEscaped(pki.cert("b")));
@@ -169,8 +172,18 @@ class TlsDownstreamEndToEndTest {
     Path session = dir.resolve("tls12.session");
     TestPki.Result first = TestPki.sClient(tls12Port, "-tls1_2", "-sess_out", session.toString());
     assertTrue(first.handshakeCompleted(), first.output());
+    assertTrue(first.output().contains("TLS session ticket:"), first.output());
     TestPki.Result again = TestPki.sClient(tls12Port, "-tls1_2", "-sess_in", session.toString());
     assertTrue(again.output().contains("Reused, TLSv1.2"), again.output());
+
+    Path none = dir.resolve("noresume.session");
+    TestPki.Result noTicket = TestPki.sClient(noResumePort, "-tls1_2", "-sess_out", none.toString());
+    assertTrue(noTicket.handshakeCompleted(), noTicket.output());
+    assertFalse(noTicket.output().contains("TLS session ticket:"), noTicket.output());
+    if (Files.exists(none)) { // s_client keeps no session that cannot be resumed
+      TestPki.Result notReused = TestPki.sClient(noResumePort, "-tls1_2", "-sess_in", none.toString());
+      assertTrue(notReused.output().contains("New, TLSv1.2"), notReused.output());
+    }
   }
 
   private static String awaitLog(String name, String needle) throws Exception {

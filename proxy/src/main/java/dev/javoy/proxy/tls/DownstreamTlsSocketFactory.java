@@ -12,8 +12,6 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.internal.tcnative.SSL;
-import io.netty.internal.tcnative.SSLContext;
 import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLException;
@@ -113,8 +111,10 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
     }
     SslContext ctx = b.build();
     if (ctx instanceof ReferenceCountedOpenSslContext rc) {
-      if (disableTickets) {
-        SSLContext.setOptions(rc.sslCtxPointer(), SSL.SSL_OP_NO_TICKET);
+      if (!disableTickets) {
+        // Envoy resumes sessions statelessly by default; Netty leaves tickets off until keys are set, and no keys
+        // means BoringSSL generates and rotates its own.
+        rc.sessionContext().setTicketKeys();
       }
       if (disableSessionCache) {
         rc.sessionContext().setSessionCacheEnabled(false);
