@@ -41,6 +41,10 @@ final class CommonTlsContextSource {
   private final boolean hasValidation;
   private final boolean dynamicValidation;
   private CertificateValidationContext dynamicValidationValue;
+  private final List<SdsSecretConfig> sdsCertificates;
+  private final int firstSdsIndex;
+  private final SdsSecretConfig validationSecret;
+  private final String validationSecretPath;
   private final List<SecretWatch> watches = new ArrayList<>();
   private Listener listener;
   private ConfigException firstError;
@@ -97,11 +101,6 @@ final class CommonTlsContextSource {
           ? ".combined_validation_context.default_validation_context" : ".validation_context"));
     }
   }
-
-  private final List<SdsSecretConfig> sdsCertificates;
-  private final int firstSdsIndex;
-  private final SdsSecretConfig validationSecret;
-  private final String validationSecretPath;
 
   /**
    * Starts the watches; {@code l} runs for the first complete snapshot (synchronously when every secret is
