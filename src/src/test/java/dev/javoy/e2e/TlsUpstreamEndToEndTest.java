@@ -26,6 +26,7 @@ class TlsUpstreamEndToEndTest {
   static JavoyProcess javoy;
   static int httpPort;
   static int tlsPort;
+  static int tcpPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -37,10 +38,12 @@ class TlsUpstreamEndToEndTest {
     int admin = JavoyProcess.freePort();
     httpPort = JavoyProcess.freePort();
     tlsPort = JavoyProcess.freePort();
+    tcpPort = JavoyProcess.freePort();
     Map<String, String> vars = new HashMap<>();
     vars.put("ADMIN", Integer.toString(admin));
     vars.put("HTTP", Integer.toString(httpPort));
     vars.put("TLS", Integer.toString(tlsPort));
+    vars.put("TCP", Integer.toString(tcpPort));
     vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
     vars.put("DIR", dir.toString());
     Path config = ConfigTemplate.render("/e2e/tls-upstream.yaml", vars, dir);
@@ -98,6 +101,17 @@ class TlsUpstreamEndToEndTest {
     assertTrue(log.contains("/unknown-ca 503 UF TLS_error:|268435581:SSL_routines:OPENSSL_internal:"
         + "CERTIFICATE_VERIFY_FAILED:TLS_error_end"), log);
     assertTrue(ConfigTemplate.awaitStat(javoy, "cluster.unknown_ca.ssl.fail_verify_error", 1) >= 1);
+  }
+
+  @Test
+  void tcpProxyToAWrongSanClosesTheConnectionWithUf() throws Exception {
+    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), tcpPort)) {
+      s.setSoTimeout(20_000);
+      assertEquals(-1, s.getInputStream().read(), "the downstream connection is closed");
+    }
+    String log = awaitLog("tcp.log", "tcp ");
+    assertTrue(log.contains("tcp UF,URX TLS_error:|268435581:SSL_routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED:"
+        + "TLS_error_end") || log.contains("tcp UF TLS_error:|268435581"), log);
   }
 
   private static String awaitLog(String name, String needle) throws Exception {
