@@ -114,6 +114,10 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     conn.setDrainDecision(listener);
     conn.setRequestedServerName(serverName);
     conn.setLocalAddressRestored(localRestored);
+    if (chain.tls() != null && !chain.tls().install(conn)) {
+      ch.close(); // its secrets have not arrived: no certificate to present
+      return;
+    }
     List<NetworkFilter> filters = chain.filters();
     for (int i = 0, n = filters.size(); i < n; i++) {
       filters.get(i).install(conn);

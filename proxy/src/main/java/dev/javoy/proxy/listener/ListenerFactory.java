@@ -7,6 +7,10 @@ import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.NetworkFilterFactory;
 import dev.javoy.proxy.listener.filter.ListenerFilters;
 import dev.javoy.proxy.network.NetworkFilter;
+import dev.javoy.proxy.tls.DownstreamTlsSocketFactory;
+import dev.javoy.proxy.tls.TlsStats;
+import dev.javoy.proxy.tls.TransportSockets;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import dev.javoy.proxy.upstream.Addresses;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -64,13 +68,6 @@ public final class ListenerFactory {
   private FilterChain chain(io.envoyproxy.envoy.config.listener.v3.FilterChain fc, String path, FactoryContext ctx)
       throws ConfigException {
     FieldSupport.check(fc, path, CHAIN_FIELDS);
-    if (fc.hasTransportSocket()) {
-      String typeUrl = fc.getTransportSocket().getTypedConfig().getTypeUrl();
-      if (!typeUrl.endsWith("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")) {
-        throw new ConfigException(path + ".transport_socket", "unsupported transport socket extension '"
-            + fc.getTransportSocket().getName() + "' with type URL " + typeUrl);
-      }
-    }
     if (fc.getFiltersCount() == 0) {
       throw new ConfigException(path + ".filters", "a filter chain needs at least one network filter");
     }
@@ -95,6 +92,16 @@ public final class ListenerFactory {
       }
       filters.add(nf);
     }
-    return new FilterChain(fc.getName(), fc.getFilterChainMatch(), List.copyOf(filters), fc);
+    DownstreamTlsSocketFactory tls = null;
+    if (fc.hasTransportSocket()) {
+      String tp = path + ".transport_socket";
+      DownstreamTlsContext tlsContext =
+          TransportSockets.downstream(fc.getTransportSocket(), tp, resolver.registry().typeRegistry());
+      if (tlsContext != null) {
+        tls = DownstreamTlsSocketFactory.create(tlsContext, tp + ".typed_config", ctx.secrets(),
+            new TlsStats(ctx.stats().scope(ctx.listenerStatPrefix())));
+      }
+    }
+    return new FilterChain(fc.getName(), fc.getFilterChainMatch(), List.copyOf(filters), fc, tls);
   }
 }

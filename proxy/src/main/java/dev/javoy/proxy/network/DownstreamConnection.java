@@ -20,6 +20,8 @@ public final class DownstreamConnection {
   private final int bufferLimitBytes;
   private String requestedServerName = "";
   private boolean localAddressRestored;
+  /** Set when the filter chain terminates TLS; filled when the handshake completes. */
+  private dev.javoy.proxy.tls.TlsConnectionInfo tls;
   private DrainDecision drainDecision = DrainDecision.NEVER;
 
   public DownstreamConnection(Channel channel, long id, SocketAddress localAddress, SocketAddress remoteAddress,
@@ -85,6 +87,69 @@ public final class DownstreamConnection {
 
   public void setRequestedServerName(String sni) {
     this.requestedServerName = sni == null ? "" : sni;
+  }
+
+  /**
+   * The TLS facts of this connection (Envoy's {@code connection.ssl()}): null on a plaintext filter chain; on a
+   * TLS one, present from accept and filled once the handshake completed (see
+   * {@link dev.javoy.proxy.tls.TlsConnectionInfo#handshakeComplete()}).
+   */
+  public dev.javoy.proxy.tls.TlsConnectionInfo tls() {
+    return tls;
+  }
+
+  public void setTls(dev.javoy.proxy.tls.TlsConnectionInfo tls) {
+    this.tls = tls;
+  }
+
+  /** Whether the filter chain terminates TLS. */
+  public boolean isTls() {
+    return tls != null;
+  }
+
+  /** Whether the peer presented a certificate in a completed handshake. */
+  public boolean peerCertificatePresented() {
+    return tls != null && tls.peerCertificatePresented();
+  }
+
+  /** URI SANs of the peer certificate (the SPIFFE id of an Istio workload); empty without one. */
+  public java.util.List<String> peerUriSans() {
+    return tls == null ? java.util.List.of() : tls.peerUriSans();
+  }
+
+  /** DNS SANs of the peer certificate; empty without one. */
+  public java.util.List<String> peerDnsSans() {
+    return tls == null ? java.util.List.of() : tls.peerDnsSans();
+  }
+
+  /** The peer certificate's subject (RFC 2253), or "". */
+  public String peerSubject() {
+    return tls == null ? "" : tls.peerSubject();
+  }
+
+  /** The peer certificate's serial number in hex, or "". */
+  public String peerSerial() {
+    return tls == null ? "" : tls.peerSerial();
+  }
+
+  /** SHA-256 of the peer certificate in lowercase hex, or "". */
+  public String peerSha256Fingerprint() {
+    return tls == null ? "" : tls.peerSha256Fingerprint();
+  }
+
+  /** {@code TLSv1.2} / {@code TLSv1.3}, or "" on plaintext. */
+  public String tlsVersion() {
+    return tls == null ? "" : tls.tlsVersion();
+  }
+
+  /** The negotiated cipher (BoringSSL name), or "". */
+  public String tlsCipher() {
+    return tls == null ? "" : tls.cipher();
+  }
+
+  /** The ALPN protocol negotiated, or "". */
+  public String negotiatedAlpn() {
+    return tls == null ? "" : tls.alpn();
   }
 
   /** Whether the listener is draining this connection (read on each response). */

@@ -1,5 +1,7 @@
 package dev.javoy.proxy.server;
 
+import dev.javoy.proxy.secret.SecretProvider;
+import dev.javoy.proxy.secret.StaticSecretProvider;
 import dev.javoy.proxy.accesslog.AccessLogFiles;
 import dev.javoy.proxy.admin.AdminServer;
 import dev.javoy.proxy.config.BootstrapSupport;
@@ -104,6 +106,7 @@ public final class Server {
           transport, new ProtoJsonParser(registry.typeRegistry()));
       this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
+      clusterFactory.setSecrets(secrets); // before any cluster is built: transport sockets watch their secrets
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
         String p = "static_resources.clusters[" + i + "]";
@@ -114,11 +117,11 @@ public final class Server {
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
-          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource));
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource, secrets));
       if (features.hasDynamicResources) {
         EventLoop mainLoop = mainGroup.next();
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
-            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null), stats, mainLoop,
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets), stats, mainLoop,
             mainGroup, transport));
         sdsSources.setAdsClient(xds::client);
         if (xds.hasClient()) {

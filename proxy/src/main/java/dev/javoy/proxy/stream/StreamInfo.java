@@ -36,6 +36,10 @@ public final class StreamInfo {
   public SocketAddress downstreamRemoteAddress;
   public SocketAddress downstreamDirectRemoteAddress;
   public String requestedServerName;
+  /** The downstream connection's TLS facts (filled at handshake), or null on plaintext. */
+  public dev.javoy.proxy.tls.TlsConnectionInfo downstreamTls;
+  /** The upstream connection's TLS facts, or null on plain TCP (or before an upstream connection). */
+  public dev.javoy.proxy.tls.TlsConnectionInfo upstreamTls;
   public String filterChainName;
   public long connectionId;
   public int attemptCount;

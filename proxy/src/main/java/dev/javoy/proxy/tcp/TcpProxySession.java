@@ -96,6 +96,7 @@ final class TcpProxySession {
     info.connectionId = connection.id();
     info.filterChainName = connection.filterChainName();
     info.requestedServerName = connection.requestedServerName();
+    info.downstreamTls = connection.tls();
     if (config.maxDurationMillis() > 0) {
       durationTimer = schedule(this::onMaxDuration, config.maxDurationMillis());
     }
@@ -183,6 +184,7 @@ final class TcpProxySession {
     info.upstreamHostAddress = ch.remoteAddress() != null ? ch.remoteAddress() : host.address();
     info.upstreamHostname = host.hostname();
     info.upstreamLocalAddress = ch.localAddress();
+    info.upstreamTls = dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(ch);
     relay.attachUpstream(ch, clusterStats);
     touch();
     if (config.idleTimeoutMillis() > 0) {

@@ -3,9 +3,12 @@ package dev.javoy.proxy.upstream;
 import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
+import dev.javoy.proxy.extension.CoreTypes;
+import dev.javoy.proxy.secret.SecretProvider;
 import dev.javoy.proxy.stats.StatsStore;
 import dev.javoy.proxy.upstream.health.HealthCheckFactory;
 import dev.javoy.proxy.upstream.health.HealthCheckSpec;
+import dev.javoy.proxy.tls.UpstreamTransportSockets;
 import dev.javoy.proxy.upstream.lb.LbPolicy;
 import dev.javoy.proxy.upstream.originaldst.OriginalDstCluster;
 import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
@@ -28,12 +31,13 @@ public final class ClusterFactory {
       // load balancing (checked further by LbPolicy)
       "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
       "load_balancing_policy",
-      "outlier_detection", "health_checks");
+      "outlier_detection", "health_checks", "transport_socket_matches");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
   private final DnsDiscoveryFactory dns;
   private EdsSource edsSource;
+  private SecretProvider secrets = SecretProvider.NONE;
 
   /** Creates the host discovery of DNS clusters (STRICT_DNS, LOGICAL_DNS). */
   public interface DnsDiscoveryFactory {
@@ -55,15 +59,6 @@ public final class ClusterFactory {
     FieldSupport.check(c, path, SUPPORTED_FIELDS);
     if (c.getName().isEmpty()) {
       throw new ConfigException(path + ".name", "cluster name must not be empty");
-    }
-    if (c.hasTransportSocket()) {
-      String ts = c.getTransportSocket().getName();
-      String typeUrl = c.getTransportSocket().getTypedConfig().getTypeUrl();
-      if (!typeUrl.endsWith("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")
-          && !(typeUrl.isEmpty() && ts.equals("envoy.transport_sockets.raw_buffer"))) {
-        throw new ConfigException(path + ".transport_socket", "unsupported transport socket extension '" + ts
-            + "' with type URL " + typeUrl);
-      }
     }
     if (c.hasUpstreamConnectionOptions()) {
       FieldSupport.check(c.getUpstreamConnectionOptions(), path + ".upstream_connection_options",
@@ -93,15 +88,22 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
-    UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
-        c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
-        bufferLimit, clusterStats, discovery instanceof OriginalDstCluster ? LbPolicy.CLUSTER_PROVIDED
-            : LbPolicy.from(c, path), workerLoops, discovery);
-    if (c.hasUpstreamBindConfig()) {
-      cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));
+    LbPolicy lb = discovery instanceof OriginalDstCluster ? LbPolicy.CLUSTER_PROVIDED : LbPolicy.from(c, path);
+    UpstreamTransportSockets sockets = UpstreamTransportSockets.from(c, path, secrets,
+        CoreTypes.defaultRegistry().typeRegistry(), clusterStats.scope());
+    try {
+      UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
+          c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
+          bufferLimit, clusterStats, lb, workerLoops, discovery, sockets);
+      if (c.hasUpstreamBindConfig()) {
+        cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));
+      }
+      configureHealth(cluster, c, connectTimeout, http, path);
+      return cluster;
+    } catch (ConfigException | RuntimeException e) {
+      sockets.close();
+      throw e;
     }
-    configureHealth(cluster, c, connectTimeout, http, path);
-    return cluster;
   }
 
   /** {@code upstream_bind_config}: its {@code source_address} only (Istio's inbound 127.0.0.6). */
@@ -158,6 +160,14 @@ public final class ClusterFactory {
     }
     String service = ecc.getServiceName().isEmpty() ? c.getName() : ecc.getServiceName();
     return new EdsHostDiscovery(edsSource, service);
+  }
+
+  /**
+   * Where clusters' TLS transport sockets find named secrets ({@code static_resources.secrets}, SDS); set by the
+   * server before clusters are built (main thread).
+   */
+  public void setSecrets(SecretProvider secrets) {
+    this.secrets = secrets;
   }
 
   /** Where EDS clusters subscribe; set once xDS is configured (main thread). */

@@ -10,6 +10,8 @@ import dev.javoy.proxy.upstream.health.HealthTransition;
 import dev.javoy.proxy.upstream.outlier.OutlierDetectionConfig;
 import dev.javoy.proxy.upstream.outlier.OutlierDetectionStats;
 import dev.javoy.proxy.upstream.outlier.OutlierDetector;
+import dev.javoy.proxy.tls.UpstreamTlsSocketFactory;
+import dev.javoy.proxy.tls.UpstreamTransportSockets;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.TcpKeepalive;
 import io.netty.channel.EventLoop;
@@ -38,12 +40,15 @@ public final class UpstreamCluster {
   private final HashLbStats hashLbStats;
   /** The overprovisioning policy of the cluster's own {@code load_assignment} (STATIC and DNS clusters). */
   private final HostSet.AssignmentPolicy defaultAssignmentPolicy;
+  private final UpstreamTransportSockets transportSockets;
   private volatile HostSet hosts = HostSet.EMPTY;
   private volatile boolean initialized;
 
   UpstreamCluster(Cluster config, long connectTimeoutMillis, HttpUpstreamOptions http,
       CircuitBreakers circuitBreakers, TcpKeepalive tcpKeepalive, int perConnectionBufferLimitBytes,
-      ClusterStats stats, LbPolicy lbPolicy, List<EventLoop> workerLoops, HostDiscovery discovery) {
+      ClusterStats stats, LbPolicy lbPolicy, List<EventLoop> workerLoops, HostDiscovery discovery,
+      UpstreamTransportSockets transportSockets) {
+    this.transportSockets = transportSockets;
     this.config = config;
     this.lbPolicy = lbPolicy;
     this.hashLbStats = HashLbStats.create(lbPolicy, stats.scope());
@@ -98,6 +103,20 @@ public final class UpstreamCluster {
     return resources;
   }
 
+  /** {@code transport_socket} and {@code transport_socket_matches}. */
+  public UpstreamTransportSockets transportSockets() {
+    return transportSockets;
+  }
+
+  /**
+   * The TLS socket for connections to {@code host} (null: plain TCP). A host's metadata never changes (a changed
+   * endpoint is a new Host), so each host's pools always use the same transport socket: pools keyed by host are
+   * keyed by (host, transport socket).
+   */
+  public UpstreamTlsSocketFactory transportSocketFor(Host host) {
+    return transportSockets.forHost(host.metadata());
+  }
+
   public ClusterStats stats() {
     return stats;
   }
@@ -143,6 +162,7 @@ public final class UpstreamCluster {
   void shutdown() {
     discovery.stop();
     stopHealth();
+    transportSockets.close();
   }
 
   // ---- upstream_bind_config (h-inspect) ----
@@ -175,6 +195,7 @@ public final class UpstreamCluster {
   void retire() {
     discovery.stop();
     stopHealth();
+    transportSockets.close();
     for (int i = 0; i < workers.length; i++) {
       WorkerClusterState w = workers[i];
       EventLoop loop = workerLoops.get(i);

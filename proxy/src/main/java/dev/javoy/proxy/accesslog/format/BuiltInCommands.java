@@ -16,6 +16,7 @@ final class BuiltInCommands {
     HeaderCommands.register(m);
     GrpcStatuses.register(m);
     UnavailableCommands.register(m);
+    TlsCommands.register(m);
     ALL = Map.copyOf(m);
   }
 

@@ -35,7 +35,8 @@ final class StreamInfoCommands {
     m.put("UPSTREAM_REQUEST_ATTEMPT_COUNT", number(i -> i.attemptCount));
     m.put("UPSTREAM_CONNECTION_ID", number(i -> 0));
     m.put("CONNECTION_ID", number(i -> i.connectionId));
-    m.put("REQUESTED_SERVER_NAME", string(i -> i.requestedServerName));
+    m.put("REQUESTED_SERVER_NAME", string(i -> i.requestedServerName != null && !i.requestedServerName.isEmpty()
+        ? i.requestedServerName : i.downstreamTls == null ? null : i.downstreamTls.sni()));
     m.put("ROUTE_NAME", string(i -> i.routeName));
     m.put("FILTER_CHAIN_NAME", string(i -> i.filterChainName));
     m.put("STREAM_ID", string(StreamInfoCommands::streamId));

@@ -67,6 +67,7 @@ final class ActiveStream {
     info.connectionId = dc.id();
     info.filterChainName = dc.filterChainName();
     info.requestedServerName = dc.requestedServerName();
+    info.downstreamTls = dc.tls();
     int n = config.filters.size();
     filters = new HttpFilter[n];
     callbacks = new FilterCallbacks[n];

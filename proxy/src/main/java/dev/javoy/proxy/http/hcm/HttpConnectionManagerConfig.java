@@ -36,7 +36,8 @@ public final class HttpConnectionManagerConfig {
       "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
       "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
-      "request_headers_timeout", "delayed_close_timeout", "drain_timeout");
+      "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
+      "forward_client_cert_details", "set_current_client_cert_details");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -83,6 +84,8 @@ public final class HttpConnectionManagerConfig {
   final CodecType codecType;
   /** {@code http2_protocol_options}, compiled (Envoy's defaults when absent). */
   final Http2ProtocolConfig http2;
+  /** {@code forward_client_cert_details}: what happens to {@code x-forwarded-client-cert}. */
+  final dev.javoy.proxy.tls.ForwardClientCert forwardClientCert;
   /** {@code upgrade_configs}: which HTTP/1.1 upgrades (WebSocket) may switch to a byte tunnel. */
   final UpgradePolicy upgrades;
   private final StatsStore statsStore;
@@ -90,7 +93,9 @@ public final class HttpConnectionManagerConfig {
   private volatile Http2CodecStats http2Stats;
 
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
-      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2) {
+      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2,
+      dev.javoy.proxy.tls.ForwardClientCert forwardClientCert) {
+    this.forwardClientCert = forwardClientCert;
     this.statPrefix = p.getStatPrefix();
     this.codecType = p.getCodecType();
     this.http2 = http2;
@@ -198,7 +203,8 @@ public final class HttpConnectionManagerConfig {
     LocalReplyConfig localReply = p.hasLocalReplyConfig()
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
     UpgradePolicy.create(p.getUpgradeConfigsList(), path); // validates
-    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2);
+    dev.javoy.proxy.tls.ForwardClientCert xfcc = dev.javoy.proxy.tls.ForwardClientCert.from(p, path);
+    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, xfcc);
   }
 
   /** Envoy's {@code gte: {}} on the HCM timeouts. */

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * The {@code envoy.filters.network.http_connection_manager} network filter: installs the codec and the
  * connection manager on each connection of its filter chain, by {@code codec_type}: HTTP/1.1
  * ({@link Http1ServerConnection}), prior-knowledge HTTP/2 over cleartext ({@link Http2ServerConnection}), or
- * AUTO, where the first bytes decide ({@link Http2PrefaceDetector}).
+ * AUTO, where the ALPN a TLS handshake negotiated decides ({@code h2}: HTTP/2), and without ALPN the first bytes
+ * ({@link Http2PrefaceDetector}).
  */
 public final class HttpConnectionManagerFilter implements NetworkFilter {
   private final HttpConnectionManagerConfig config;
@@ -71,6 +72,11 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
 
     @Override
     public void install(ChannelHandlerContext detector, boolean http2) {
+      // As Envoy's AUTO: on TLS the negotiated ALPN decides (h2 or not); only without ALPN the first bytes do.
+      String alpn = connection.negotiatedAlpn();
+      if (!alpn.isEmpty()) {
+        http2 = alpn.equals("h2");
+      }
       ChannelPipeline p = detector.pipeline();
       if (http2) {
         if (p.get(IdleStateHandler.class) != null) {

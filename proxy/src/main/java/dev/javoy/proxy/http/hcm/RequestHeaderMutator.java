@@ -39,7 +39,7 @@ final class RequestHeaderMutator {
         }
       }
     }
-    String scheme = "http";
+    String scheme = conn.isTls() ? "https" : "http";
     boolean external = false;
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());
@@ -58,6 +58,7 @@ final class RequestHeaderMutator {
     } else if (!h.contains(X_FORWARDED_PROTO)) {
       h.set(X_FORWARDED_PROTO, scheme);
     }
+    cfg.forwardClientCert.mutate(h, conn.tls());
     String id = h.get(X_REQUEST_ID);
     if (cfg.generateRequestId && (id == null || id.isEmpty() || (external && !cfg.preserveExternalRequestId))) {
       id = RequestIds.newUuid();

@@ -236,6 +236,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     upstreamStartNanos = System.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
+    info.upstreamTls = dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(conn.channel());
     conn.startStream(this);
     if (requestEnded) {
       startPerTryTimeout();

@@ -8,6 +8,7 @@ import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.ResourceLimits;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamConnector;
+import dev.javoy.proxy.tls.UpstreamAlpn;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -50,7 +51,7 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
         ch.pipeline().addLast(codec);
         ch.pipeline().addLast(new Http1UpstreamConnection(Http1ConnectionPool.this, ch));
       }
-    });
+    }, UpstreamAlpn.HTTP11);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.javoy.proxy.upstream.HttpConnectionPool;
 import dev.javoy.proxy.upstream.ResourceLimits;
 import dev.javoy.proxy.upstream.UpstreamCluster;
 import dev.javoy.proxy.upstream.UpstreamConnector;
+import dev.javoy.proxy.tls.UpstreamAlpn;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -66,7 +67,7 @@ public final class Http2ConnectionPool implements HttpConnectionPool {
         p.addLast(new Http2MultiplexHandler(new Http2UpstreamConnection.RefusePushedStreams()));
         p.addLast(new Http2UpstreamConnection(Http2ConnectionPool.this, ch));
       }
-    });
+    }, UpstreamAlpn.H2);
   }
 
   @Override
