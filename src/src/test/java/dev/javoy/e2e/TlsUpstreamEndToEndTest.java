@@ -94,6 +94,20 @@ class TlsUpstreamEndToEndTest {
   }
 
   @Test
+  void wrongSanOnAnHttp2ClusterIs503UfAndReleasesItsConnectionSlots() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      Curl.Result r = Curl.run(url("/wrong-san-h2/" + i));
+      assertEquals(503, r.status(), r.toString());
+    }
+    String log = awaitLog("client.log", "/wrong-san-h2/2");
+    assertTrue(log.contains("/wrong-san-h2/2 503 UF TLS_error:|268435581:SSL_routines:OPENSSL_internal:"
+        + "CERTIFICATE_VERIFY_FAILED:TLS_error_end"), log);
+    assertEquals(0, ConfigTemplate.stat(javoy, "cluster.wrong_san_h2.upstream_cx_active"));
+    assertEquals(0, ConfigTemplate.stat(javoy, "cluster.wrong_san_h2.upstream_rq_pending_active"));
+    assertTrue(ConfigTemplate.stat(javoy, "cluster.wrong_san_h2.upstream_cx_connect_fail") >= 3);
+  }
+
+  @Test
   void unknownCaIs503Uf() throws Exception {
     Curl.Result r = Curl.run(url("/unknown-ca"));
     assertEquals(503, r.status(), r.toString());

@@ -202,6 +202,28 @@ class DownstreamTlsSecretRotationTest {
   }
 
   @Test
+  void requireSniRefusesClientsWithoutServerName() throws Exception {
+    PushedSecrets secrets = new PushedSecrets();
+    secrets.push(certificateSecret("server-cert", "v1"));
+    DownstreamTlsSocketFactory factory = DownstreamTlsSocketFactory.create(contextNamingSecret("server-cert").toBuilder()
+        .setRequireSni(com.google.protobuf.BoolValue.of(true)).build(), "tls", secrets,
+        new TlsStats(new StatsStore().scope("listener.test.")));
+    Channel server = serve(factory);
+    try {
+      boolean refused; // connected by IP address: the JDK client sends no SNI
+      try (SSLSocket s = connect(server)) {
+        refused = false;
+      } catch (java.io.IOException e) {
+        refused = true;
+      }
+      assertTrue(refused, "require_sni: a handshake without SNI fails");
+    } finally {
+      server.close().sync();
+      factory.close();
+    }
+  }
+
+  @Test
   void aContextWaitsForItsSecretAndRefusesConnectionsUntilThen() throws Exception {
     PushedSecrets secrets = new PushedSecrets();
     DownstreamTlsSocketFactory factory = DownstreamTlsSocketFactory.create(contextNamingSecret("late"),
