@@ -153,6 +153,25 @@ class LoadBalancingEndToEndTest {
   }
 
   @Test
+  void priorityLoadSpillsByOverprovisioningAndLocalitiesSplitByWeight() throws Exception {
+    // P0: A healthy, B UNHEALTHY (health min(100, 1.4 × 1/2) = 70%); P1: C takes the other 30%
+    Map<String, Integer> perBackend = new HashMap<>();
+    for (int i = 0; i < 400; i++) {
+      perBackend.merge(backend(get("/prio/" + i)), 1, Integer::sum);
+    }
+    assertNull(perBackend.get("B"), perBackend.toString());
+    assertEquals(280, perBackend.get("A"), 45, perBackend.toString());
+    assertEquals(120, perBackend.get("C"), 45, perBackend.toString());
+    // locality zone-a (weight 1: A) against zone-b (weight 3: B, C)
+    perBackend.clear();
+    for (int i = 0; i < 400; i++) {
+      perBackend.merge(backend(get("/zones/" + i)), 1, Integer::sum);
+    }
+    assertEquals(100, perBackend.get("A"), 10, perBackend.toString());
+    assertEquals(300, perBackend.get("B") + perBackend.get("C"), 10, perBackend.toString());
+  }
+
+  @Test
   void tcpProxySourceIpHashSticks() throws Exception {
     Map<String, Integer> perBackend = new HashMap<>();
     for (int i = 0; i < 12; i++) {
@@ -205,6 +224,10 @@ class LoadBalancingEndToEndTest {
                         - cookie: {name: sticky, ttl: 3600s, path: /cookie}
                     - match: {prefix: /wrr/}
                       route: {cluster: wrr}
+                    - match: {prefix: /prio/}
+                      route: {cluster: prio}
+                    - match: {prefix: /zones/}
+                      route: {cluster: zones}
                 http_filters:
                 - name: envoy.filters.http.router
                   typed_config:
@@ -250,6 +273,33 @@ class LoadBalancingEndToEndTest {
             endpoints:
             - lb_endpoints:
               - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${A}}}}
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${B}}}}
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${C}}}}
+        - name: prio
+          connect_timeout: 1s
+          load_assignment:
+            cluster_name: prio
+            endpoints:
+            - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${A}}}}
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${B}}}}
+                health_status: UNHEALTHY
+            - priority: 1
+              lb_endpoints:
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${C}}}}
+        - name: zones
+          connect_timeout: 1s
+          common_lb_config: {locality_weighted_lb_config: {}}
+          load_assignment:
+            cluster_name: zones
+            endpoints:
+            - locality: {zone: zone-a}
+              load_balancing_weight: 1
+              lb_endpoints:
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${A}}}}
+            - locality: {zone: zone-b}
+              load_balancing_weight: 3
+              lb_endpoints:
               - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${B}}}}
               - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${C}}}}
         - name: wrr

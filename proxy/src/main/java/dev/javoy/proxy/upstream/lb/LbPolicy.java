@@ -104,7 +104,10 @@ public final class LbPolicy {
     return useHostnameForHashing;
   }
 
-  /** A worker's load balancer; {@code stats} (for {@code lb_healthy_panic}) may be null. */
+  /**
+   * A worker's load balancer; {@code stats} (for {@code lb_healthy_panic}) may be null. Round robin starts its
+   * rotations at the first host (Envoy starts each worker at a random position).
+   */
   public LoadBalancer newLoadBalancer(ClusterStats stats) {
     Counter panic = stats == null ? null : stats.lbHealthyPanic;
     return switch (kind) {

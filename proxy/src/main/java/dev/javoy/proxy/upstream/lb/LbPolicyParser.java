@@ -53,14 +53,14 @@ final class LbPolicyParser {
         }
         b.panicThresholdPercent = v;
       }
+      if (common.hasConsistentHashingLbConfig()) {
+        FieldSupport.check(common.getConsistentHashingLbConfig(), cp + ".consistent_hashing_lb_config",
+            Set.of("use_hostname_for_hashing"));
+      }
       if (!c.hasLoadBalancingPolicy()) {
-        // the extensions carry their own locality and hashing settings
+        // with load_balancing_policy, the extension's own locality and hashing settings apply (as Envoy)
         b.localityWeighted = common.hasLocalityWeightedLbConfig();
-        if (common.hasConsistentHashingLbConfig()) {
-          FieldSupport.check(common.getConsistentHashingLbConfig(), cp + ".consistent_hashing_lb_config",
-              Set.of("use_hostname_for_hashing"));
-          b.useHostnameForHashing |= common.getConsistentHashingLbConfig().getUseHostnameForHashing();
-        }
+        b.useHostnameForHashing |= common.getConsistentHashingLbConfig().getUseHostnameForHashing();
       }
     }
     return b.build();

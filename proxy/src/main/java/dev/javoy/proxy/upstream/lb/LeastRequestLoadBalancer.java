@@ -26,7 +26,7 @@ final class LeastRequestLoadBalancer extends PriorityLoadBalancer {
   }
 
   @Override
-  Object newState(Host[] hosts) {
+  Object newState(Host[] hosts, Object previous) {
     if (equalWeights(hosts)) {
       return UNWEIGHTED;
     }

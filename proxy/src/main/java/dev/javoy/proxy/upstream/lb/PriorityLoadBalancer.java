@@ -22,6 +22,8 @@ abstract class PriorityLoadBalancer implements LoadBalancer {
   private HostSet current;
   /** [priority][HEALTHY, ALL, 2 + locality index]: the subclass's state for that host list, made on first use. */
   private Object[][] states;
+  /** The states of the previous host set, so a rotation continues where it was (as Envoy's rr indexes). */
+  private Object[][] previousStates;
   private EdfScheduler[] localitySchedulers;
 
   PriorityLoadBalancer(Counter panicCounter, boolean localityWeighted) {
@@ -63,7 +65,9 @@ abstract class PriorityLoadBalancer implements LoadBalancer {
     }
     Object state = states[p][source];
     if (state == null) {
-      state = newState(hosts);
+      Object previous = previousStates != null && p < previousStates.length
+          && source < previousStates[p].length ? previousStates[p][source] : null;
+      state = newState(hosts, previous);
       states[p][source] = state;
     }
     return pick(state, hosts);
@@ -72,6 +76,7 @@ abstract class PriorityLoadBalancer implements LoadBalancer {
   private void refresh(HostSet hostSet) {
     current = hostSet;
     int levels = hostSet.levelCount();
+    previousStates = states;
     states = new Object[levels][];
     localitySchedulers = new EdfScheduler[levels];
     for (int p = 0; p < levels; p++) {
@@ -89,8 +94,12 @@ abstract class PriorityLoadBalancer implements LoadBalancer {
     }
   }
 
-  /** Per-worker state for picking among {@code hosts} (a cursor, a scheduler), or a placeholder. */
-  abstract Object newState(Host[] hosts);
+  /**
+   * Per-worker state for picking among {@code hosts} (a cursor, a scheduler), or a placeholder.
+   *
+   * @param previous the state of the same list (priority and source) in the previous host set, or null
+   */
+  abstract Object newState(Host[] hosts, Object previous);
 
   /** A host of the non-empty {@code hosts}. */
   abstract Host pick(Object state, Host[] hosts);

@@ -12,7 +12,7 @@ final class RandomLoadBalancer extends PriorityLoadBalancer {
   }
 
   @Override
-  Object newState(Host[] hosts) {
+  Object newState(Host[] hosts, Object previous) {
     return NO_STATE;
   }
 

@@ -5,8 +5,8 @@ import dev.javoy.proxy.upstream.Host;
 
 /**
  * ROUND_ROBIN: plain rotation when all hosts weigh the same, else Envoy's weighted round robin by earliest
- * deadline first (smooth interleaving in proportion to weights). Each worker starts at a random position so
- * workers do not move in step.
+ * deadline first (smooth interleaving in proportion to weights). Rotations start at the first host of the
+ * list (Envoy starts at a random position), so host choice is predictable.
  */
 final class RoundRobinLoadBalancer extends PriorityLoadBalancer {
   private static final class Cursor {
@@ -19,18 +19,15 @@ final class RoundRobinLoadBalancer extends PriorityLoadBalancer {
   }
 
   @Override
-  Object newState(Host[] hosts) {
+  Object newState(Host[] hosts, Object previous) {
     Cursor c = new Cursor();
-    int offset = random.nextInt(hosts.length);
-    if (equalWeights(hosts)) {
-      c.next = offset;
-    } else {
+    if (previous instanceof Cursor p) {
+      c.next = p.next % hosts.length; // the rotation goes on across membership changes
+    }
+    if (!equalWeights(hosts)) {
       c.weighted = new EdfScheduler(hosts.length);
       for (int i = 0; i < hosts.length; i++) {
         c.weighted.add(i, Math.max(1, hosts[i].weight()));
-      }
-      for (int i = 0; i < offset; i++) {
-        pick(c, hosts);
       }
     }
     return c;

@@ -31,6 +31,14 @@ class RoundRobinLoadBalancerTest {
   }
 
   @Test
+  void rotationStartsAtTheFirstHost() {
+    List<Host> hosts = LbTestHosts.hosts(3);
+    HostSet s = set(hosts, rr);
+    assertEquals(hosts.get(0), rr.newLoadBalancer(null).choose(s));
+    assertEquals(hosts.get(0), rr.newLoadBalancer(null).choose(s));
+  }
+
+  @Test
   void weightedProportionsWithinOnePercent() {
     Host a = host(1, 1, 0);
     Host b = host(2, 2, 0);
@@ -80,6 +88,18 @@ class RoundRobinLoadBalancerTest {
     Map<Host, Integer> n = LbTestHosts.count(rr.newLoadBalancer(null), s, 100);
     assertNull(n.get(b));
     assertEquals(50, n.get(a));
+  }
+
+  @Test
+  void rotationContinuesAcrossMembershipChanges() {
+    List<Host> hosts = LbTestHosts.hosts(4);
+    LoadBalancer lb = rr.newLoadBalancer(null);
+    HostSet s = set(hosts, rr);
+    lb.choose(s);
+    lb.choose(s);
+    HostSet grown = set(new java.util.ArrayList<>(List.of(hosts.get(0), hosts.get(1), hosts.get(2), hosts.get(3),
+        host(9))), rr);
+    assertEquals(hosts.get(2), lb.choose(grown), "not back to the first host");
   }
 
   @Test
