@@ -521,7 +521,7 @@ class HealthEndToEndTest {
           connect_timeout: 1s
           type: STATIC
           health_checks:
-          - timeout: 2s
+          - timeout: 5s
             interval: 0.3s
             no_traffic_interval: 0.3s
             unhealthy_threshold: 2

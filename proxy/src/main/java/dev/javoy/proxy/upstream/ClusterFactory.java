@@ -137,6 +137,15 @@ public final class ClusterFactory {
       throw new ConfigException(path + ".health_checks", "Multiple health checks not supported");
     }
     if (c.getHealthChecksCount() == 1) {
+      boolean tls = (c.hasTransportSocket()
+          && !c.getTransportSocket().getTypedConfig().getTypeUrl().endsWith("raw_buffer.v3.RawBuffer")
+          && !c.getTransportSocket().getName().equals("envoy.transport_sockets.raw_buffer"))
+          || c.getTransportSocketMatchesCount() > 0;
+      if (tls) {
+        // Health checks would have to speak the cluster's transport socket (TLS); javoy's speak plaintext only.
+        throw new ConfigException(FieldSupport.index(path, "health_checks", 0),
+            "health checks of clusters with a transport socket other than raw_buffer are not supported yet");
+      }
       hc = HealthCheckFactory.create(c.getHealthChecks(0), c.getName(), connectTimeout,
           FieldSupport.index(path, "health_checks", 0));
       if (hc instanceof HealthCheckSpec.Grpc && http.protocol() != HttpUpstreamOptions.Protocol.HTTP2) {

@@ -133,7 +133,7 @@ public final class Host {
   public static final int DEGRADED_ACTIVE_HC = 0x8;
   /** EDS says DEGRADED. */
   public static final int DEGRADED_EDS_HEALTH = 0x10;
-  /** Removed from EDS but kept until its health check fails (not used: javoy removes at once). */
+  /** Removed by discovery but kept until its active health check fails (ignore_health_on_host_removal false). */
   public static final int PENDING_DYNAMIC_REMOVAL = 0x20;
   /** No active health check has completed for the host yet. */
   public static final int PENDING_ACTIVE_HC = 0x40;

@@ -217,6 +217,7 @@ public final class UpstreamCluster {
   public void updateHosts(List<Host> fresh, HostSet.AssignmentPolicy assignmentPolicy) {
     stats.updateAttempt.inc();
     HostSet previous = hosts;
+    fresh = keepHealthyRemovedHosts(fresh, previous);
     List<Host> kept = HostSet.reuse(fresh, previous);
     boolean healthChanged = carryEdsHealth(fresh, kept);
     if (kept.equals(previous.all()) && assignmentPolicy.equals(previous.assignmentPolicy())) {
@@ -351,6 +352,46 @@ public final class UpstreamCluster {
     }
   }
 
+  /**
+   * Envoy's {@code ignore_health_on_host_removal: false} (the default): with active health checks, a host that
+   * leaves the membership while passing its checks stays, flagged {@code PENDING_DYNAMIC_REMOVAL}, until a check
+   * fails; a host that comes back loses the flag. Without health checks hosts leave at once.
+   */
+  private List<Host> keepHealthyRemovedHosts(List<Host> fresh, HostSet previous) {
+    if (healthChecker == null || config.getIgnoreHealthOnHostRemoval() || previous.isEmpty()) {
+      return fresh;
+    }
+    java.util.Map<Host.Identity, Host> present = new java.util.HashMap<>(fresh.size() * 2);
+    for (Host h : fresh) {
+      present.put(h.identity(), h);
+    }
+    List<Host> out = null;
+    for (Host h : previous.all()) {
+      Host again = present.get(h.identity());
+      if (again != null) {
+        if (again != h) {
+          h.healthFlagClear(Host.PENDING_DYNAMIC_REMOVAL); // discovery lists it again
+        }
+      } else if (!h.healthFlagGet(Host.FAILED_ACTIVE_HC)) {
+        h.healthFlagSet(Host.PENDING_DYNAMIC_REMOVAL);
+        if (out == null) {
+          out = new java.util.ArrayList<>(fresh);
+        }
+        out.add(h);
+      }
+    }
+    return out == null ? fresh : out;
+  }
+
+  /** A host pending removal failed its health check: it leaves now (main thread). */
+  private void removeIfPendingRemoval(Host host) {
+    if (host.healthFlagGet(Host.PENDING_DYNAMIC_REMOVAL) && host.healthFlagGet(Host.FAILED_ACTIVE_HC)) {
+      List<Host> rest = new java.util.ArrayList<>(hosts.all());
+      rest.remove(host);
+      updateHosts(rest);
+    }
+  }
+
   /** EDS health of hosts kept across an update follows the new assignment; returns whether any changed. */
   private static boolean carryEdsHealth(List<Host> fresh, List<Host> kept) {
     boolean changed = false;
@@ -378,6 +419,7 @@ public final class UpstreamCluster {
       outlierDetector.onActiveHealthCheckSuccess(host);
     }
     if (changed == HealthTransition.CHANGED) {
+      removeIfPendingRemoval(host);
       onHostHealthChanged();
       if (!passed && closeConnectionsOnHostHealthFailure && host.healthFlagGet(Host.FAILED_ACTIVE_HC)) {
         for (int i = 0; i < workers.length; i++) {

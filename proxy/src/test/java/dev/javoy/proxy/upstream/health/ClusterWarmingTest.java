@@ -83,7 +83,8 @@ class ClusterWarmingTest {
     Cluster.Builder b = Cluster.newBuilder();
     JsonFormat.parser().merge("""
         {"name": "%s", "connect_timeout": "1s", "type": "STATIC",
-         "health_checks": [{"timeout": "5s", "interval": "1s", "unhealthy_threshold": 1, "healthy_threshold": 1,
+         "health_checks": [{"timeout": "2s", "interval": "0.2s", "no_traffic_interval": "0.2s", "unhealthy_threshold": 1,
+           "healthy_threshold": 1,
            "tcp_health_check": {"send": {"text": "50494e47"}, "receive": [{"text": "4f4b"}]}}],
          "load_assignment": {"endpoints": [{"lb_endpoints": [
            {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": %d}}}},
@@ -128,13 +129,39 @@ class ClusterWarmingTest {
     assertFalse(warmCalled.get());
     releaseAccepts.countDown();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (manager.get("cds_hc") == null && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    while ((manager.get("cds_hc") == null || !warmCalled.get()) && System.nanoTime() < deadline) {
+      Thread.sleep(20); // the map is published first, then the warm waiters run, on the main loop
     }
     UpstreamCluster c = manager.get("cds_hc");
     assertTrue(c != null && c.initialized(), "active after the first round");
     assertTrue(c.hosts().all().get(0).healthy());
     assertSame(c, manager.get("cds_hc"));
     assertTrue(warmCalled.get());
+  }
+
+  @Test
+  void healthyHostsStayUntilTheirCheckFailsWhenDiscoveryDropsThem() throws Exception {
+    releaseAccepts.countDown();
+    UpstreamCluster c = manager.factory().create(cluster("removal"), "clusters[0]");
+    manager.addStatic(c, "clusters[0]");
+    CountDownLatch initialized = new CountDownLatch(1);
+    main.submit(() -> manager.initialize(initialized::countDown)).get(5, TimeUnit.SECONDS);
+    assertTrue(initialized.await(10, TimeUnit.SECONDS));
+    Host up = c.hosts().all().get(0);
+    Host down = c.hosts().all().get(1);
+    assertTrue(up.healthy());
+    // Discovery drops both: the failed one leaves, the passing one stays pending removal.
+    main.submit(() -> c.updateHosts(List.of())).get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(up), c.hosts().all());
+    assertTrue(up.healthFlagGet(Host.PENDING_DYNAMIC_REMOVAL));
+    assertTrue(up.healthy());
+    // Its checks start failing (the port closes): it leaves.
+    listening.close();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!c.hosts().all().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(List.of(), c.hosts().all());
+    assertFalse(c.hosts().all().contains(down));
   }
 }

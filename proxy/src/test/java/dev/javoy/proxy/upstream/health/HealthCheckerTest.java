@@ -141,13 +141,14 @@ class HealthCheckerTest {
     code.set(503);
     await(() -> h.healthFlagGet(Host.FAILED_ACTIVE_HC), "503 marks the host down at once");
     assertFalse(h.healthy());
-    assertEquals(0, store.gauge("cluster.hc.health_check.healthy").value());
-    assertTrue(counter("failure") >= 1);
+    // (the stats follow the flags within the same main-loop task)
+    await(() -> store.gauge("cluster.hc.health_check.healthy").value() == 0, "healthy gauge 0");
+    await(() -> counter("failure") >= 1, "a failure counted");
 
     long successes = counter("success");
     code.set(200);
     await(() -> !h.healthFlagGet(Host.FAILED_ACTIVE_HC), "healthy again");
-    assertTrue(counter("success") - successes >= 2, "healthy_threshold 2 passes were needed");
+    await(() -> counter("success") - successes >= 2, "healthy_threshold 2 passes");
     assertTrue(counter("attempt") >= counter("success") + counter("failure") - 1);
   }
 
@@ -190,8 +191,8 @@ class HealthCheckerTest {
     delayMs.set(1000);
     await(() -> counter("network_failure") >= 1, "a timeout");
     await(() -> h.healthFlagGet(Host.FAILED_ACTIVE_HC), "down after two timeouts");
-    assertTrue(counter("network_failure") >= 2);
-    assertTrue(h.healthFlagGet(Host.ACTIVE_HC_TIMEOUT));
+    await(() -> counter("network_failure") >= 2, "two network failures");
+    await(() -> h.healthFlagGet(Host.ACTIVE_HC_TIMEOUT), "the timeout flag");
   }
 
   @Test
@@ -321,5 +322,68 @@ class HealthCheckerTest {
     }
     org.junit.jupiter.api.Assertions.assertThrows(dev.javoy.proxy.config.ConfigException.class,
         () -> HealthCheckFactory.create(ok.clone().clearTimeout().build(), "c", 1000, "hc"));
+  }
+
+  /** A session whose checks the test completes by hand. */
+  private static final class ManualSession extends HealthCheckSession {
+    ManualSession(HealthChecker parent, Host host) {
+      super(parent, host);
+    }
+
+    @Override
+    protected void onInterval() {}
+
+    @Override
+    protected void onTimeout() {}
+
+    @Override
+    protected void close() {}
+
+    void pass() {
+      handleSuccess(false);
+    }
+
+    void fail(HealthCheckFailureType type) {
+      handleFailure(type, false);
+    }
+  }
+
+  @Test
+  void thresholdsFollowEnvoysStateMachine() throws Exception {
+    HealthCheckSpec spec = HealthCheckFactory.create(base().setUnhealthyThreshold(UInt32Value.of(3))
+        .setHealthyThreshold(UInt32Value.of(3)).setInterval(ms(60_000)).setNoTrafficInterval(ms(60_000))
+        .setTcpHealthCheck(HealthCheck.TcpHealthCheck.getDefaultInstance()).build(), "hc", 1000, "hc");
+    Host h = host(1);
+    List<HealthTransition> transitions = new java.util.ArrayList<>();
+    loop.submit(() -> {
+      h.healthFlagSet(Host.FAILED_ACTIVE_HC | Host.PENDING_ACTIVE_HC);
+      checker = new HealthChecker(spec, loop, stats, () -> false, (host, changed, passed) -> transitions.add(changed));
+      ManualSession s = new ManualSession(checker, h);
+      s.pass(); // the first result of a new host counts at once
+      assertTrue(h.healthy());
+      assertFalse(h.healthFlagGet(Host.PENDING_ACTIVE_HC));
+      s.fail(HealthCheckFailureType.NETWORK);
+      s.fail(HealthCheckFailureType.NETWORK_TIMEOUT);
+      assertTrue(h.healthy(), "network failures wait for unhealthy_threshold");
+      s.fail(HealthCheckFailureType.NETWORK_TIMEOUT);
+      assertFalse(h.healthy());
+      assertTrue(h.healthFlagGet(Host.ACTIVE_HC_TIMEOUT));
+      s.pass();
+      s.pass();
+      assertFalse(h.healthy(), "healthy_threshold 3");
+      s.pass();
+      assertTrue(h.healthy());
+      assertFalse(h.healthFlagGet(Host.ACTIVE_HC_TIMEOUT));
+      s.fail(HealthCheckFailureType.ACTIVE);
+      assertFalse(h.healthy(), "an answer that says unhealthy counts at once");
+      s.stop();
+      return null;
+    }).get(5, TimeUnit.SECONDS);
+    assertEquals(List.of(HealthTransition.CHANGED, HealthTransition.CHANGE_PENDING, HealthTransition.CHANGE_PENDING,
+        HealthTransition.CHANGED, HealthTransition.CHANGE_PENDING, HealthTransition.CHANGE_PENDING,
+        HealthTransition.CHANGED, HealthTransition.CHANGED), transitions);
+    assertEquals(3, counter("network_failure"));
+    assertEquals(4, counter("failure"));
+    assertEquals(4, counter("success"));
   }
 }
