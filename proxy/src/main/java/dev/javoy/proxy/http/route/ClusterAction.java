@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.route;
 
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
+import java.util.List;
 
 /**
  * {@code route}: forward to a cluster.
@@ -13,10 +14,18 @@ import dev.javoy.proxy.http.upgrade.UpgradePolicy;
  * @param timeouts the route's timeouts
  * @param retryPolicy the route's {@code retry_policy}, or null (then the virtual host's applies)
  * @param upgrades the route's {@code upgrade_configs} overrides, or null
+ * @param mirrors the route's {@code request_mirror_policies} (empty when none)
  */
 public record ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
     HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
-    UpgradePolicy upgrades) implements RouteAction {
+    UpgradePolicy upgrades, List<RequestMirror> mirrors) implements RouteAction {
+
+  public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
+      HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
+      UpgradePolicy upgrades) {
+    this(clusters, clusterNotFoundCode, pathRewrite, hostRewrite, appendXForwardedHost, timeouts, retryPolicy,
+        upgrades, List.of());
+  }
 
   public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
       HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy) {

@@ -68,6 +68,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private long upstreamStartNanos;
   /** The stream's retries, or null when it cannot retry. */
   private RetryState retry;
+  /** The request's mirrors ({@code request_mirror_policies}), or null when none samples it. */
+  private ShadowRequests shadows;
 
   RouterFilter(RouterConfig config, HttpFilterCallbacks callbacks) {
     this.config = config;
@@ -139,6 +141,10 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
     if (upgrade != null) {
       UpgradePolicy.restore(req.headers(), upgrade);
+    } else if (!action.mirrors().isEmpty()) {
+      shadows = ShadowRequests.start(action.mirrors(), config.clusterManager, req, endStream, callbacks.eventLoop(),
+          info.protocol, callbacks.connection() == null ? 1 << 20 : callbacks.connection().bufferLimitBytes(),
+          timeoutMillis);
     }
     cluster.stats().upstreamRqTotal.inc();
     cluster.stats().upstreamRqActive.inc();
@@ -168,6 +174,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return FilterStatus.STOP_ITERATION;
     }
     data.retain();
+    if (shadows != null) {
+      shadows.onData(data, endStream);
+    }
     routeTimers.activity();
     if (retry != null) {
       retry.buffer(data);
@@ -529,6 +538,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   @Override
   public void onDestroy() {
+    if (shadows != null) {
+      shadows.onMainDestroyed();
+    }
     if (tunnel != null) {
       tunnel.close();
     }

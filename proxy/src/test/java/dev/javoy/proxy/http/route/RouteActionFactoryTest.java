@@ -69,8 +69,10 @@ class RouteActionFactoryTest {
   }
 
   @Test
-  void mirrorsHashPolicyAndOthersStayRejected() {
-    for (String field : new String[] {"\"request_mirror_policies\": [{\"cluster\": \"b\"}]",
+  void hashPolicyAndOthersStayRejected() throws Exception {
+    assertEquals("b", action("{\"cluster\": \"a\", \"request_mirror_policies\": [{\"cluster\": \"b\"}]}")
+        .mirrors().get(0).clusterFor(get("/")));
+    for (String field : new String[] {
         "\"hash_policy\": [{\"header\": {\"header_name\": \"x\"}}]",
         "\"priority\": \"HIGH\""}) {
       ConfigException e = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", " + field + "}"));
