@@ -36,7 +36,8 @@ public final class HttpConnectionManagerConfig {
       "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
       "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
-      "request_headers_timeout", "delayed_close_timeout", "drain_timeout");
+      "request_headers_timeout", "delayed_close_timeout", "drain_timeout", "normalize_path", "merge_slashes",
+      "path_with_escaped_slashes_action");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -85,6 +86,8 @@ public final class HttpConnectionManagerConfig {
   final Http2ProtocolConfig http2;
   /** {@code upgrade_configs}: which HTTP/1.1 upgrades (WebSocket) may switch to a byte tunnel. */
   final UpgradePolicy upgrades;
+  /** {@code normalize_path}, {@code merge_slashes}, {@code path_with_escaped_slashes_action}. */
+  final PathNormalizer pathNormalizer;
   private final StatsStore statsStore;
   /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
   private volatile Http2CodecStats http2Stats;
@@ -95,6 +98,9 @@ public final class HttpConnectionManagerConfig {
     this.codecType = p.getCodecType();
     this.http2 = http2;
     this.upgrades = UpgradePolicy.of(p.getUpgradeConfigsList());
+    // normalize_path defaults to the runtime key http_connection_manager.normalize_path, false unless set.
+    this.pathNormalizer = new PathNormalizer(p.hasNormalizePath() && p.getNormalizePath().getValue(),
+        p.getMergeSlashes(), p.getPathWithEscapedSlashesAction());
     this.statsStore = ctx.stats();
     this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
     this.routes = routes;
@@ -148,6 +154,9 @@ public final class HttpConnectionManagerConfig {
     if (p.hasMaxRequestHeadersKb()
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
       throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
+    }
+    if (p.getPathWithEscapedSlashesAction() == HttpConnectionManager.PathWithEscapedSlashesAction.UNRECOGNIZED) {
+      throw new ConfigException(FieldSupport.join(path, "path_with_escaped_slashes_action"), "unknown action");
     }
     nonNegative(p.getStreamIdleTimeout(), FieldSupport.join(path, "stream_idle_timeout"));
     nonNegative(p.getRequestTimeout(), FieldSupport.join(path, "request_timeout"));
