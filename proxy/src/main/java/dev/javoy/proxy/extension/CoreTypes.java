@@ -13,6 +13,8 @@ public final class CoreTypes {
       com.github.xds.type.v3.TypedStruct.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.http.header_formatters.preserve_case.v3.PreserveCaseFormatterConfig
+          .getDefaultInstance(),
       io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig
           .getDefaultInstance(),
       io.envoyproxy.envoy.extensions.bootstrap.internal_listener.v3.InternalListener.getDefaultInstance(),

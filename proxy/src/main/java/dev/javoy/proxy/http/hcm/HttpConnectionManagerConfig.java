@@ -9,6 +9,7 @@ import dev.javoy.proxy.extension.ExtensionResolver;
 import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.HttpFilterFactory;
 import dev.javoy.proxy.http.filter.HttpFilterConfig;
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import dev.javoy.proxy.http.localreply.LocalReplyConfig;
@@ -88,12 +89,16 @@ public final class HttpConnectionManagerConfig {
   final UpgradePolicy upgrades;
   /** {@code normalize_path}, {@code merge_slashes}, {@code path_with_escaped_slashes_action}. */
   final PathNormalizer pathNormalizer;
+  /** {@code http_protocol_options.header_key_format}: how HTTP/1.1 responses spell header names. */
+  final HeaderKeyFormat headerKeyFormat;
   private final StatsStore statsStore;
   /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
   private volatile Http2CodecStats http2Stats;
 
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
-      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2) {
+      List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2,
+      HeaderKeyFormat headerKeyFormat) {
+    this.headerKeyFormat = headerKeyFormat;
     this.statPrefix = p.getStatPrefix();
     this.codecType = p.getCodecType();
     this.http2 = http2;
@@ -150,7 +155,10 @@ public final class HttpConnectionManagerConfig {
     String commonPath = FieldSupport.join(path, "common_http_protocol_options");
     FieldSupport.check(common, commonPath, Set.of("idle_timeout", "max_headers_count", "max_connection_duration"));
     nonNegative(common.getMaxConnectionDuration(), FieldSupport.join(commonPath, "max_connection_duration"));
-    FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"), Set.of("accept_http_10"));
+    FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"),
+        Set.of("accept_http_10", "header_key_format"));
+    HeaderKeyFormat headerKeyFormat = HeaderKeyFormat.of(p.getHttpProtocolOptions(),
+        FieldSupport.join(path, "http_protocol_options"));
     if (p.hasMaxRequestHeadersKb()
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
       throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
@@ -207,7 +215,7 @@ public final class HttpConnectionManagerConfig {
     LocalReplyConfig localReply = p.hasLocalReplyConfig()
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
     UpgradePolicy.create(p.getUpgradeConfigsList(), path); // validates
-    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2);
+    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, headerKeyFormat);
   }
 
   /** Envoy's {@code gte: {}} on the HCM timeouts. */
