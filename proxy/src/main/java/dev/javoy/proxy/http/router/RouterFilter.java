@@ -10,6 +10,7 @@ import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
 import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.upgrade.ConnectTermination;
 import dev.javoy.proxy.http.upgrade.Tunnel;
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.http.upgrade.UpgradeSwitch;
@@ -23,6 +24,7 @@ import dev.javoy.proxy.upstream.WorkerClusterState;
 import dev.javoy.proxy.upstream.http1.ResponseHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -158,10 +160,41 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       routeTimers = new RouteTimers(callbacks.eventLoop(), this::onStreamTimeout);
       routeTimers.start(timeouts.idleMillis(), timeouts.streamDurationMillis(), info.startNanos);
     }
+    if (req.method() == HttpMethod.CONNECT && action.upgrades() != null && action.upgrades().connectConfig() != null) {
+      startConnectTermination();
+      return FilterStatus.STOP_ITERATION;
+    }
     pool = state.httpPool(host, callbacks.eventLoop(), info.protocol);
     waitingForPool = true;
     pool.newStream(this);
     return FilterStatus.STOP_ITERATION;
+  }
+
+  /** CONNECT with the route's {@code connect_config}: a TCP connection to the host, then a 200 and a byte tunnel. */
+  private void startConnectTermination() {
+    if (retry != null) {
+      retry.destroy();
+      retry = null;
+    }
+    upstreamStartNanos = System.nanoTime();
+    tunnel = ConnectTermination.start(callbacks, cluster, host, "HTTP/2".equals(info.protocol),
+        new ConnectTermination.Listener() {
+          @Override
+          public void onConnected(io.netty.channel.Channel ch) {
+            info.firstUpstreamTxNanos = upstreamStartNanos;
+            info.firstUpstreamRxNanos = System.nanoTime();
+            info.upstreamLocalAddress = ch.localAddress();
+            host.rqSuccess.increment();
+            responseStarted = true;
+            finishUpstream();
+          }
+
+          @Override
+          public void onConnectFailure(String reason) {
+            tunnel = null;
+            onPoolFailure(HttpConnectionPool.PoolFailure.CONNECTION_FAILURE, reason);
+          }
+        });
   }
 
   @Override
