@@ -183,6 +183,14 @@ class RequestMirrorEndToEndTest {
   }
 
   @Test
+  void http2RequestsAreMirroredToo() throws Exception {
+    try (RawH2Connection c = RawH2Connection.open(httpPort)) {
+      assertEquals(200, c.get(1, "/full/h2"));
+    }
+    assertEquals("localhost-shadow|/full/h2|", awaitRecorded("/full/h2"));
+  }
+
+  @Test
   void largeBodyIsMirroredAsItStreams() throws Exception {
     Path big = dir.resolve("big.txt");
     String text = "0123456789abcdef".repeat(64 * 1024); // 1 MiB, past the 64 KiB listener buffer limit
