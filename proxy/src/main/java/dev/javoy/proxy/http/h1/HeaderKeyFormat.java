@@ -84,6 +84,14 @@ public final class HeaderKeyFormat {
         c.getFormatterTypeOnEnvoyHeaders() == FormatterTypeOnEnvoyHeaders.PROPER_CASE, c.getForwardReasonPhrase());
   }
 
+  /**
+   * Whether the decoder on this side keeps header names as received ({@code preserve_case}); else it stores them
+   * in lower case, as Envoy's codecs do.
+   */
+  public boolean preservesCase() {
+    return mode == Mode.PRESERVE_CASE;
+  }
+
   /** {@code forward_reason_phrase}: the upstream's reason phrase goes downstream (else the standard one). */
   public boolean forwardReasonPhrase() {
     return forwardReasonPhrase;
