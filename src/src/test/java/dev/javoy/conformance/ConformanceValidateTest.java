@@ -74,7 +74,6 @@ class ConformanceValidateTest {
       Map.entry("envoy-examples/opentelemetry/envoy-2.yaml", OPENTELEMETRY),
       Map.entry("envoy-examples/opentelemetry/envoy-front-proxy.yaml", OPENTELEMETRY),
       Map.entry("envoy-examples/rbac/envoy.yaml", TYPE + "envoy.extensions.filters.http.rbac.v3.RBAC"),
-      Map.entry("envoy-examples/route-mirror/envoy.yaml", "request_mirror_policies: field not supported"),
       Map.entry("envoy-examples/tls-sni/envoy-client.yaml", UPSTREAM_TLS),
       Map.entry("envoy-examples/tls-sni/envoy.yaml", DOWNSTREAM_TLS),
       Map.entry("envoy-examples/tls/envoy-http-https.yaml", UPSTREAM_TLS),

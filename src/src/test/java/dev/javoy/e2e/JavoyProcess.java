@@ -31,8 +31,14 @@ final class JavoyProcess implements AutoCloseable {
 
   /** Starts javoy with {@code args} and waits until its admin answers {@code /ready} with 200. */
   static JavoyProcess start(Path dir, int adminPort, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "dev.javoy.Main"));
+    return start(dir, adminPort, List.of(), args);
+  }
+
+  /** {@link #start(Path, int, String...)} with extra JVM options (such as {@code -XX:MaxDirectMemorySize=32m}). */
+  static JavoyProcess start(Path dir, int adminPort, List<String> jvmArgs, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.javoy.Main"));
     cmd.addAll(List.of(args));
     Path log = dir.resolve("javoy.log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -16,6 +16,8 @@ public final class CoreTypes {
       io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.http.header_formatters.preserve_case.v3.PreserveCaseFormatterConfig
+          .getDefaultInstance(),
       io.envoyproxy.envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig
           .getDefaultInstance(),
       io.envoyproxy.envoy.extensions.bootstrap.internal_listener.v3.InternalListener.getDefaultInstance(),

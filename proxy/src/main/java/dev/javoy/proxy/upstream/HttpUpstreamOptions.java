@@ -6,6 +6,7 @@ import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.config.Durations;
 import dev.javoy.proxy.config.FieldSupport;
 import dev.javoy.proxy.config.TypedConfigs;
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
@@ -24,9 +25,15 @@ import java.util.Set;
  * @param maxHeadersCount Envoy default 100
  * @param http2 the cluster's {@code http2_protocol_options} (Envoy's defaults when it has none), used when the
  *     protocol is HTTP/2 or when HTTP/2 downstream requests go up as HTTP/2
+ * @param headerKeyFormat {@code http_protocol_options.header_key_format} of HTTP/1.1 upstream connections
  */
 public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnection, long idleTimeoutMillis,
-    int maxHeadersCount, Http2ProtocolConfig http2) {
+    int maxHeadersCount, Http2ProtocolConfig http2, HeaderKeyFormat headerKeyFormat) {
+
+  public HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnection, long idleTimeoutMillis,
+      int maxHeadersCount, Http2ProtocolConfig http2) {
+    this(protocol, maxRequestsPerConnection, idleTimeoutMillis, maxHeadersCount, http2, HeaderKeyFormat.DEFAULT);
+  }
 
   public enum Protocol { HTTP1, HTTP2, USE_DOWNSTREAM }
 
@@ -40,6 +47,8 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
         : Http2ProtocolConfig.DEFAULTS;
     long maxRequests = c.hasMaxRequestsPerConnection() ? c.getMaxRequestsPerConnection().getValue() : 0;
     HttpProtocolOptions common = c.getCommonHttpProtocolOptions();
+    HeaderKeyFormat headerKeyFormat = c.hasHttpProtocolOptions()
+        ? http1Options(c.getHttpProtocolOptions(), path + ".http_protocol_options") : HeaderKeyFormat.DEFAULT;
     for (Map.Entry<String, Any> e : c.getTypedExtensionProtocolOptionsMap().entrySet()) {
       String p = path + ".typed_extension_protocol_options[\"" + e.getKey() + "\"]";
       String typeUrl = TypedConfigs.typeUrlOf(e.getValue(), p);
@@ -54,6 +63,9 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
       }
       if (opts.hasExplicitHttpConfig()) {
         ExplicitHttpConfig x = opts.getExplicitHttpConfig();
+        if (x.hasHttpProtocolOptions()) {
+          headerKeyFormat = http1Options(x.getHttpProtocolOptions(), p + ".explicit_http_config.http_protocol_options");
+        }
         if (x.hasHttp2ProtocolOptions()) {
           http2 = Http2ProtocolConfig.create(x.getHttp2ProtocolOptions(),
               p + ".explicit_http_config.http2_protocol_options", false);
@@ -68,6 +80,10 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
         var d = opts.getUseDownstreamProtocolConfig();
         FieldSupport.check(d, p + ".use_downstream_protocol_config",
             Set.of("http_protocol_options", "http2_protocol_options"));
+        if (d.hasHttpProtocolOptions()) {
+          headerKeyFormat = http1Options(d.getHttpProtocolOptions(),
+              p + ".use_downstream_protocol_config.http_protocol_options");
+        }
         if (d.hasHttp2ProtocolOptions()) {
           http2 = Http2ProtocolConfig.create(d.getHttp2ProtocolOptions(),
               p + ".use_downstream_protocol_config.http2_protocol_options", false);
@@ -82,7 +98,14 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
     }
     long idle = common.hasIdleTimeout() ? Durations.toMillis(common.getIdleTimeout()) : 3_600_000;
     int maxHeaders = common.hasMaxHeadersCount() ? common.getMaxHeadersCount().getValue() : 100;
-    return new HttpUpstreamOptions(protocol, maxRequests, idle, maxHeaders, http2);
+    return new HttpUpstreamOptions(protocol, maxRequests, idle, maxHeaders, http2, headerKeyFormat);
+  }
+
+  /** An HTTP/1.1 {@code http_protocol_options} of a cluster: javoy implements its {@code header_key_format}. */
+  private static HeaderKeyFormat http1Options(io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions o, String path)
+      throws ConfigException {
+    FieldSupport.check(o, path, Set.of("header_key_format"));
+    return HeaderKeyFormat.of(o, path);
   }
 
   private static io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions unpack(Any any, String p)

@@ -61,6 +61,9 @@ public final class Http2Messages {
     boolean extendedConnect = false;
     if (HttpMethod.CONNECT.asciiName().contentEquals(method)) {
       CharSequence protocol = h.get(Http2Headers.PseudoHeaderName.PROTOCOL.value());
+      if (protocol == null && path == null && h.scheme() == null) {
+        return plainConnect(h); // RFC 9113 section 8.5: only :method and :authority
+      }
       if (!allowConnect || protocol == null || protocol.length() == 0) {
         throw new InvalidMessageException("CONNECT is not supported (allow_connect, extended CONNECT only)");
       }
@@ -94,6 +97,26 @@ public final class Http2Messages {
       req.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     return req;
+  }
+
+  /**
+   * A plain CONNECT stream: {@code CONNECT <authority>} with {@code Host} the authority; its DATA frames are the
+   * tunnel's bytes. The connection manager allows it only when {@code upgrade_configs} enables CONNECT.
+   */
+  private static HttpRequest plainConnect(Http2Headers h) throws InvalidMessageException {
+    CharSequence authority = h.authority();
+    if (authority == null || authority.length() == 0) {
+      throw new InvalidMessageException("CONNECT without :authority");
+    }
+    try {
+      HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.CONNECT, authority.toString());
+      copyRegular(h, req.headers());
+      req.headers().set(HttpHeaderNames.HOST, authority);
+      req.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+      return req;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidMessageException("invalid header: " + e.getMessage());
+    }
   }
 
   /** The response of an upstream HEADERS frame. */

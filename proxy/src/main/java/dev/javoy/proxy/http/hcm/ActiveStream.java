@@ -91,6 +91,9 @@ final class ActiveStream {
     info.requestHeaders = req;
     info.protocol = connection.protocol(req);
     startTimers();
+    if (config.pathNormalizer.enabled() && !normalizePath(req)) {
+      return;
+    }
     RequestHeaderMutator.mutate(config, connection.downstream(), req, info);
     resolveRoute();
     if (config.upgrades.rejects(req, route != null && route.action() instanceof ClusterAction c
@@ -100,6 +103,33 @@ final class ActiveStream {
     }
     iterateDecodeHeaders(0);
   }
+
+  /**
+   * The HCM's path handling, once, before routing: routing, filters, the upstream and access logs all see the
+   * result. False when the request got a local reply (400 for a path that is rejected, 307 to the unescaped path).
+   */
+  private boolean normalizePath(HttpRequest req) {
+    String uri = req.uri();
+    String path = pathOf(req);
+    PathNormalizer.Result r = config.pathNormalizer.apply(path);
+    if (r.action() == PathNormalizer.Action.REJECT) {
+      config.stats.downstreamRqFailedPathNormalization.inc();
+      sendLocalReply(400, "", null, PATH_NORMALIZATION_FAILED);
+      return false;
+    }
+    if (!r.uri().equals(path)) {
+      req.setUri(uri.length() == path.length() ? r.uri() : uri.substring(0, uri.length() - path.length()) + r.uri());
+    }
+    if (r.action() == PathNormalizer.Action.REDIRECT) {
+      config.stats.downstreamRqRedirectedWithNormalizedPath.inc();
+      sendLocalReply(307, "", null, PATH_NORMALIZATION_FAILED, h -> h.set(HttpHeaderNames.LOCATION, r.uri()));
+      return false;
+    }
+    return true;
+  }
+
+  /** Envoy's response code details for a path the HCM rejected or redirected. */
+  static final String PATH_NORMALIZATION_FAILED = "path_normalization_failed";
 
   private void resolveRoute() {
     routeResolved = true;

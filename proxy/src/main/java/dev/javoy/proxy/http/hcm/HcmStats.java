@@ -40,6 +40,8 @@ public final class HcmStats {
   public final Counter downstreamRqTimeout;
   public final Counter downstreamRqIdleTimeout;
   public final Counter downstreamRqNonRelativePath;
+  public final Counter downstreamRqFailedPathNormalization;
+  public final Counter downstreamRqRedirectedWithNormalizedPath;
   public final Histogram downstreamRqTime;
   private final Counter[] byClass = new Counter[6];
 
@@ -77,6 +79,8 @@ public final class HcmStats {
     downstreamRqTimeout = http.counter("downstream_rq_timeout");
     downstreamRqIdleTimeout = http.counter("downstream_rq_idle_timeout");
     downstreamRqNonRelativePath = http.counter("downstream_rq_non_relative_path");
+    downstreamRqFailedPathNormalization = http.counter("downstream_rq_failed_path_normalization");
+    downstreamRqRedirectedWithNormalizedPath = http.counter("downstream_rq_redirected_with_normalized_path");
     downstreamRqTime = http.histogram("downstream_rq_time", Histogram.Unit.MILLISECONDS);
     for (int i = 1; i <= 5; i++) {
       byClass[i] = http.counter("downstream_rq_" + i + "xx");

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.http.h1.HeaderNames;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,26 +14,39 @@ import io.netty.util.AsciiString;
  * Envoy rejects it with 400 ({@code http1.content_length_and_chunked_not_allowed}), and so does javoy.
  */
 final class Http1RequestHeaders extends DefaultHttpHeaders {
-  /** The decoder's headers factory: Netty's validating one, with these headers. */
-  static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
-    private final DefaultHttpHeadersFactory base = DefaultHttpHeadersFactory.headersFactory();
+  /** The decoder's headers factory: Netty's validating one, with these headers; names kept as received. */
+  static final HttpHeadersFactory FACTORY = factory(false);
+  /** {@link #FACTORY} storing names in lower case (Envoy's codec, when no preserve_case formatter records them). */
+  static final HttpHeadersFactory LOWER_CASE_FACTORY = factory(true);
 
-    @Override
-    public HttpHeaders newHeaders() {
-      return new Http1RequestHeaders(base);
-    }
+  private static HttpHeadersFactory factory(boolean lowerCaseNames) {
+    return new HttpHeadersFactory() {
+      private final DefaultHttpHeadersFactory base = DefaultHttpHeadersFactory.headersFactory();
 
-    @Override
-    public HttpHeaders newEmptyHeaders() {
-      return base.newEmptyHeaders();
-    }
-  };
+      @Override
+      public HttpHeaders newHeaders() {
+        return new Http1RequestHeaders(base, lowerCaseNames);
+      }
+
+      @Override
+      public HttpHeaders newEmptyHeaders() {
+        return base.newEmptyHeaders();
+      }
+    };
+  }
 
   /** Both Content-Length and Transfer-Encoding came with the request. */
   boolean contentLengthWithTransferEncoding;
+  private final boolean lowerCaseNames;
 
-  private Http1RequestHeaders(DefaultHttpHeadersFactory f) {
+  private Http1RequestHeaders(DefaultHttpHeadersFactory f, boolean lowerCaseNames) {
     super(f.getNameValidator(), f.getValueValidator());
+    this.lowerCaseNames = lowerCaseNames;
+  }
+
+  @Override
+  public HttpHeaders add(CharSequence name, Object value) {
+    return super.add(lowerCaseNames ? HeaderNames.lowerCase(name) : name, value);
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -369,6 +370,10 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     resp.setProtocolVersion(HttpVersion.HTTP_1_1);
+    config.headerKeyFormat.format(h);
+    if (!config.headerKeyFormat.forwardReasonPhrase()) {
+      HeaderKeyFormat.standardReasonPhrase(resp);
+    }
     downstream.channel().write(resp, downstream.channel().voidPromise());
   }
 

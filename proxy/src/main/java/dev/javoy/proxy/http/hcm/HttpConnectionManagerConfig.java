@@ -9,6 +9,7 @@ import dev.javoy.proxy.extension.ExtensionResolver;
 import dev.javoy.proxy.extension.FactoryContext;
 import dev.javoy.proxy.extension.HttpFilterFactory;
 import dev.javoy.proxy.http.filter.HttpFilterConfig;
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.http.h2.Http2ProtocolConfig;
 import dev.javoy.proxy.http.localreply.LocalReplyConfig;
@@ -37,7 +38,8 @@ public final class HttpConnectionManagerConfig {
       "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
       "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
-      "forward_client_cert_details", "set_current_client_cert_details");
+      "forward_client_cert_details", "set_current_client_cert_details", "normalize_path", "merge_slashes",
+      "path_with_escaped_slashes_action");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -88,18 +90,26 @@ public final class HttpConnectionManagerConfig {
   final dev.javoy.proxy.tls.ForwardClientCert forwardClientCert;
   /** {@code upgrade_configs}: which HTTP/1.1 upgrades (WebSocket) may switch to a byte tunnel. */
   final UpgradePolicy upgrades;
+  /** {@code normalize_path}, {@code merge_slashes}, {@code path_with_escaped_slashes_action}. */
+  final PathNormalizer pathNormalizer;
+  /** {@code http_protocol_options.header_key_format}: how HTTP/1.1 responses spell header names. */
+  final HeaderKeyFormat headerKeyFormat;
   private final StatsStore statsStore;
   /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
   private volatile Http2CodecStats http2Stats;
 
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
       List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2,
-      dev.javoy.proxy.tls.ForwardClientCert forwardClientCert) {
+      dev.javoy.proxy.tls.ForwardClientCert forwardClientCert, HeaderKeyFormat headerKeyFormat) {
     this.forwardClientCert = forwardClientCert;
+    this.headerKeyFormat = headerKeyFormat;
     this.statPrefix = p.getStatPrefix();
     this.codecType = p.getCodecType();
     this.http2 = http2;
     this.upgrades = UpgradePolicy.of(p.getUpgradeConfigsList());
+    // normalize_path defaults to the runtime key http_connection_manager.normalize_path, false unless set.
+    this.pathNormalizer = new PathNormalizer(p.hasNormalizePath() && p.getNormalizePath().getValue(),
+        p.getMergeSlashes(), p.getPathWithEscapedSlashesAction());
     this.statsStore = ctx.stats();
     this.stats = new HcmStats(ctx.stats().scope("http." + p.getStatPrefix() + "."));
     this.routes = routes;
@@ -149,10 +159,16 @@ public final class HttpConnectionManagerConfig {
     String commonPath = FieldSupport.join(path, "common_http_protocol_options");
     FieldSupport.check(common, commonPath, Set.of("idle_timeout", "max_headers_count", "max_connection_duration"));
     nonNegative(common.getMaxConnectionDuration(), FieldSupport.join(commonPath, "max_connection_duration"));
-    FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"), Set.of("accept_http_10"));
+    FieldSupport.check(p.getHttpProtocolOptions(), FieldSupport.join(path, "http_protocol_options"),
+        Set.of("accept_http_10", "header_key_format"));
+    HeaderKeyFormat headerKeyFormat = HeaderKeyFormat.of(p.getHttpProtocolOptions(),
+        FieldSupport.join(path, "http_protocol_options"));
     if (p.hasMaxRequestHeadersKb()
         && (p.getMaxRequestHeadersKb().getValue() <= 0 || p.getMaxRequestHeadersKb().getValue() > 8192)) {
       throw new ConfigException(FieldSupport.join(path, "max_request_headers_kb"), "value must be in (0, 8192]");
+    }
+    if (p.getPathWithEscapedSlashesAction() == HttpConnectionManager.PathWithEscapedSlashesAction.UNRECOGNIZED) {
+      throw new ConfigException(FieldSupport.join(path, "path_with_escaped_slashes_action"), "unknown action");
     }
     nonNegative(p.getStreamIdleTimeout(), FieldSupport.join(path, "stream_idle_timeout"));
     nonNegative(p.getRequestTimeout(), FieldSupport.join(path, "request_timeout"));
@@ -204,7 +220,8 @@ public final class HttpConnectionManagerConfig {
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
     UpgradePolicy.create(p.getUpgradeConfigsList(), path); // validates
     dev.javoy.proxy.tls.ForwardClientCert xfcc = dev.javoy.proxy.tls.ForwardClientCert.from(p, path);
-    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, xfcc);
+    return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, xfcc,
+        headerKeyFormat);
   }
 
   /** Envoy's {@code gte: {}} on the HCM timeouts. */

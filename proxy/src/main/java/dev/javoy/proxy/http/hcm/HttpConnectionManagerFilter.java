@@ -31,7 +31,8 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
         .setStrictLineParsing(true)
         .setAllowDuplicateContentLengths(false)
         .setValidateHeaders(true)
-        .setHeadersFactory(Http1RequestHeaders.FACTORY);
+        .setHeadersFactory(config.headerKeyFormat.preservesCase()
+            ? Http1RequestHeaders.FACTORY : Http1RequestHeaders.LOWER_CASE_FACTORY);
   }
 
   public HttpConnectionManagerConfig config() {

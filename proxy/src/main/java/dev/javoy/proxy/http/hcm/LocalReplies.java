@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.javoy.proxy.http.route.GrpcRequests;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -31,6 +32,9 @@ final class LocalReplies {
       bytes = r.body();
       contentType = r.contentType();
       extra = r.headers();
+    }
+    if (info.requestHeaders != null && GrpcRequests.isGrpc(info.requestHeaders)) {
+      return GrpcLocalReply.build(status, bytes, extra);
     }
     HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
     // As Envoy: the mappers' headers first; content type and length are then set over them.

@@ -41,15 +41,19 @@ final class RequestHeaderMutator {
     }
     String scheme = conn.isTls() ? "https" : "http";
     boolean external = false;
+    String xff = h.get(X_FORWARDED_FOR);
+    InetSocketAddress trusted = TrustedClientAddress.fromXff(xff, cfg.useRemoteAddress, cfg.xffNumTrustedHops);
+    if (trusted != null) {
+      info.downstreamRemoteAddress = trusted;
+    }
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());
       if (!cfg.skipXffAppend) {
-        String xff = h.get(X_FORWARDED_FOR);
         h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote);
       }
-      external = !isInternal(conn);
+      external = trusted != null ? !isInternal(trusted) : !isInternal(conn);
       if (external) {
-        h.set(X_ENVOY_EXTERNAL_ADDRESS, remote);
+        h.set(X_ENVOY_EXTERNAL_ADDRESS, trusted != null ? Addresses.hostOnly(trusted) : remote);
         h.remove(X_ENVOY_INTERNAL);
       } else {
         h.set(X_ENVOY_INTERNAL, "true");
@@ -79,7 +83,11 @@ final class RequestHeaderMutator {
 
   /** Envoy's internal-address test: loopback and RFC 1918 / unique-local sources are internal. */
   private static boolean isInternal(DownstreamConnection conn) {
-    if (conn.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
+    return isInternal(conn.remoteAddress());
+  }
+
+  private static boolean isInternal(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
       var ip = a.getAddress();
       return ip.isLoopbackAddress() || ip.isSiteLocalAddress()
           || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC);

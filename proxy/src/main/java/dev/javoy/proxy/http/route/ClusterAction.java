@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.route;
 
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
+import java.util.List;
 
 /**
  * {@code route}: forward to a cluster.
@@ -14,16 +15,17 @@ import dev.javoy.proxy.http.upgrade.UpgradePolicy;
  * @param retryPolicy the route's {@code retry_policy}, or null (then the virtual host's applies)
  * @param upgrades the route's {@code upgrade_configs} overrides, or null
  * @param hashPolicy the route's {@code hash_policy}, or null
+ * @param mirrors the route's {@code request_mirror_policies} (empty when none)
  */
 public record ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
     HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
-    UpgradePolicy upgrades, HashPolicy hashPolicy) implements RouteAction {
+    UpgradePolicy upgrades, HashPolicy hashPolicy, List<RequestMirror> mirrors) implements RouteAction {
 
   public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,
       HostRewrite hostRewrite, boolean appendXForwardedHost, RouteTimeouts timeouts, RetryPolicy retryPolicy,
       UpgradePolicy upgrades) {
     this(clusters, clusterNotFoundCode, pathRewrite, hostRewrite, appendXForwardedHost, timeouts, retryPolicy,
-        upgrades, null);
+        upgrades, null, List.of());
   }
 
   public ClusterAction(ClusterSpecifier clusters, int clusterNotFoundCode, PathRewrite pathRewrite,

@@ -10,6 +10,12 @@ public interface PathMatcher {
    */
   boolean matches(String pathWithQuery, int queryStart);
 
+  /**
+   * {@code connect_matcher}: matches CONNECT requests only, whatever their target; {@link RouteMatch} checks the
+   * method. A CONNECT request has no path (its target is an authority), so no other path matcher matches it.
+   */
+  PathMatcher CONNECT = (p, q) -> false;
+
   /** {@code prefix}: the start of {@code :path} (query included, as Envoy). */
   static PathMatcher prefix(String prefix, boolean caseSensitive) {
     return (p, q) -> p.regionMatches(!caseSensitive, 0, prefix, 0, prefix.length());

@@ -14,7 +14,8 @@ final class RouteActionFactory {
       "cluster_not_found_response_code", "timeout", "idle_timeout", "prefix_rewrite", "regex_rewrite",
       "path_rewrite_policy", "host_rewrite_literal", "auto_host_rewrite", "host_rewrite_header",
       "host_rewrite_path_regex", "append_x_forwarded_host", "max_stream_duration", "max_grpc_timeout",
-      "grpc_timeout_offset", "retry_policy", "upgrade_configs", "hash_policy");
+      "grpc_timeout_offset", "retry_policy", "upgrade_configs", "hash_policy",
+      "request_mirror_policies");
 
   private RouteActionFactory() {}
 
@@ -49,7 +50,8 @@ final class RouteActionFactory {
     return new ClusterAction(specifier, notFound, pathRewrite(a, match, path), hostRewrite(a, path),
         a.getAppendXForwardedHost(), RouteTimeouts.of(a, path),
         a.hasRetryPolicy() ? RetryPolicy.of(a.getRetryPolicy(), path + ".retry_policy") : null,
-        UpgradePolicy.forRoute(a.getUpgradeConfigsList(), path), HashPolicy.of(a.getHashPolicyList(), path));
+        UpgradePolicy.forRoute(a.getUpgradeConfigsList(), path), HashPolicy.of(a.getHashPolicyList(), path),
+        RequestMirror.of(a.getRequestMirrorPoliciesList(), path));
   }
 
   private static PathRewrite pathRewrite(RouteAction a, RouteMatch match, String path) throws ConfigException {

@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.route;
 
 import dev.javoy.proxy.accesslog.filter.HeaderMatch;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -17,6 +18,9 @@ public record RouteMatch(PathMatcher path, boolean grpcOnly, HeaderMatch[] heade
    * @param random the stream's random value (for {@code runtime_fraction})
    */
   public boolean matches(HttpRequest request, String path, int queryStart, long random) {
+    if ((this.path == PathMatcher.CONNECT) != (request.method() == HttpMethod.CONNECT)) {
+      return false;
+    }
     if (runtimeFraction != null && !runtimeFraction.matches(random)) {
       return false;
     }
@@ -33,7 +37,7 @@ public record RouteMatch(PathMatcher path, boolean grpcOnly, HeaderMatch[] heade
         return false;
       }
     }
-    return this.path.matches(path, queryStart);
+    return this.path == PathMatcher.CONNECT || this.path.matches(path, queryStart);
   }
 
   /** Whether matching needs the stream's random value. */

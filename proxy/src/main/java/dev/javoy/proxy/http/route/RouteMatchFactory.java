@@ -9,7 +9,8 @@ import java.util.Set;
 /** Compiles a route's {@code match}. */
 final class RouteMatchFactory {
   private static final Set<String> MATCH_FIELDS = Set.of("prefix", "path", "safe_regex", "path_separated_prefix",
-      "path_match_policy", "case_sensitive", "grpc", "headers", "query_parameters", "runtime_fraction");
+      "path_match_policy", "case_sensitive", "grpc", "headers", "query_parameters", "runtime_fraction",
+      "connect_matcher");
 
   private RouteMatchFactory() {}
 
@@ -22,8 +23,12 @@ final class RouteMatchFactory {
       case PATH_SEPARATED_PREFIX -> PathMatcher.separatedPrefix(m.getPathSeparatedPrefix(), cs);
       case SAFE_REGEX -> PathMatcher.regex(RouteTableFactory.regex(m.getSafeRegex(), path + ".safe_regex", cs));
       case PATH_MATCH_POLICY -> UriTemplates.matcher(m.getPathMatchPolicy(), path + ".path_match_policy");
-      default -> throw new ConfigException(path, "a route needs prefix, path, safe_regex, path_separated_prefix "
-          + "or path_match_policy");
+      case CONNECT_MATCHER -> {
+        FieldSupport.check(m.getConnectMatcher(), path + ".connect_matcher", Set.of());
+        yield PathMatcher.CONNECT;
+      }
+      default -> throw new ConfigException(path, "a route needs prefix, path, safe_regex, path_separated_prefix, "
+          + "path_match_policy or connect_matcher");
     };
     if (m.hasGrpc()) {
       FieldSupport.check(m.getGrpc(), path + ".grpc", Set.of());

@@ -66,6 +66,9 @@ public final class VirtualHost {
 
   /** The first route matching the request with the stream's random value {@code random}, or null. */
   public Route match(HttpRequest request, String path, long random) {
+    if (path == null) {
+      path = ""; // CONNECT has no :path
+    }
     int q = path.indexOf('?');
     int queryStart = q < 0 ? path.length() : q;
     for (int i = 0, n = routes.size(); i < n; i++) {

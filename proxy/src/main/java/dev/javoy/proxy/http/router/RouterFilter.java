@@ -11,6 +11,7 @@ import dev.javoy.proxy.http.route.DirectResponseAction;
 import dev.javoy.proxy.http.route.HashPolicy;
 import dev.javoy.proxy.http.route.RedirectAction;
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.upgrade.ConnectTermination;
 import dev.javoy.proxy.http.upgrade.Tunnel;
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.http.upgrade.UpgradeSwitch;
@@ -26,6 +27,7 @@ import dev.javoy.proxy.upstream.outlier.OutlierResult;
 import dev.javoy.proxy.upstream.lb.LbContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -75,6 +77,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private HashPolicy.RequestHash requestHash;
   /** The stream's retries, or null when it cannot retry. */
   private RetryState retry;
+  /** The request's mirrors ({@code request_mirror_policies}), or null when none samples it. */
+  private ShadowRequests shadows;
 
   RouterFilter(RouterConfig config, HttpFilterCallbacks callbacks) {
     this.config = config;
@@ -161,6 +165,10 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
     if (upgrade != null) {
       UpgradePolicy.restore(req.headers(), upgrade);
+    } else if (!action.mirrors().isEmpty()) {
+      shadows = ShadowRequests.start(action.mirrors(), config.clusterManager, req, endStream, callbacks.eventLoop(),
+          info.protocol, callbacks.connection() == null ? 1 << 20 : callbacks.connection().bufferLimitBytes(),
+          timeoutMillis);
     }
     cluster.stats().upstreamRqTotal.inc();
     cluster.stats().upstreamRqActive.inc();
@@ -174,10 +182,41 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       routeTimers = new RouteTimers(callbacks.eventLoop(), this::onStreamTimeout);
       routeTimers.start(timeouts.idleMillis(), timeouts.streamDurationMillis(), info.startNanos);
     }
+    if (req.method() == HttpMethod.CONNECT && action.upgrades() != null && action.upgrades().connectConfig() != null) {
+      startConnectTermination();
+      return FilterStatus.STOP_ITERATION;
+    }
     pool = state.httpPool(host, callbacks.eventLoop(), info.protocol);
     waitingForPool = true;
     pool.newStream(this);
     return FilterStatus.STOP_ITERATION;
+  }
+
+  /** CONNECT with the route's {@code connect_config}: a TCP connection to the host, then a 200 and a byte tunnel. */
+  private void startConnectTermination() {
+    if (retry != null) {
+      retry.destroy();
+      retry = null;
+    }
+    upstreamStartNanos = System.nanoTime();
+    tunnel = ConnectTermination.start(callbacks, cluster, host, "HTTP/2".equals(info.protocol),
+        new ConnectTermination.Listener() {
+          @Override
+          public void onConnected(io.netty.channel.Channel ch) {
+            info.firstUpstreamTxNanos = upstreamStartNanos;
+            info.firstUpstreamRxNanos = System.nanoTime();
+            info.upstreamLocalAddress = ch.localAddress();
+            host.rqSuccess.increment();
+            responseStarted = true;
+            finishUpstream();
+          }
+
+          @Override
+          public void onConnectFailure(String reason) {
+            tunnel = null;
+            onPoolFailure(HttpConnectionPool.PoolFailure.CONNECTION_FAILURE, reason);
+          }
+        });
   }
 
   @Override
@@ -190,6 +229,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
       return FilterStatus.STOP_ITERATION;
     }
     data.retain();
+    if (shadows != null) {
+      shadows.onData(data, endStream);
+    }
     routeTimers.activity();
     if (retry != null) {
       retry.buffer(data);
@@ -571,6 +613,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   @Override
   public void onDestroy() {
+    if (shadows != null) {
+      shadows.onMainDestroyed();
+    }
     if (tunnel != null) {
       tunnel.close();
     }

@@ -5,6 +5,7 @@ import dev.javoy.proxy.upstream.http1.Http1UpstreamConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -35,8 +36,13 @@ final class StreamTunnel implements Tunnel {
 
   void attach(Http1UpstreamConnection conn) {
     conn.detachForTunnel();
+    attach((ChannelHandler) conn);
+  }
+
+  /** Relays the upstream channel's bytes, inserted before {@code before}; its HTTP codec, if any, goes. */
+  void attach(ChannelHandler before) {
     ChannelPipeline p = upstream.pipeline();
-    p.addBefore(p.context(conn).name(), null, new UpstreamSide());
+    p.addBefore(p.context(before).name(), null, new UpstreamSide());
     HttpClientCodec codec = p.get(HttpClientCodec.class);
     if (codec != null) {
       p.remove(codec);

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.util.HashMap;
 import java.util.List;
@@ -24,10 +25,32 @@ public final class UpgradePolicy {
   /** {@code %RESPONSE_CODE_DETAILS%} of the 403 for an upgrade that is not enabled. */
   public static final String UPGRADE_FAILED = "upgrade_failed";
 
+  /** The upgrade type of a plain CONNECT request, as Envoy's {@code upgrade_configs} name it (any case). */
+  public static final String CONNECT = "connect";
+
   private final Map<String, Boolean> enabled;
+  /** A route's CONNECT {@code connect_config}: the router terminates CONNECT itself; null otherwise. */
+  private final ConnectConfig connectConfig;
 
   private UpgradePolicy(Map<String, Boolean> enabled) {
+    this(enabled, null);
+  }
+
+  private UpgradePolicy(Map<String, Boolean> enabled, ConnectConfig connectConfig) {
     this.enabled = Map.copyOf(enabled);
+    this.connectConfig = connectConfig;
+  }
+
+  /**
+   * A route's {@code connect_config} for CONNECT: the router opens a TCP connection to the upstream host,
+   * answers 200 once it is up and relays bytes (Envoy's CONNECT termination). {@code allow_post} and
+   * {@code proxy_protocol_config} are not supported and rejected.
+   */
+  public record ConnectConfig() {}
+
+  /** The route's CONNECT termination config, or null. */
+  public ConnectConfig connectConfig() {
+    return connectConfig;
   }
 
   public static UpgradePolicy create(List<UpgradeConfig> configs, String path) throws ConfigException {
@@ -46,9 +69,6 @@ public final class UpgradePolicy {
         throw new ConfigException(FieldSupport.join(p, "upgrade_type"), "value length must be at least 1 characters");
       }
       String type = c.getUpgradeType().toLowerCase(Locale.ROOT);
-      if (type.equals("connect")) {
-        throw new ConfigException(FieldSupport.join(p, "upgrade_type"), "CONNECT is not supported");
-      }
       if (m.putIfAbsent(type, !c.hasEnabled() || c.getEnabled().getValue()) != null) {
         throw new ConfigException(FieldSupport.join(p, "upgrade_type"), "duplicate upgrade " + c.getUpgradeType());
       }
@@ -71,20 +91,29 @@ public final class UpgradePolicy {
       return null;
     }
     Map<String, Boolean> m = new HashMap<>();
+    ConnectConfig connect = null;
     for (int i = 0; i < configs.size(); i++) {
       RouteAction.UpgradeConfig c = configs.get(i);
       String p = FieldSupport.index(path, "upgrade_configs", i);
-      FieldSupport.check(c, p, Set.of("upgrade_type", "enabled"));
+      FieldSupport.check(c, p, Set.of("upgrade_type", "enabled", "connect_config"));
       if (c.getUpgradeType().isEmpty()) {
         throw new ConfigException(FieldSupport.join(p, "upgrade_type"), "value length must be at least 1 characters");
       }
       String type = c.getUpgradeType().toLowerCase(Locale.ROOT);
-      if (type.equals("connect")) {
-        throw new ConfigException(FieldSupport.join(p, "upgrade_type"), "CONNECT is not supported");
+      if (c.hasConnectConfig()) {
+        String cp = FieldSupport.join(p, "connect_config");
+        if (!type.equals(CONNECT)) {
+          throw new ConfigException(cp, "connect_config is only allowed for the CONNECT upgrade type");
+        }
+        FieldSupport.check(c.getConnectConfig(), cp, Set.of("allow_post"));
+        if (c.getConnectConfig().getAllowPost()) {
+          throw new ConfigException(FieldSupport.join(cp, "allow_post"), "field not supported by javoy yet");
+        }
+        connect = new ConnectConfig();
       }
       m.put(type, !c.hasEnabled() || c.getEnabled().getValue());
     }
-    return new UpgradePolicy(m);
+    return new UpgradePolicy(m, connect);
   }
 
   /**
@@ -95,7 +124,7 @@ public final class UpgradePolicy {
    * @param route the route's {@code upgrade_configs}, or null
    */
   public boolean rejects(HttpRequest req, UpgradePolicy route) {
-    String type = requestedUpgrade(req);
+    String type = req.method() == HttpMethod.CONNECT ? CONNECT : requestedUpgrade(req);
     if (type == null) {
       return false;
     }

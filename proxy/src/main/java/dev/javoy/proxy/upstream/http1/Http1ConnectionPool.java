@@ -39,7 +39,7 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
     this.host = host;
     this.stats = cluster.stats();
     this.limits = cluster.resources();
-    HttpUpstreamCodecs codecs = new HttpUpstreamCodecs(cluster.http().maxHeadersCount());
+    HttpUpstreamCodecs codecs = new HttpUpstreamCodecs(cluster.http().maxHeadersCount(), cluster.http().headerKeyFormat());
     long idleMillis = cluster.http().idleTimeoutMillis();
     this.connector = new UpstreamConnector(cluster, host, loop, transport, new ChannelInitializer<Channel>() {
       @Override

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.UpstreamStream;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -76,6 +78,9 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   /** Writes part of the request; {@code last} marks the request complete. Flushes when {@code flush}. */
   @Override
   public void write(HttpObject msg, boolean last, boolean flush) {
+    if (msg instanceof HttpRequest req) {
+      pool.cluster().http().headerKeyFormat().format(req.headers());
+    }
     if (flush) {
       channel.writeAndFlush(msg, channel.voidPromise());
     } else {
@@ -143,6 +148,9 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
         return;
       }
       keepAlive = HttpUtil.isKeepAlive(r);
+      if (!pool.cluster().http().headerKeyFormat().forwardReasonPhrase()) {
+        HeaderKeyFormat.standardReasonPhrase(r);
+      }
       h.onResponseHeaders(r);
     }
     if (msg instanceof HttpContent c) {

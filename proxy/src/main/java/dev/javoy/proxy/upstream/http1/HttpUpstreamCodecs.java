@@ -1,6 +1,12 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.http.h1.HeaderKeyFormat;
+import dev.javoy.proxy.http.h1.HeaderNames;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 
 /** Builds the HTTP/1.1 client codec of upstream connections with Envoy's limits. */
@@ -10,13 +16,43 @@ final class HttpUpstreamCodecs {
 
   private final HttpDecoderConfig config;
 
-  HttpUpstreamCodecs(int maxHeadersCount) {
-    this.config = new HttpDecoderConfig()
+  HttpUpstreamCodecs(int maxHeadersCount, HeaderKeyFormat format) {
+    HttpDecoderConfig c = new HttpDecoderConfig();
+    if (!format.preservesCase()) {
+      c = c.setHeadersFactory(LowerCaseHeaders.FACTORY);
+    }
+    this.config = c
         .setMaxInitialLineLength(MAX_RESPONSE_HEADERS_BYTES)
         .setMaxHeaderSize(MAX_RESPONSE_HEADERS_BYTES)
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
         .setAllowDuplicateContentLengths(false);
+  }
+
+  /** Response headers stored with lower-case names (Envoy's codec without a preserve_case formatter). */
+  static final class LowerCaseHeaders extends DefaultHttpHeaders {
+    static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
+      private final DefaultHttpHeadersFactory base = DefaultHttpHeadersFactory.headersFactory();
+
+      @Override
+      public HttpHeaders newHeaders() {
+        return new LowerCaseHeaders(base);
+      }
+
+      @Override
+      public HttpHeaders newEmptyHeaders() {
+        return base.newEmptyHeaders();
+      }
+    };
+
+    private LowerCaseHeaders(DefaultHttpHeadersFactory f) {
+      super(f.getNameValidator(), f.getValueValidator());
+    }
+
+    @Override
+    public HttpHeaders add(CharSequence name, Object value) {
+      return super.add(HeaderNames.lowerCase(name), value);
+    }
   }
 
   HttpClientCodec newCodec() {

@@ -49,7 +49,16 @@ class Http2MessagesTest {
     assertThrows(Http2Messages.InvalidMessageException.class, () ->
         Http2Messages.toRequest(new DefaultHttp2Headers().method("GET").scheme("http"), true));
     assertThrows(Http2Messages.InvalidMessageException.class, () ->
-        Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT").authority("a:443"), true));
+        Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT"), false));
+  }
+
+  @Test
+  void plainConnectBecomesAConnectRequest() throws Exception {
+    HttpRequest req = Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT").authority("a:443"), false);
+    assertEquals("CONNECT", req.method().name());
+    assertEquals("a:443", req.uri());
+    assertEquals("a:443", req.headers().get("host"));
+    assertNull(req.headers().get("transfer-encoding"));
   }
 
   @Test
@@ -66,8 +75,8 @@ class Http2MessagesTest {
     assertEquals("a", req.headers().get("host"));
     assertEquals("13", req.headers().get("sec-websocket-version"));
     assertNull(req.headers().get("transfer-encoding"));
-    assertThrows(Http2Messages.InvalidMessageException.class, () -> Http2Messages.toRequest(
-        new DefaultHttp2Headers().method("CONNECT").authority("a:443"), false, true), "plain CONNECT");
+    assertEquals("CONNECT", Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT").authority("a:443"),
+        false, true).method().name(), "plain CONNECT stays CONNECT");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.javoy.proxy.http.route;
 import static dev.javoy.proxy.http.route.RouteTables.get;
 import static dev.javoy.proxy.http.route.RouteTables.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,8 +70,10 @@ class RouteActionFactoryTest {
   }
 
   @Test
-  void mirrorsHashPolicyFilterStateAndOthersStayRejected() {
-    for (String field : new String[] {"\"request_mirror_policies\": [{\"cluster\": \"b\"}]",
+  void filterStateAndOthersStayRejected() throws Exception {
+    assertEquals("b", action("{\"cluster\": \"a\", \"request_mirror_policies\": [{\"cluster\": \"b\"}]}")
+        .mirrors().get(0).clusterFor(get("/")));
+    for (String field : new String[] {
         "\"priority\": \"HIGH\""}) {
       ConfigException e = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", " + field + "}"));
       String name = field.substring(1, field.indexOf('"', 1));
@@ -101,9 +104,12 @@ class RouteActionFactoryTest {
         + "{\"upgrade_type\": \"foo\", \"enabled\": false}]}").upgrades();
     assertTrue(upgrades.enabled("websocket"));
     assertTrue(!upgrades.enabled("foo"));
-    ConfigException connect = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", "
-        + "\"upgrade_configs\": [{\"upgrade_type\": \"CONNECT\", \"connect_config\": {}}]}"));
-    assertEquals("route_config.virtual_hosts[0].routes[0].route.upgrade_configs[0].connect_config", connect.path());
+    assertNotNull(action("{\"cluster\": \"a\", \"upgrade_configs\": [{\"upgrade_type\": \"CONNECT\","
+        + " \"connect_config\": {}}]}").upgrades().connectConfig());
+    ConfigException allowPost = assertThrows(ConfigException.class, () -> action("{\"cluster\": \"a\", "
+        + "\"upgrade_configs\": [{\"upgrade_type\": \"CONNECT\", \"connect_config\": {\"allow_post\": true}}]}"));
+    assertEquals("route_config.virtual_hosts[0].routes[0].route.upgrade_configs[0].connect_config.allow_post",
+        allowPost.path());
   }
 
   @Test

@@ -68,19 +68,19 @@ class UpgradePolicyTest {
   }
 
   @Test
-  void unsupportedPartsAreRejectedWithTheirPath() {
+  void unsupportedPartsAreRejectedWithTheirPath() throws Exception {
     ConfigException filters = assertThrows(ConfigException.class, () -> UpgradePolicy.create(List.of(ws(null),
         ws(null).toBuilder().setUpgradeType("foo").addFilters(HttpFilter.newBuilder().setName("x")).build()), "hcm"));
     assertEquals("hcm.upgrade_configs[1].filters", filters.path());
     ConfigException dup = assertThrows(ConfigException.class,
         () -> UpgradePolicy.create(List.of(ws(null), ws(false)), "hcm"));
     assertEquals("hcm.upgrade_configs[1].upgrade_type", dup.path());
-    ConfigException connect = assertThrows(ConfigException.class, () -> UpgradePolicy.create(
-        List.of(UpgradeConfig.newBuilder().setUpgradeType("CONNECT").build()), "hcm"));
-    assertEquals("hcm.upgrade_configs[0].upgrade_type", connect.path());
-    ConfigException routeConnect = assertThrows(ConfigException.class, () -> UpgradePolicy.forRoute(List.of(
+    assertTrue(UpgradePolicy.create(List.of(UpgradeConfig.newBuilder().setUpgradeType("CONNECT").build()), "hcm")
+        .enabled("connect"), "CONNECT is an upgrade type the HCM may enable");
+    ConfigException proxyProtocol = assertThrows(ConfigException.class, () -> UpgradePolicy.forRoute(List.of(
         RouteAction.UpgradeConfig.newBuilder().setUpgradeType("CONNECT")
-            .setConnectConfig(RouteAction.UpgradeConfig.ConnectConfig.getDefaultInstance()).build()), "r"));
-    assertEquals("r.upgrade_configs[0].connect_config", routeConnect.path());
+            .setConnectConfig(RouteAction.UpgradeConfig.ConnectConfig.newBuilder().setProxyProtocolConfig(
+                io.envoyproxy.envoy.config.core.v3.ProxyProtocolConfig.getDefaultInstance())).build()), "r"));
+    assertEquals("r.upgrade_configs[0].connect_config.proxy_protocol_config", proxyProtocol.path());
   }
 }

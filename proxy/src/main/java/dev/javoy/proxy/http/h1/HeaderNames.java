@@ -1,0 +1,62 @@
+package dev.javoy.proxy.http.h1;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+
+/**
+ * Lower-cases header names as an HTTP/1.1 decoder stores them (Envoy's codecs keep names in lower case unless
+ * a {@code preserve_case} formatter records the original). The well-known names map to Netty's lower-case
+ * constants without allocating; other names with upper-case letters are copied once.
+ */
+public final class HeaderNames {
+  private static final AsciiString[] TABLE;
+  private static final int MASK;
+
+  static {
+    int size = 256;
+    AsciiString[] t = new AsciiString[size];
+    for (Field f : HttpHeaderNames.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == AsciiString.class) {
+        try {
+          AsciiString name = (AsciiString) f.get(null);
+          int i = AsciiString.hashCode(name) & (size - 1);
+          while (t[i] != null) {
+            i = (i + 1) & (size - 1);
+          }
+          t[i] = name;
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    TABLE = t;
+    MASK = size - 1;
+  }
+
+  private HeaderNames() {}
+
+  /** {@code name} in lower case: the same instance when it has no upper-case letter. */
+  public static CharSequence lowerCase(CharSequence name) {
+    if (!hasUpperCase(name)) {
+      return name;
+    }
+    for (int i = AsciiString.hashCode(name) & MASK; TABLE[i] != null; i = (i + 1) & MASK) {
+      if (AsciiString.contentEqualsIgnoreCase(TABLE[i], name)) {
+        return TABLE[i];
+      }
+    }
+    return AsciiString.of(name).toLowerCase();
+  }
+
+  static boolean hasUpperCase(CharSequence s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        return true;
+      }
+    }
+    return false;
+  }
+}
