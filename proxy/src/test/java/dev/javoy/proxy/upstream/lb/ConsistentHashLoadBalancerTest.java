@@ -142,6 +142,27 @@ class ConsistentHashLoadBalancerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = LbPolicy.Kind.class, names = {"RING_HASH", "MAGLEV"})
+  void envoyLbHashKeyMetadataPlacesTheHost(LbPolicy.Kind kind) {
+    LbPolicy p = policy(kind);
+    List<Host> one = List.of(keyed("10.8.0.1", "shard-a"), keyed("10.8.0.2", "shard-b"));
+    List<Host> two = List.of(keyed("10.8.1.1", "shard-a"), keyed("10.8.1.2", "shard-b"));
+    LoadBalancer lb = p.newLoadBalancer(null);
+    HostSet s1 = set(one, p);
+    HostSet s2 = set(two, p);
+    for (int i = 0; i < 500; i++) {
+      assertEquals(one.indexOf(pick(lb, s1, key(i))), two.indexOf(pick(lb, s2, key(i))));
+    }
+  }
+
+  private static Host keyed(String ip, String hashKey) {
+    var md = io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata("envoy.lb",
+        com.google.protobuf.Struct.newBuilder().putFields("hash_key",
+            com.google.protobuf.Value.newBuilder().setStringValue(hashKey).build()).build()).build();
+    return new Host("c", new java.net.InetSocketAddress(ip, 80), "", 1, 0, md);
+  }
+
   private static Host named(String ip, String hostname) {
     return new Host("c", new java.net.InetSocketAddress(ip, 80), hostname, 1, 0,
         io.envoyproxy.envoy.config.core.v3.Metadata.getDefaultInstance());
