@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Picking a host allocates nothing (once the worker's state for the host set exists). */
 class NoAllocationPerPickTest {
   @ParameterizedTest
-  @EnumSource(LbPolicy.Kind.class)
+  @EnumSource(value = LbPolicy.Kind.class, names = "CLUSTER_PROVIDED", mode = EnumSource.Mode.EXCLUDE)
   void picksDoNotAllocate(LbPolicy.Kind kind) {
     com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     LbPolicy p = LbTestHosts.policy(kind);
