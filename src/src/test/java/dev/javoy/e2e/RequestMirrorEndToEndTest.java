@@ -40,6 +40,9 @@ class RequestMirrorEndToEndTest {
   static HttpServer slowShadow;
   static JavoyProcess javoy;
   static int httpPort;
+  /** A shadow backend that accepts connections and never reads from them. */
+  static java.net.ServerSocket stalled;
+  static final java.util.List<java.net.Socket> stalledConnections = new java.util.concurrent.CopyOnWriteArrayList<>();
   static final AtomicInteger fractionSeen = new AtomicInteger();
   /** "host|path|body" of every request the recording shadow got (other than the fraction test's). */
   static final ConcurrentLinkedQueue<String> recorded = new ConcurrentLinkedQueue<>();
@@ -68,6 +71,18 @@ class RequestMirrorEndToEndTest {
       }
       ex.sendResponseHeaders(200, -1);
     });
+    stalled = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(() -> {
+      while (!stalled.isClosed()) {
+        try {
+          stalledConnections.add(stalled.accept());
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }, "stalled-shadow");
+    acceptor.setDaemon(true);
+    acceptor.start();
     int admin = JavoyProcess.freePort();
     httpPort = JavoyProcess.freePort();
     String yaml = CONFIG.replace("${ADMIN}", Integer.toString(admin))
@@ -75,6 +90,7 @@ class RequestMirrorEndToEndTest {
         .replace("${MAIN}", Integer.toString(main.getAddress().getPort()))
         .replace("${SHADOW}", Integer.toString(shadow.getAddress().getPort()))
         .replace("${SLOW}", Integer.toString(slowShadow.getAddress().getPort()))
+        .replace("${STALLED}", Integer.toString(stalled.getLocalPort()))
         .replace("${CLOSED}", Integer.toString(JavoyProcess.freePort()));
     Path config = dir.resolve("envoy.yaml");
     Files.writeString(config, yaml);
@@ -109,6 +125,10 @@ class RequestMirrorEndToEndTest {
     main.stop(0);
     shadow.stop(0);
     slowShadow.stop(0);
+    stalled.close();
+    for (java.net.Socket s : stalledConnections) {
+      s.close();
+    }
   }
 
   private static String url(String path) {
@@ -118,6 +138,9 @@ class RequestMirrorEndToEndTest {
   @Test
   void fractionIsExactWithinTwoPercentOverTenThousandRequests() throws Exception {
     int total = 10_000;
+    long shadow500Before = ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_500");
+    long main200Before = ConfigTemplate.stat(javoy, "cluster.main.upstream_rq_200");
+    int seenBefore = fractionSeen.get();
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -145,20 +168,15 @@ class RequestMirrorEndToEndTest {
     }
     assertEquals(total, ok.get(), "every main request succeeds whatever the shadow answers");
     long deadline = System.nanoTime() + 10_000_000_000L;
-    long completed = 0;
-    while (System.nanoTime() < deadline) {
-      completed = ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_completed");
-      if (completed >= fractionSeen.get() && completed > 0
-          && ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_active") == 0) {
-        break;
-      }
+    while (System.nanoTime() < deadline
+        && ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_active") != 0) {
       Thread.sleep(100);
     }
-    int seen = fractionSeen.get();
+    int seen = fractionSeen.get() - seenBefore;
     double share = seen / (double) total;
     assertTrue(share > 0.23 && share < 0.27, "25% ± 2% mirrored, got " + seen + " of " + total);
-    assertEquals(total, ConfigTemplate.stat(javoy, "cluster.main.upstream_rq_200"));
-    assertEquals(seen, ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_500"),
+    assertEquals(total, ConfigTemplate.stat(javoy, "cluster.main.upstream_rq_200") - main200Before);
+    assertEquals(seen, ConfigTemplate.stat(javoy, "cluster.shadow.upstream_rq_500") - shadow500Before,
         "the shadow's 500s count in the shadow cluster");
   }
 
@@ -218,6 +236,23 @@ class RequestMirrorEndToEndTest {
     assertEquals(0, ConfigTemplate.stat(javoy, "http.mirror.downstream_rq_5xx"));
   }
 
+  @Test
+  void aShadowThatDoesNotReadIsGivenUpPastTheBufferLimit() throws Exception {
+    Path big = dir.resolve("stall.bin");
+    Files.write(big, new byte[16 << 20]);
+    long start = System.nanoTime();
+    Curl.Result r = Curl.run("-X", "POST", "-H", "Expect:", "--data-binary", "@" + big, "-o", "/dev/null",
+        url("/stall/a"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(200, r.status());
+    assertTrue(ms < 15_000, "the stalled shadow did not hold the main request: " + ms + " ms");
+    // the backend never answers and the route timeout is 15 s: the shadow ends early only by being given up
+    // (reset, or withdrawn from the pool if its connection was not up yet)
+    assertTrue(ConfigTemplate.awaitStat(javoy, "cluster.stalled.upstream_rq_completed", 1) >= 1,
+        "the shadow was given up once its backlog passed the buffer limit");
+    assertEquals(0, ConfigTemplate.stat(javoy, "cluster.stalled.upstream_rq_active"));
+  }
+
   private static String awaitRecorded(String path) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       for (String s : recorded) {
@@ -270,6 +305,10 @@ class RequestMirrorEndToEndTest {
                       route:
                         cluster: main
                         request_mirror_policies: [{cluster_header: x-mirror-to}]
+                    - match: {prefix: /stall/}
+                      route:
+                        cluster: main
+                        request_mirror_policies: [{cluster: stalled}]
                     - match: {prefix: /lag/}
                       route:
                         cluster: main
@@ -304,6 +343,14 @@ class RequestMirrorEndToEndTest {
             endpoints:
             - lb_endpoints:
               - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${SLOW}}}}
+        - name: stalled
+          type: STATIC
+          connect_timeout: 1s
+          load_assignment:
+            cluster_name: stalled
+            endpoints:
+            - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${STALLED}}}}
         - name: closed
           type: STATIC
           connect_timeout: 1s
