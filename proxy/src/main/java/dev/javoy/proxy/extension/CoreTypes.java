@@ -8,7 +8,7 @@ import java.util.List;
  * process-wide default {@link ExtensionRegistry} built with them.
  */
 public final class CoreTypes {
-  public static final List<Message> CORE = List.of(
+  public static final List<Message> CORE = withIstioProxyTypes(List.of(
       com.github.udpa.udpa.type.v1.TypedStruct.getDefaultInstance(),
       com.github.xds.type.v3.TypedStruct.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(),
@@ -27,11 +27,19 @@ public final class CoreTypes {
       io.envoyproxy.envoy.config.listener.v3.Listener.getDefaultInstance(),
       io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),
       io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment.getDefaultInstance(),
-      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance());
+      io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDefaultInstance()));
 
   private static volatile ExtensionRegistry defaultRegistry;
 
   private CoreTypes() {}
+
+  /** Adds istio/proxy's config messages ({@link dev.javoy.proxy.istio.IstioProxyProtos}): not in Envoy's API jar. */
+  private static List<Message> withIstioProxyTypes(List<Message> core) {
+    java.util.ArrayList<Message> all = new java.util.ArrayList<>(core);
+    all.addAll(dev.javoy.proxy.istio.IstioProxyProtos.all());
+    all.add(com.google.protobuf.StringValue.getDefaultInstance());
+    return List.copyOf(all);
+  }
 
   /** The registry of every extension on the class path plus {@link #CORE}; built once. */
   public static ExtensionRegistry defaultRegistry() {

@@ -55,6 +55,8 @@ public final class ExtensionResolver {
       return "HTTP filter";
     } else if (category == AccessLoggerFactory.class) {
       return "access logger";
+    } else if (category == UpstreamNetworkFilterFactory.class) {
+      return "upstream network filter";
     }
     return category.getSimpleName();
   }

@@ -45,7 +45,7 @@ public final class ListenerFactory {
               + (typeUrl.isEmpty() ? "" : " with type URL " + typeUrl));
     }
     String statPrefix = "listener." + (l.getStatPrefix().isEmpty() ? Addresses.statName(address) : l.getStatPrefix()) + ".";
-    FactoryContext ctx = contextForListener.apply(statPrefix);
+    FactoryContext ctx = ListenerFactoryContext.of(contextForListener.apply(statPrefix), l.getTrafficDirection());
     List<FilterChain> chains = new ArrayList<>();
     for (int i = 0; i < l.getFilterChainsCount(); i++) {
       chains.add(chain(l.getFilterChains(i), FieldSupport.index(path, "filter_chains", i), ctx));

@@ -91,6 +91,8 @@ public final class Server {
       this.dnsFactory = new DnsHostDiscoveryFactory(mainGroup.next(), stats);
       ClusterFactory clusterFactory = new ClusterFactory(stats, workerLoopsInIndexOrder(workers), dnsFactory);
       this.clusterManager = new ClusterManager(clusterFactory);
+      clusterFactory.setUpstreamFilterContext(new ServerFactoryContext(stats, new ExtensionResolver(registry),
+          clusterManager, options, "", null, bootstrap.getNode())); // Cluster.filters
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
         String p = "static_resources.clusters[" + i + "]";
@@ -101,11 +103,12 @@ public final class Server {
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
-          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource));
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource,
+              bootstrap.getNode()));
       if (features.hasDynamicResources) {
         EventLoop mainLoop = mainGroup.next();
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
-            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null), stats, mainLoop,
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, bootstrap.getNode()), stats, mainLoop,
             mainGroup, transport));
         if (xds.hasClient()) {
           rdsSource = xds;

@@ -67,6 +67,7 @@ final class TcpProxySession {
     this.connection = connection;
     this.downstream = connection.channel();
     this.relay = new ByteRelay(this, stats, info, downstream);
+    connection.setStreamInfo(info); // for network filters before tcp_proxy (Istio's TCP stats)
   }
 
   /** Adds the downstream handler; the upstream connect starts once the downstream is active. */

@@ -19,7 +19,7 @@ public final class ClusterFactory {
       "per_connection_buffer_limit_bytes", "http_protocol_options", "http2_protocol_options",
       "common_http_protocol_options", "transport_socket", "common_lb_config", "metadata",
       "ignore_health_on_host_removal", "close_connections_on_host_health_failure", "dns_failure_refresh_rate",
-      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter");
+      "wait_for_warm_on_init", "cleanup_interval", "eds_cluster_config", "dns_jitter", "filters");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -84,9 +84,43 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
-    return new UpstreamCluster(c, connectTimeout, http, cb,
+    UpstreamFilterChain upstreamFilters = upstreamFilters(c, path);
+    UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
         c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,
         bufferLimit, clusterStats, LbPolicy.from(c, path), workerLoops, discovery);
+    cluster.setUpstreamFilters(upstreamFilters);
+    return cluster;
+  }
+
+  // ---- Cluster.filters (upstream network filters) ----
+
+  private dev.javoy.proxy.extension.FactoryContext upstreamFilterContext;
+
+  /** The context upstream network filters ({@code Cluster.filters}) are built with; set once by the server. */
+  public void setUpstreamFilterContext(dev.javoy.proxy.extension.FactoryContext ctx) {
+    this.upstreamFilterContext = ctx;
+  }
+
+  private UpstreamFilterChain upstreamFilters(Cluster c, String path) throws ConfigException {
+    if (c.getFiltersCount() == 0) {
+      return UpstreamFilterChain.EMPTY;
+    }
+    dev.javoy.proxy.extension.FactoryContext ctx = upstreamFilterContext;
+    if (ctx == null) {
+      ctx = new dev.javoy.proxy.extension.FactoryContext() { // a factory used on its own (tests)
+        final dev.javoy.proxy.extension.ExtensionResolver resolver =
+            new dev.javoy.proxy.extension.ExtensionResolver(dev.javoy.proxy.extension.CoreTypes.defaultRegistry());
+
+        @Override public StatsStore stats() { return stats; }
+        @Override public dev.javoy.proxy.extension.ExtensionResolver extensions() { return resolver; }
+        @Override public ClusterManager clusterManager() { return null; }
+        @Override public dev.javoy.proxy.server.ServerOptions options() {
+          return dev.javoy.proxy.server.ServerOptions.defaults();
+        }
+        @Override public String listenerStatPrefix() { return ""; }
+      };
+    }
+    return UpstreamFilterChain.build(c, path, ctx);
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {
