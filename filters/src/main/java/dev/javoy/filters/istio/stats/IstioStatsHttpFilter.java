@@ -8,7 +8,11 @@ import dev.javoy.proxy.stream.FilterState;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
 import io.netty.handler.codec.http.HttpHeaders;
+import dev.javoy.proxy.http.filter.FilterStatus;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 
 /**
  * One stream of {@code istio.stats}: when the stream ends, records {@code istio_requests_total},
@@ -34,6 +38,29 @@ final class IstioStatsHttpFilter implements HttpFilter {
     this.callbacks = callbacks;
   }
 
+  /** {@code grpc-status} seen in the response headers (trailers-only) or trailers. */
+  private String grpcStatus;
+
+  @Override
+  public FilterStatus encodeHeaders(HttpResponse response, boolean endStream) {
+    String s = response.headers().get("grpc-status");
+    if (s != null) {
+      grpcStatus = s;
+    }
+    return FilterStatus.CONTINUE;
+  }
+
+  @Override
+  public FilterStatus encodeData(HttpContent data, boolean endStream) {
+    if (data instanceof LastHttpContent last) {
+      String s = last.trailingHeaders().get("grpc-status");
+      if (s != null) {
+        grpcStatus = s;
+      }
+    }
+    return FilterStatus.CONTINUE;
+  }
+
   @Override
   public void onDestroy() {
     StreamInfo info = callbacks.streamInfo();
@@ -51,7 +78,7 @@ final class IstioStatsHttpFilter implements HttpFilter {
     }
     boolean grpc = isGrpc(request.headers());
     int code = info.responseCode;
-    String grpcStatus = grpc ? grpcStatus(info) : "";
+    String grpcStatus = grpc ? (this.grpcStatus != null ? this.grpcStatus : grpcStatus(info)) : "";
     String[] values = StandardLabels.compute(config, new StandardLabels.Inputs(downstream, upstream,
         info.upstreamClusterName, request, grpc ? "grpc" : "http", ResponseFlag.format(info.responseFlags, false),
         code >= 0 && code < RESPONSE_CODES.length ? RESPONSE_CODES[code] : Integer.toString(code), grpcStatus));
