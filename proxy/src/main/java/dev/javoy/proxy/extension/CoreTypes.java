@@ -38,6 +38,8 @@ public final class CoreTypes {
     java.util.ArrayList<Message> all = new java.util.ArrayList<>(core);
     all.addAll(dev.javoy.proxy.istio.IstioProxyProtos.all());
     all.add(com.google.protobuf.StringValue.getDefaultInstance());
+    // HCM request_id_extension (Istio sets it on every connection manager); see http.hcm.UuidRequestIds.
+    all.add(io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.getDefaultInstance());
     return List.copyOf(all);
   }
 

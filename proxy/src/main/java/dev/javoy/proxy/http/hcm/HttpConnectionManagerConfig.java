@@ -36,7 +36,7 @@ public final class HttpConnectionManagerConfig {
       "strip_any_host_port", "common_http_protocol_options", "max_request_headers_kb",
       "preserve_external_request_id", "always_set_request_id_in_response", "http_protocol_options",
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
-      "request_headers_timeout", "delayed_close_timeout", "drain_timeout");
+      "request_headers_timeout", "delayed_close_timeout", "drain_timeout", "request_id_extension");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -132,6 +132,7 @@ public final class HttpConnectionManagerConfig {
   public static HttpConnectionManagerConfig create(HttpConnectionManager p, String path, FactoryContext ctx)
       throws ConfigException {
     FieldSupport.check(p, path, SUPPORTED);
+    UuidRequestIds.check(p, path);
     if (p.getStatPrefix().isEmpty()) {
       throw new ConfigException(FieldSupport.join(path, "stat_prefix"), "value length must be at least 1 characters");
     }
