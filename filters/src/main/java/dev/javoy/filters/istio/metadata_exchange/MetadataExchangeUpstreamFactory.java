@@ -34,9 +34,11 @@ public final class MetadataExchangeUpstreamFactory implements UpstreamNetworkFil
   @Override
   public UpstreamNetworkFilter createUpstream(Message config, FactoryContext context) throws ConfigException {
     MetadataExchangeConfig c = MetadataExchangeConfig.from(config, LocalWorkload.of(context.localNode()));
+    // One set of counters per cluster, looked up once (not per connection).
+    java.util.Map<String, PeerExchangeHandler.Stats> statsByCluster = new java.util.concurrent.ConcurrentHashMap<>();
     return (channel, cluster, host) -> {
-      PeerExchangeHandler.Stats stats = PeerExchangeHandler.Stats.in(
-          context.stats().scope("cluster." + cluster.name() + ".metadata_exchange."));
+      PeerExchangeHandler.Stats stats = statsByCluster.computeIfAbsent(cluster.name(), name ->
+          PeerExchangeHandler.Stats.in(context.stats().scope("cluster." + name + ".metadata_exchange.")));
       channel.pipeline().addLast(new PeerExchangeHandler(c.local(), c.protocol(), false,
           peer -> {
             if (peer != null) {
