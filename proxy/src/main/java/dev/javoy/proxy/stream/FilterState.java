@@ -9,6 +9,18 @@ import java.util.Map;
  * worker thread of its stream or connection; allocated only when a filter first stores something.
  */
 public final class FilterState {
+  /**
+   * An object access logs can print ({@code %FILTER_STATE(KEY:PLAIN)%} and {@code %FILTER_STATE(KEY:TYPED)%}), as
+   * Envoy's {@code serializeAsString} and {@code serializeAsProto}.
+   */
+  public interface Printable {
+    /** {@code PLAIN}: the object's own text, or null when it has none. */
+    String plain();
+
+    /** {@code TYPED}: the object's protobuf form as JSON, or null when it has none. */
+    String typedJson();
+  }
+
   private final Map<String, Object> objects = new HashMap<>(4);
 
   public void set(String name, Object value) {

@@ -16,6 +16,7 @@ final class BuiltInCommands {
     HeaderCommands.register(m);
     GrpcStatuses.register(m);
     UnavailableCommands.register(m);
+    FilterStateCommand.register(m);
     ALL = Map.copyOf(m);
   }
 

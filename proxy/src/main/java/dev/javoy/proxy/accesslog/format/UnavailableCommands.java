@@ -43,7 +43,7 @@ final class UnavailableCommands {
       "UPSTREAM_PEER_CERT_V_START", "UPSTREAM_PEER_CERT_V_END");
 
   private static final List<String> WITH_PARAMS = List.of(
-      "DYNAMIC_METADATA", "CLUSTER_METADATA", "UPSTREAM_METADATA", "FILTER_STATE", "UPSTREAM_FILTER_STATE");
+      "DYNAMIC_METADATA", "CLUSTER_METADATA", "UPSTREAM_METADATA", "UPSTREAM_FILTER_STATE");
 
   private UnavailableCommands() {}
 
