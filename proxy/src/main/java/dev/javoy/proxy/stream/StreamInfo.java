@@ -49,6 +49,8 @@ public final class StreamInfo {
   public long endNanos;
 
   private FilterState filterState;
+  /** The filter state of the upstream connection this stream owns (tcp_proxy), or null. */
+  public FilterState upstreamFilterState;
   private UpstreamAlpnOverride upstreamAlpnOverride;
 
   /** This stream's filter state, created on first use. */

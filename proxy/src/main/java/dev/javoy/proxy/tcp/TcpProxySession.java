@@ -174,6 +174,7 @@ final class TcpProxySession {
     info.upstreamHostAddress = ch.remoteAddress() != null ? ch.remoteAddress() : host.address();
     info.upstreamHostname = host.hostname();
     info.upstreamLocalAddress = ch.localAddress();
+    info.upstreamFilterState = dev.javoy.proxy.upstream.UpstreamFilterState.of(ch); // Cluster.filters' findings
     relay.attachUpstream(ch, clusterStats);
     touch();
     if (config.idleTimeoutMillis() > 0) {

@@ -8,6 +8,8 @@ import dev.javoy.proxy.istio.IstioProxyProtos;
 import dev.javoy.proxy.istio.LocalWorkload;
 import dev.javoy.proxy.istio.PeerExchangeHandler;
 import dev.javoy.proxy.istio.PeerMetadata;
+import dev.javoy.proxy.istio.PeerKeys;
+import dev.javoy.proxy.upstream.UpstreamFilterState;
 import dev.javoy.proxy.upstream.UpstreamNetworkFilter;
 import io.netty.util.AttributeKey;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.List;
 /**
  * {@code istio.metadata_exchange} in a cluster's {@code filters}: the TCP {@code istio-peer-exchange} with the
  * upstream on each new upstream connection; the upstream peer is kept on the upstream channel
- * ({@link #UPSTREAM_PEER}). Stats: {@code cluster.<name>.metadata_exchange.*}.
+ * ({@link #UPSTREAM_PEER}) and in its {@link UpstreamFilterState} as {@code upstream_peer}, where tcp_proxy's stream
+ * (and so Istio's TCP stats) finds it. Stats: {@code cluster.<name>.metadata_exchange.*}.
  */
 public final class MetadataExchangeUpstreamFactory implements UpstreamNetworkFilterFactory {
   /** The peer found on an upstream connection. */
@@ -43,6 +46,7 @@ public final class MetadataExchangeUpstreamFactory implements UpstreamNetworkFil
           peer -> {
             if (peer != null) {
               channel.attr(UPSTREAM_PEER).set(peer);
+              UpstreamFilterState.of(channel).set(PeerKeys.UPSTREAM_PEER, peer);
             }
           }, stats));
     };

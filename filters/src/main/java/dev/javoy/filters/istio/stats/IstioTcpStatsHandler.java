@@ -97,7 +97,9 @@ final class IstioTcpStatsHandler extends ChannelDuplexHandler {
     FilterState fs = connection.filterStateOrNull();
     PeerMetadata downstream = fs == null ? null : fs.get(PeerKeys.DOWNSTREAM_PEER, PeerMetadata.class);
     StreamInfo info = connection.streamInfo();
-    return StandardLabels.compute(config, new StandardLabels.Inputs(downstream, null,
+    PeerMetadata upstream = info == null || info.upstreamFilterState == null ? null
+        : info.upstreamFilterState.get(PeerKeys.UPSTREAM_PEER, PeerMetadata.class);
+    return StandardLabels.compute(config, new StandardLabels.Inputs(downstream, upstream,
         info == null ? null : info.upstreamClusterName, null, "tcp",
         info == null ? "-" : ResponseFlag.format(info.responseFlags, false), null, null));
   }
