@@ -8,7 +8,10 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.Filter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +47,11 @@ public final class UpstreamFilterChain {
     return new UpstreamFilterChain(built);
   }
 
+  /** A chain of already built filters. */
+  static UpstreamFilterChain of(List<UpstreamNetworkFilter> filters) {
+    return filters.isEmpty() ? EMPTY : new UpstreamFilterChain(filters);
+  }
+
   public boolean isEmpty() {
     return filters.isEmpty();
   }
@@ -53,8 +61,10 @@ public final class UpstreamFilterChain {
   }
 
   /**
-   * {@code initializer} preceded by the filters' handlers, or {@code initializer} itself when the cluster has
-   * no filters (the common case costs nothing).
+   * {@code initializer} (the pool's: transport socket and protocol codec) followed by the filters' handlers placed
+   * between the transport socket and the codec: right after the {@link SslHandler} when the initializer added one,
+   * else at the head of the pipeline. {@code initializer} itself when the cluster has no filters (the common case
+   * costs nothing).
    */
   ChannelHandler wrap(UpstreamCluster cluster, Host host, ChannelHandler initializer) {
     if (filters.isEmpty()) {
@@ -63,10 +73,23 @@ public final class UpstreamFilterChain {
     return new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast(initializer); // runs now: the pipeline has its transport socket and codec afterwards
+        ChannelHandlerContext tls = p.context(SslHandler.class);
+        String after = tls == null ? null : tls.name();
         for (UpstreamNetworkFilter f : filters) {
-          f.install(ch, cluster, host);
+          ChannelHandler h = f.newHandler(ch, cluster, host);
+          if (h == null) {
+            continue;
+          }
+          if (after == null) {
+            p.addFirst(h);
+            after = p.context(h).name();
+          } else {
+            p.addAfter(after, null, h);
+            after = p.context(h).name();
+          }
         }
-        ch.pipeline().addLast(initializer);
       }
     };
   }

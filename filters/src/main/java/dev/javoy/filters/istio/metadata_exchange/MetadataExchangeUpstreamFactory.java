@@ -42,13 +42,13 @@ public final class MetadataExchangeUpstreamFactory implements UpstreamNetworkFil
     return (channel, cluster, host) -> {
       PeerExchangeHandler.Stats stats = statsByCluster.computeIfAbsent(cluster.name(), name ->
           PeerExchangeHandler.Stats.in(context.stats().scope("cluster." + name + ".metadata_exchange.")));
-      channel.pipeline().addLast(new PeerExchangeHandler(c.local(), c.protocol(), false,
+      return new PeerExchangeHandler(c.local(), c.protocol(), false,
           peer -> {
             if (peer != null) {
               channel.attr(UPSTREAM_PEER).set(peer);
               UpstreamFilterState.of(channel).set(PeerKeys.UPSTREAM_PEER, peer);
             }
-          }, stats));
+          }, stats);
     };
   }
 }
