@@ -6,7 +6,7 @@ import dev.javoy.proxy.http.filter.HttpFilterConfig;
 import dev.javoy.proxy.stats.Counter;
 import dev.javoy.proxy.stats.Histogram;
 import dev.javoy.proxy.stats.StatsStore;
-import io.netty.util.concurrent.FastThreadLocal;
+import dev.javoy.proxy.stats.PerThreadStatCache;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,12 +27,7 @@ final class GrpcStatsFilterConfig implements HttpFilterConfig {
   final boolean replaceDotsInServiceName;
   final StatsStore stats;
 
-  private final FastThreadLocal<Map<String, Map<String, Handles>>> cache = new FastThreadLocal<>() {
-    @Override
-    protected Map<String, Map<String, Handles>> initialValue() {
-      return new HashMap<>();
-    }
-  };
+  private final PerThreadStatCache<String, Map<String, Handles>> cache = new PerThreadStatCache<>(1_000);
 
   GrpcStatsFilterConfig(boolean emitFilterState, boolean statsForAllMethods, Map<String, Set<String>> allowlist,
       boolean enableUpstreamStats, boolean replaceDotsInServiceName, StatsStore stats) {
@@ -86,7 +81,12 @@ final class GrpcStatsFilterConfig implements HttpFilterConfig {
 
   /** The handles for {@code cluster} and the request path {@code /service/method}. */
   Handles handles(String cluster, String path) {
-    Map<String, Handles> byPath = cache.get().computeIfAbsent(cluster, c -> new HashMap<>());
+    Map<String, Map<String, Handles>> byCluster = cache.map();
+    Map<String, Handles> byPath = byCluster.get(cluster);
+    if (byPath == null) {
+      byPath = new HashMap<>();
+      cache.put(byCluster, cluster, byPath);
+    }
     Handles h = byPath.get(path);
     if (h == null) {
       h = new Handles(stats, prefix(cluster, path), enableUpstreamStats);

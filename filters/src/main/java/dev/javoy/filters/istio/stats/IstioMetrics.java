@@ -5,9 +5,8 @@ import dev.javoy.proxy.stats.Histogram;
 import dev.javoy.proxy.stats.Stat;
 import dev.javoy.proxy.stats.StatsStore;
 import dev.javoy.proxy.stats.Tag;
-import io.netty.util.concurrent.FastThreadLocal;
+import dev.javoy.proxy.stats.PerThreadStatCache;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,13 +51,7 @@ final class IstioMetrics {
 
   /** One worker's (thread's) handles by label values, for one filter config. */
   static final class Cache {
-    private static final int MAX_ENTRIES = 10_000;
-    private final FastThreadLocal<Map<LabelValues, IstioMetrics>> perThread = new FastThreadLocal<>() {
-      @Override
-      protected Map<LabelValues, IstioMetrics> initialValue() {
-        return new HashMap<>();
-      }
-    };
+    private final PerThreadStatCache<LabelValues, IstioMetrics> perThread = new PerThreadStatCache<>(10_000);
     private final StatsStore store;
     private final IstioStatsConfig.LabelSchema schema;
     private final boolean tcp;
@@ -70,15 +63,12 @@ final class IstioMetrics {
     }
 
     IstioMetrics get(String[] values) {
-      Map<LabelValues, IstioMetrics> map = perThread.get();
+      Map<LabelValues, IstioMetrics> map = perThread.map();
       LabelValues key = new LabelValues(values);
       IstioMetrics m = map.get(key);
       if (m == null) {
         m = create(store, schema, values, tcp);
-        if (map.size() >= MAX_ENTRIES) {
-          map.clear(); // bound the cache; the stats themselves stay in the store
-        }
-        map.put(key, m);
+        perThread.put(map, key, m);
       }
       return m;
     }
