@@ -64,8 +64,6 @@ class IstioConfigDumpTest {
   static final String PROTOCOL_SELECTION = "protocol_selection: field not supported";
   static final String TRACING = "typed_config.tracing: field not supported";
   static final String LUA = TYPE + "envoy.extensions.filters.http.lua.v3.Lua";
-  // Istio <= 1.9's HTTP authn filter (removed in Istio 1.10): not implemented.
-  static final String ISTIO_19_AUTHN = TYPE + "istio.envoy.config.filter.http.authn.v2alpha1.FilterConfig";
 
   /** dump file → (substring of the error → number of resources failing with it), as pushed. */
   static final Map<String, Map<String, Integer>> EXPECTED = Map.of(
@@ -79,18 +77,16 @@ class IstioConfigDumpTest {
 
   /**
    * The same after removing {@link #STRIPPED}: only what nobody builds yet is left. Lua: the 1.18 sidecar's user
-   * EnvoyFilter (Envoy itself rejected the {@code virtualInbound} copy, see the corpus README); Istio 1.9's HTTP
-   * {@code istio_authn} filter was removed in Istio 1.10 and is not implemented.
+   * EnvoyFilter (Envoy itself rejected the {@code virtualInbound} copy, see the corpus README).
    */
   static final Map<String, Map<String, Integer>> EXPECTED_WITHOUT_OTHER_AREAS = Map.of(
       "sidecar-istio-1.18.json", Map.of(LUA, 2),
       "sidecar-istio-1.20.json", Map.of(),
       "ingress-gateway-istio-1.20.json", Map.of(),
-      "sidecar-istio-1.9.json", Map.of(ISTIO_19_AUTHN, 1));
+      "sidecar-istio-1.9.json", Map.of());
 
   static final List<String> CATEGORIES = List.of(UPSTREAM_TLS, DOWNSTREAM_TLS, LISTENER_FILTERS, ORIGINAL_DST_LISTENER,
-      BIND_TO_PORT_V1, LISTENER_ACCESS_LOG, TRACK_REMAINING, UPSTREAM_BIND, PROTOCOL_SELECTION, TRACING, LUA,
-      ISTIO_19_AUTHN);
+      BIND_TO_PORT_V1, LISTENER_ACCESS_LOG, TRACK_REMAINING, UPSTREAM_BIND, PROTOCOL_SELECTION, TRACING, LUA);
 
   static Path dumps() {
     Path root = Path.of(System.getProperty("javoy.root", Path.of("").toAbsolutePath().getParent().toString()));

@@ -32,6 +32,8 @@ import java.util.List;
  *   <li>{@code istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig} ({@code istio.alpn}, istio/api
  *       {@code envoy/config/filter/http/alpn/v2alpha1/config.proto})
  *   <li>{@code io.istio.network.authn.Config} ({@code istio_authn} network filter, no fields)
+ *   <li>{@code istio.envoy.config.filter.http.authn.v2alpha1.FilterConfig} with
+ *       {@code istio.authentication.v1alpha1.Policy} (Istio ≤1.9's HTTP {@code istio_authn} filter, istio/api)
  * </ul>
  */
 public final class IstioProxyProtos {
@@ -42,6 +44,8 @@ public final class IstioProxyProtos {
   public static final Descriptor PEER_METADATA_CONFIG;
   public static final Descriptor ALPN_FILTER_CONFIG;
   public static final Descriptor NETWORK_AUTHN_CONFIG;
+  /** Istio ≤1.9's HTTP {@code istio_authn} filter config (istio/api {@code envoy/config/filter/http/authn/v2alpha1}). */
+  public static final Descriptor HTTP_AUTHN_CONFIG;
 
   static {
     try {
@@ -57,6 +61,9 @@ public final class IstioProxyProtos {
           .findMessageTypeByName("FilterConfig");
       NETWORK_AUTHN_CONFIG = FileDescriptor.buildFrom(networkAuthnFile(), new FileDescriptor[0])
           .findMessageTypeByName("Config");
+      FileDescriptor policy = FileDescriptor.buildFrom(authenticationPolicyFile(), new FileDescriptor[0]);
+      HTTP_AUTHN_CONFIG = FileDescriptor.buildFrom(httpAuthnFile(), new FileDescriptor[] {policy})
+          .findMessageTypeByName("FilterConfig");
     } catch (DescriptorValidationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -67,7 +74,7 @@ public final class IstioProxyProtos {
   /** Default instances of every message above, for a {@code TypeRegistry}. */
   public static List<Message> all() {
     return List.of(defaultOf(STATS_PLUGIN_CONFIG), defaultOf(METADATA_EXCHANGE), defaultOf(PEER_METADATA_CONFIG),
-        defaultOf(ALPN_FILTER_CONFIG), defaultOf(NETWORK_AUTHN_CONFIG));
+        defaultOf(ALPN_FILTER_CONFIG), defaultOf(NETWORK_AUTHN_CONFIG), defaultOf(HTTP_AUTHN_CONFIG));
   }
 
   public static DynamicMessage defaultOf(Descriptor d) {
@@ -181,6 +188,86 @@ public final class IstioProxyProtos {
     return FileDescriptorProto.newBuilder().setName("javoy/istio/istio_authn/config.proto")
         .setPackage("io.istio.network.authn").setSyntax("proto3")
         .addMessageType(DescriptorProto.newBuilder().setName("Config")).build();
+  }
+
+  // ---- istio.authentication.v1alpha1.Policy (istio/api authentication/v1alpha1/policy.proto) ----
+
+  private static FileDescriptorProto authenticationPolicyFile() {
+    String p = ".istio.authentication.v1alpha1.";
+    DescriptorProto stringMatch = DescriptorProto.newBuilder().setName("StringMatch")
+        .addOneofDecl(OneofDescriptorProto.newBuilder().setName("match_type"))
+        .addField(field("exact", 1, Type.TYPE_STRING, null).toBuilder().setOneofIndex(0))
+        .addField(field("prefix", 2, Type.TYPE_STRING, null).toBuilder().setOneofIndex(0))
+        .addField(field("suffix", 3, Type.TYPE_STRING, null).toBuilder().setOneofIndex(0))
+        .addField(field("regex", 4, Type.TYPE_STRING, null).toBuilder().setOneofIndex(0))
+        .build();
+    DescriptorProto mutualTls = DescriptorProto.newBuilder().setName("MutualTls")
+        .addEnumType(enumOf("Mode", "STRICT", "PERMISSIVE"))
+        .addField(field("allow_tls", 1, Type.TYPE_BOOL, null))
+        .addField(field("mode", 2, Type.TYPE_ENUM, p + "MutualTls.Mode"))
+        .build();
+    DescriptorProto jwt = DescriptorProto.newBuilder().setName("Jwt")
+        .addNestedType(DescriptorProto.newBuilder().setName("TriggerRule")
+            .addField(repeated(field("excluded_paths", 1, Type.TYPE_MESSAGE, p + "StringMatch")))
+            .addField(repeated(field("included_paths", 2, Type.TYPE_MESSAGE, p + "StringMatch"))))
+        .addField(field("issuer", 1, Type.TYPE_STRING, null))
+        .addField(repeated(field("audiences", 2, Type.TYPE_STRING, null)))
+        .addField(field("jwks_uri", 3, Type.TYPE_STRING, null))
+        .addField(repeated(field("jwt_headers", 6, Type.TYPE_STRING, null)))
+        .addField(repeated(field("jwt_params", 7, Type.TYPE_STRING, null)))
+        .addField(repeated(field("trigger_rules", 9, Type.TYPE_MESSAGE, p + "Jwt.TriggerRule")))
+        .addField(field("jwks", 10, Type.TYPE_STRING, null))
+        .build();
+    DescriptorProto peerMethod = DescriptorProto.newBuilder().setName("PeerAuthenticationMethod")
+        .addOneofDecl(OneofDescriptorProto.newBuilder().setName("params"))
+        .addField(field("mtls", 1, Type.TYPE_MESSAGE, p + "MutualTls").toBuilder().setOneofIndex(0))
+        .addField(field("jwt", 2, Type.TYPE_MESSAGE, p + "Jwt").toBuilder().setOneofIndex(0))
+        .build();
+    DescriptorProto originMethod = DescriptorProto.newBuilder().setName("OriginAuthenticationMethod")
+        .addField(field("jwt", 1, Type.TYPE_MESSAGE, p + "Jwt"))
+        .build();
+    DescriptorProto portSelector = DescriptorProto.newBuilder().setName("PortSelector")
+        .addOneofDecl(OneofDescriptorProto.newBuilder().setName("port"))
+        .addField(field("number", 1, Type.TYPE_UINT32, null).toBuilder().setOneofIndex(0))
+        .addField(field("name", 2, Type.TYPE_STRING, null).toBuilder().setOneofIndex(0))
+        .build();
+    DescriptorProto targetSelector = DescriptorProto.newBuilder().setName("TargetSelector")
+        .addNestedType(mapEntry("LabelsEntry"))
+        .addField(field("name", 1, Type.TYPE_STRING, null))
+        .addField(repeated(field("ports", 2, Type.TYPE_MESSAGE, p + "PortSelector")))
+        .addField(repeated(field("labels", 3, Type.TYPE_MESSAGE, p + "TargetSelector.LabelsEntry")))
+        .build();
+    DescriptorProto policy = DescriptorProto.newBuilder().setName("Policy")
+        .addField(repeated(field("targets", 1, Type.TYPE_MESSAGE, p + "TargetSelector")))
+        .addField(repeated(field("peers", 2, Type.TYPE_MESSAGE, p + "PeerAuthenticationMethod")))
+        .addField(field("peer_is_optional", 3, Type.TYPE_BOOL, null))
+        .addField(repeated(field("origins", 4, Type.TYPE_MESSAGE, p + "OriginAuthenticationMethod")))
+        .addField(field("origin_is_optional", 5, Type.TYPE_BOOL, null))
+        .addField(field("principal_binding", 6, Type.TYPE_ENUM, p + "PrincipalBinding"))
+        .build();
+    return FileDescriptorProto.newBuilder().setName("javoy/istio/authentication/v1alpha1/policy.proto")
+        .setPackage("istio.authentication.v1alpha1").setSyntax("proto3")
+        .addMessageType(stringMatch).addMessageType(mutualTls).addMessageType(jwt).addMessageType(peerMethod)
+        .addMessageType(originMethod).addEnumType(enumOf("PrincipalBinding", "USE_PEER", "USE_ORIGIN"))
+        .addMessageType(policy).addMessageType(targetSelector).addMessageType(portSelector)
+        .build();
+  }
+
+  // ---- istio.envoy.config.filter.http.authn.v2alpha1.FilterConfig ----
+
+  private static FileDescriptorProto httpAuthnFile() {
+    String p = ".istio.envoy.config.filter.http.authn.v2alpha1.FilterConfig.";
+    DescriptorProto config = DescriptorProto.newBuilder().setName("FilterConfig")
+        .addNestedType(mapEntry("JwtOutputPayloadLocationsEntry"))
+        .addField(field("policy", 1, Type.TYPE_MESSAGE, ".istio.authentication.v1alpha1.Policy"))
+        .addField(repeated(field("jwt_output_payload_locations", 2, Type.TYPE_MESSAGE,
+            p + "JwtOutputPayloadLocationsEntry")))
+        .addField(field("skip_validate_trust_domain", 3, Type.TYPE_BOOL, null))
+        .addField(repeated(field("allowed_trust_domains", 4, Type.TYPE_STRING, null)))
+        .build();
+    return FileDescriptorProto.newBuilder().setName("javoy/istio/authn/v2alpha1/config.proto")
+        .setPackage("istio.envoy.config.filter.http.authn.v2alpha1").setSyntax("proto3")
+        .addDependency("javoy/istio/authentication/v1alpha1/policy.proto").addMessageType(config).build();
   }
 
   // ---- helpers ----
