@@ -57,7 +57,7 @@ public interface AdminBackend {
 
   /** Custom stat namespaces (such as Istio's {@code istio}): exported to Prometheus without {@code envoy_}. */
   default Set<String> customStatNamespaces() {
-    return Set.of();
+    return stats().customNamespaces();
   }
 
   /** {@code GET /runtime}: the runtime layers, lowest priority first. */

@@ -8,7 +8,7 @@ import java.util.List;
  * process-wide default {@link ExtensionRegistry} built with them.
  */
 public final class CoreTypes {
-  public static final List<Message> CORE = List.of(
+  public static final List<Message> CORE = withIstioProxyTypes(List.of(
       com.github.udpa.udpa.type.v1.TypedStruct.getDefaultInstance(),
       com.github.xds.type.v3.TypedStruct.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(),
@@ -47,11 +47,21 @@ public final class CoreTypes {
       io.envoyproxy.envoy.extensions.load_balancing_policies.wrr_locality.v3.WrrLocality.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.load_balancing_policies.subset.v3.Subset.getDefaultInstance(),
       io.envoyproxy.envoy.extensions.load_balancing_policies.cluster_provided.v3.ClusterProvided
-          .getDefaultInstance());
+          .getDefaultInstance()));
 
   private static volatile ExtensionRegistry defaultRegistry;
 
   private CoreTypes() {}
+
+  /** Adds istio/proxy's config messages ({@link dev.javoy.proxy.istio.IstioProxyProtos}): not in Envoy's API jar. */
+  private static List<Message> withIstioProxyTypes(List<Message> core) {
+    java.util.ArrayList<Message> all = new java.util.ArrayList<>(core);
+    all.addAll(dev.javoy.proxy.istio.IstioProxyProtos.all());
+    all.add(com.google.protobuf.StringValue.getDefaultInstance());
+    // HCM request_id_extension (Istio sets it on every connection manager); see http.hcm.UuidRequestIds.
+    all.add(io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.getDefaultInstance());
+    return List.copyOf(all);
+  }
 
   /** The registry of every extension on the class path plus {@link #CORE}; built once. */
   public static ExtensionRegistry defaultRegistry() {

@@ -18,7 +18,8 @@ public final class ExtensionRegistry {
   /** The extension categories javoy knows and the factory interface of each. */
   public static final List<Class<? extends ExtensionFactory>> CATEGORIES =
       List.of(NetworkFilterFactory.class, HttpFilterFactory.class, AccessLoggerFactory.class, CompressionLibraryFactory.class,
-          ListenerFilterFactory.class);
+          ListenerFilterFactory.class,
+          UpstreamNetworkFilterFactory.class);
 
   private final Map<Class<?>, Map<String, ExtensionFactory>> byTypeUrl = new HashMap<>();
   private final Map<Class<?>, Map<String, ExtensionFactory>> byName = new HashMap<>();

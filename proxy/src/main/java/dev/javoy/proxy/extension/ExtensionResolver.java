@@ -57,6 +57,8 @@ public final class ExtensionResolver {
       return "access logger";
     } else if (category == ListenerFilterFactory.class) {
       return "listener filter";
+    } else if (category == UpstreamNetworkFilterFactory.class) {
+      return "upstream network filter";
     }
     return category.getSimpleName();
   }

@@ -30,4 +30,14 @@ public interface FactoryContext {
   default dev.javoy.proxy.secret.SecretProvider secrets() {
     return dev.javoy.proxy.secret.SecretProvider.NONE;
   }
+
+  /** The bootstrap's {@code node} (Envoy's {@code LocalInfo}): Istio's peer metadata comes from its metadata. */
+  default io.envoyproxy.envoy.config.core.v3.Node localNode() {
+    return io.envoyproxy.envoy.config.core.v3.Node.getDefaultInstance();
+  }
+
+  /** The {@code traffic_direction} of the listener being built (Envoy's {@code ListenerInfo::direction}). */
+  default io.envoyproxy.envoy.config.core.v3.TrafficDirection trafficDirection() {
+    return io.envoyproxy.envoy.config.core.v3.TrafficDirection.UNSPECIFIED;
+  }
 }

@@ -44,7 +44,7 @@ public final class ListenerFactory {
     }
     SocketAddress address = Addresses.resolved(l.getAddress(), path + ".address");
     String statPrefix = "listener." + (l.getStatPrefix().isEmpty() ? Addresses.statName(address) : l.getStatPrefix()) + ".";
-    FactoryContext ctx = contextForListener.apply(statPrefix);
+    FactoryContext ctx = ListenerFactoryContext.of(contextForListener.apply(statPrefix), l.getTrafficDirection());
     ListenerFilters listenerFilters = ListenerFilters.from(l, path, ctx);
     List<FilterChain> chains = new ArrayList<>();
     for (int i = 0; i < l.getFilterChainsCount(); i++) {

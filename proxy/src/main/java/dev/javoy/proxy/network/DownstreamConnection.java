@@ -152,6 +152,35 @@ public final class DownstreamConnection {
     return tls == null ? "" : tls.alpn();
   }
 
+  private dev.javoy.proxy.stream.FilterState filterState;
+
+  /** Connection-lifespan filter state (Envoy's connection {@code FilterState}), created on first use. */
+  public dev.javoy.proxy.stream.FilterState filterState() {
+    if (filterState == null) {
+      filterState = new dev.javoy.proxy.stream.FilterState();
+    }
+    return filterState;
+  }
+
+  private dev.javoy.proxy.stream.StreamInfo streamInfo;
+
+  /**
+   * The connection-level {@link dev.javoy.proxy.stream.StreamInfo} of a terminal TCP filter (tcp_proxy: cluster,
+   * response flags, bytes), for network filters before it such as Istio's TCP stats; null otherwise.
+   */
+  public dev.javoy.proxy.stream.StreamInfo streamInfo() {
+    return streamInfo;
+  }
+
+  public void setStreamInfo(dev.javoy.proxy.stream.StreamInfo info) {
+    this.streamInfo = info;
+  }
+
+  /** The filter state if a filter stored something, else null. */
+  public dev.javoy.proxy.stream.FilterState filterStateOrNull() {
+    return filterState;
+  }
+
   /** Whether the listener is draining this connection (read on each response). */
   public DrainDecision drainDecision() {
     return drainDecision;

@@ -107,6 +107,8 @@ public final class Server {
       this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       clusterFactory.setSecrets(secrets); // before any cluster is built: transport sockets watch their secrets
+      clusterFactory.setUpstreamFilterContext(new ServerFactoryContext(stats, new ExtensionResolver(registry),
+          clusterManager, options, "", null, secrets, bootstrap.getNode())); // Cluster.filters
       Set<String> clusterNames = new HashSet<>();
       for (int i = 0; i < sr.getClustersCount(); i++) {
         String p = "static_resources.clusters[" + i + "]";
@@ -117,11 +119,13 @@ public final class Server {
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
       ListenerFactory listenerFactory = new ListenerFactory(
-          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource, secrets));
+          prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource, secrets,
+              bootstrap.getNode()));
       if (features.hasDynamicResources) {
         EventLoop mainLoop = mainGroup.next();
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
-            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets), stats, mainLoop,
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets, bootstrap.getNode()),
+            stats, mainLoop,
             mainGroup, transport));
         sdsSources.setAdsClient(xds::client);
         if (xds.hasClient()) {

@@ -9,5 +9,5 @@ import dev.javoy.proxy.upstream.ClusterManager;
 
 /** The {@link FactoryContext} extensions get while a listener is built. */
 record ServerFactoryContext(StatsStore stats, ExtensionResolver extensions, ClusterManager clusterManager,
-    ServerOptions options, String listenerStatPrefix, RdsSource rdsSource, SecretProvider secrets)
-    implements FactoryContext {}
+    ServerOptions options, String listenerStatPrefix, RdsSource rdsSource, SecretProvider secrets,
+    io.envoyproxy.envoy.config.core.v3.Node localNode) implements FactoryContext {}

@@ -5,6 +5,8 @@ public abstract sealed class Stat permits Counter, Gauge, Histogram {
   final StatsStore store;
   final String name;
   final int id;
+  /** Tags given when the stat was created ({@link StatsStore#taggedCounter}); null: tags come from extraction. */
+  TaggedName fixedTags;
 
   Stat(StatsStore store, String name, int id) {
     this.store = store;
@@ -15,6 +17,11 @@ public abstract sealed class Stat permits Counter, Gauge, Histogram {
   /** The full Envoy stat name, such as {@code cluster.backend.upstream_rq_total}. */
   public final String name() {
     return name;
+  }
+
+  /** The tag-extracted name and tags the stat was created with, or null when tag extraction applies. */
+  public final TaggedName fixedTags() {
+    return fixedTags;
   }
 
   /** Whether the stat was ever written (for {@code /stats?usedonly}). */

@@ -55,6 +55,54 @@ public final class StatsStore {
         byName.computeIfAbsent(name, n -> new Histogram(this, n, allocate(n, Histogram.slotCount()), unit));
   }
 
+  // ---- stats with explicit tags (Envoy's counterFromStatNameWithTags), such as Istio's standard metrics ----
+
+  /**
+   * A counter with explicit tags: its tag-extracted name is {@code tagExtractedName} and its tags are
+   * {@code tags}, whatever the tag extractors would find; its full name joins them as Envoy does
+   * ({@code name.tag1.value1.tag2.value2}). Created once per distinct tag set; callers cache the handle.
+   */
+  public Counter taggedCounter(String tagExtractedName, java.util.List<Tag> tags) {
+    String name = joinTags(tagExtractedName, tags);
+    return (Counter) byName.computeIfAbsent(name, n -> {
+      Counter c = new Counter(this, n, allocate(n, 1));
+      c.fixedTags = new TaggedName(tagExtractedName, tags);
+      return c;
+    });
+  }
+
+  /** A histogram with explicit tags; see {@link #taggedCounter}. */
+  public Histogram taggedHistogram(String tagExtractedName, java.util.List<Tag> tags, Histogram.Unit unit) {
+    String name = joinTags(tagExtractedName, tags);
+    return (Histogram) byName.computeIfAbsent(name, n -> {
+      Histogram h = new Histogram(this, n, allocate(n, Histogram.slotCount()), unit);
+      h.fixedTags = new TaggedName(tagExtractedName, tags);
+      return h;
+    });
+  }
+
+  private static String joinTags(String tagExtractedName, java.util.List<Tag> tags) {
+    StringBuilder sb = new StringBuilder(tagExtractedName.length() + tags.size() * 24).append(tagExtractedName);
+    for (Tag t : tags) {
+      sb.append('.').append(t.name()).append('.').append(t.value());
+    }
+    return sb.toString();
+  }
+
+  private final java.util.Set<String> customNamespaces = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Registers a custom stat namespace (Envoy's {@code CustomStatNamespaces}, such as Istio's {@code istio}): stats
+   * in it are exported to Prometheus without the namespace and without the {@code envoy_} prefix.
+   */
+  public void registerCustomNamespace(String namespace) {
+    customNamespaces.add(namespace);
+  }
+
+  public java.util.Set<String> customNamespaces() {
+    return java.util.Set.copyOf(customNamespaces);
+  }
+
   /** A view that prefixes every name, e.g. {@code scope("cluster.backend.")}. */
   public StatsScope scope(String prefix) {
     return new StatsScope(this, prefix);

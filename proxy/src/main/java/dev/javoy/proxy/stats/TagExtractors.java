@@ -90,6 +90,10 @@ public final class TagExtractors {
 
   /** The tag-extracted name and tags of {@code stat}. */
   public TaggedName tagged(Stat stat) {
+    TaggedName fixed = stat.fixedTags;
+    if (fixed != null) {
+      return fixed;
+    }
     return tagged(stat.name());
   }
 

@@ -52,6 +52,38 @@ public final class StreamInfo {
   public long lastDownstreamTxNanos;
   public long endNanos;
 
+  private FilterState filterState;
+  /** The filter state of the upstream connection this stream owns (tcp_proxy), or null. */
+  public FilterState upstreamFilterState;
+  private UpstreamAlpnOverride upstreamAlpnOverride;
+
+  /** This stream's filter state, created on first use. */
+  public FilterState filterState() {
+    FilterState fs = filterState;
+    if (fs == null) {
+      fs = new FilterState();
+      filterState = fs;
+    }
+    return fs;
+  }
+
+  /** The filter state if any filter stored something, else null (no allocation). */
+  public FilterState filterStateOrNull() {
+    return filterState;
+  }
+
+  /**
+   * The ALPN protocols an HTTP filter (Istio's {@code istio.alpn}) asks the upstream TLS connection of this request
+   * to offer, by upstream HTTP protocol; null when no filter set any (use the cluster's TLS context).
+   */
+  public UpstreamAlpnOverride upstreamAlpnOverride() {
+    return upstreamAlpnOverride;
+  }
+
+  public void setUpstreamAlpnOverride(UpstreamAlpnOverride override) {
+    this.upstreamAlpnOverride = override;
+  }
+
   public void setResponseFlag(ResponseFlag flag) {
     responseFlags |= flag.bit();
   }

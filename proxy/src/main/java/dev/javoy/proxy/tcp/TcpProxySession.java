@@ -71,6 +71,7 @@ final class TcpProxySession {
     this.connection = connection;
     this.downstream = connection.channel();
     this.relay = new ByteRelay(this, stats, info, downstream);
+    connection.setStreamInfo(info); // for network filters before tcp_proxy (Istio's TCP stats)
   }
 
   /** Adds the downstream handler; the upstream connect starts once the downstream is active. */
@@ -185,6 +186,7 @@ final class TcpProxySession {
     info.upstreamHostname = host.hostname();
     info.upstreamLocalAddress = ch.localAddress();
     info.upstreamTls = dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(ch);
+    info.upstreamFilterState = dev.javoy.proxy.upstream.UpstreamFilterState.of(ch); // Cluster.filters' findings
     relay.attachUpstream(ch, clusterStats);
     touch();
     if (config.idleTimeoutMillis() > 0) {

@@ -31,7 +31,8 @@ public final class ClusterFactory {
       // load balancing (checked further by LbPolicy)
       "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
       "load_balancing_policy",
-      "outlier_detection", "health_checks", "transport_socket_matches");
+      "outlier_detection", "health_checks", "transport_socket_matches",
+      "filters");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;
@@ -88,6 +89,7 @@ public final class ClusterFactory {
           "custom cluster type '" + c.getClusterType().getName() + "' is not supported");
       default -> new StaticHostDiscovery(staticHosts(c, path));
     };
+    UpstreamFilterChain upstreamFilters = upstreamFilters(c, path);
     LbPolicy lb = discovery instanceof OriginalDstCluster ? LbPolicy.CLUSTER_PROVIDED : LbPolicy.from(c, path);
     UpstreamTransportSockets sockets = UpstreamTransportSockets.from(c, path, secrets,
         CoreTypes.defaultRegistry().typeRegistry(), clusterStats.scope());
@@ -98,6 +100,7 @@ public final class ClusterFactory {
       if (c.hasUpstreamBindConfig()) {
         cluster.bindUpstreamFrom(upstreamBindAddress(c.getUpstreamBindConfig(), path + ".upstream_bind_config"));
       }
+      cluster.setUpstreamFilters(upstreamFilters);
       configureHealth(cluster, c, connectTimeout, http, path);
       return cluster;
     } catch (ConfigException | RuntimeException e) {
@@ -154,6 +157,37 @@ public final class ClusterFactory {
       }
     }
     cluster.configureHealth(outlier, hc, mainLoop);
+  }
+
+  // ---- Cluster.filters (upstream network filters) ----
+
+  private dev.javoy.proxy.extension.FactoryContext upstreamFilterContext;
+
+  /** The context upstream network filters ({@code Cluster.filters}) are built with; set once by the server. */
+  public void setUpstreamFilterContext(dev.javoy.proxy.extension.FactoryContext ctx) {
+    this.upstreamFilterContext = ctx;
+  }
+
+  private UpstreamFilterChain upstreamFilters(Cluster c, String path) throws ConfigException {
+    if (c.getFiltersCount() == 0) {
+      return UpstreamFilterChain.EMPTY;
+    }
+    dev.javoy.proxy.extension.FactoryContext ctx = upstreamFilterContext;
+    if (ctx == null) {
+      ctx = new dev.javoy.proxy.extension.FactoryContext() { // a factory used on its own (tests)
+        final dev.javoy.proxy.extension.ExtensionResolver resolver =
+            new dev.javoy.proxy.extension.ExtensionResolver(dev.javoy.proxy.extension.CoreTypes.defaultRegistry());
+
+        @Override public StatsStore stats() { return stats; }
+        @Override public dev.javoy.proxy.extension.ExtensionResolver extensions() { return resolver; }
+        @Override public ClusterManager clusterManager() { return null; }
+        @Override public dev.javoy.proxy.server.ServerOptions options() {
+          return dev.javoy.proxy.server.ServerOptions.defaults();
+        }
+        @Override public String listenerStatPrefix() { return ""; }
+      };
+    }
+    return UpstreamFilterChain.build(c, path, ctx);
   }
 
   private HostDiscovery eds(Cluster c, String path) throws ConfigException {

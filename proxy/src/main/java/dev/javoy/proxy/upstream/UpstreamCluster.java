@@ -459,4 +459,18 @@ public final class UpstreamCluster {
     stats.membershipHealthy.set(healthy);
     stats.membershipDegraded.set(degraded);
   }
+
+  // ---- Cluster.filters ----
+
+  private volatile UpstreamFilterChain upstreamFilters = UpstreamFilterChain.EMPTY;
+
+  /** The cluster's upstream network filters ({@code filters}), installed on each new upstream connection. */
+  public UpstreamFilterChain upstreamFilters() {
+    return upstreamFilters;
+  }
+
+  /** Set once by {@link ClusterFactory} before the cluster is published. */
+  void setUpstreamFilters(UpstreamFilterChain filters) {
+    this.upstreamFilters = filters;
+  }
 }

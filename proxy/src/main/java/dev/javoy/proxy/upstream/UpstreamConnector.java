@@ -70,7 +70,7 @@ public final class UpstreamConnector {
         .channel(pipe ? transport.domainSocketChannel() : transport.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cluster.connectTimeoutMillis()))
         .option(ChannelOption.AUTO_READ, true)
-        .handler(handler);
+        .handler(cluster.upstreamFilters().wrap(cluster, host, handler)); // Cluster.filters after TLS
     if (!pipe) {
       b.option(ChannelOption.TCP_NODELAY, true);
       TcpKeepalive ka = cluster.tcpKeepalive();

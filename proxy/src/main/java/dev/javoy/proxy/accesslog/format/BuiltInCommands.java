@@ -17,6 +17,7 @@ final class BuiltInCommands {
     GrpcStatuses.register(m);
     UnavailableCommands.register(m);
     TlsCommands.register(m);
+    FilterStateCommand.register(m);
     ALL = Map.copyOf(m);
   }
 

@@ -32,7 +32,7 @@ final class UnavailableCommands {
       "DOWNSTREAM_LOCAL_OTHERNAME_SAN", "UPSTREAM_LOCAL_IP_SAN");
 
   private static final List<String> WITH_PARAMS = List.of(
-      "DYNAMIC_METADATA", "CLUSTER_METADATA", "UPSTREAM_METADATA", "FILTER_STATE", "UPSTREAM_FILTER_STATE");
+      "DYNAMIC_METADATA", "CLUSTER_METADATA", "UPSTREAM_METADATA", "UPSTREAM_FILTER_STATE");
 
   private UnavailableCommands() {}
 

@@ -39,7 +39,7 @@ public final class HttpConnectionManagerConfig {
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
       "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
       "forward_client_cert_details", "set_current_client_cert_details", "normalize_path", "merge_slashes",
-      "path_with_escaped_slashes_action");
+      "path_with_escaped_slashes_action", "request_id_extension");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -147,6 +147,7 @@ public final class HttpConnectionManagerConfig {
   public static HttpConnectionManagerConfig create(HttpConnectionManager p, String path, FactoryContext ctx)
       throws ConfigException {
     FieldSupport.check(p, path, SUPPORTED);
+    UuidRequestIds.check(p, path);
     if (p.getStatPrefix().isEmpty()) {
       throw new ConfigException(FieldSupport.join(path, "stat_prefix"), "value length must be at least 1 characters");
     }
