@@ -62,23 +62,6 @@ class TcpProxyRelayTest {
       });
       byte[] back = readAll(s.getInputStream());
       writer.join();
-      if (back.length != data.length + 3) {
-        int i = 0;
-        while (i < back.length && i < data.length && back[i] == data[i]) i++;
-        String tail = new String(back, Math.max(0, back.length - 3), Math.min(3, back.length));
-        // find where back[i..] continues in data
-        int resume = -1;
-        if (i + 64 <= back.length) {
-          outer:
-          for (int j = i; j + 64 <= data.length; j++) {
-            for (int k = 0; k < 64; k++) if (data[j + k] != back[i + k]) continue outer;
-            resume = j; break;
-          }
-        }
-        System.out.println("DIAG len=" + back.length + " firstDiff=" + i + " tail=" + tail + " resumeAt=" + resume
-            + " echoEof=" + echo.sawEof() + " rxTotal=" + proxy.counter("tcp.echo.downstream_cx_rx_bytes_total")
-            + " upTx=" + c.stats().upstreamCxTxBytesTotal.value());
-      }
       assertEquals(data.length + 3, back.length);
       assertEquals(crc(data, data.length), crc(back, data.length));
       assertEquals("BYE", new String(back, data.length, 3));
