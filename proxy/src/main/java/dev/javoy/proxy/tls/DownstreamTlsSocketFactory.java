@@ -60,7 +60,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
       throw new ConfigException(path + ".common_tls_context", "a DownstreamTlsContext needs common_tls_context");
     }
     DownstreamTlsSocketFactory f = new DownstreamTlsSocketFactory(c, path, stats);
-    f.source.start(secrets, f::rebuild);
+    f.source.start(secrets, f.warmingListener(f::rebuild));
     return f;
   }
 
