@@ -41,6 +41,14 @@ final class SdsTestServer implements AutoCloseable {
           nacks.add(request.getErrorDetail().getMessage());
         }
       }
+
+      @Override
+      public void onV3StreamDeltaRequest(long streamId,
+          io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest request) {
+        if (request.hasErrorDetail()) {
+          nacks.add(request.getErrorDetail().getMessage());
+        }
+      }
     }, cache);
     server = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
         .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group)

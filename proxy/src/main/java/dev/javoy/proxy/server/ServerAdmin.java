@@ -40,6 +40,12 @@ import java.util.List;
 
 /** The running server as the admin API sees it. Called on the main thread; answers from memory. */
 final class ServerAdmin implements AdminBackend {
+  /** {@code GET /certs} (h-tls2): the certificates of every TLS context in use. */
+  @Override
+  public io.envoyproxy.envoy.admin.v3.Certificates certificates() {
+    return dev.javoy.proxy.tls.CertificatesInUse.dump(System.currentTimeMillis());
+  }
+
   private static final String HCM_TYPE =
       "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName();
 

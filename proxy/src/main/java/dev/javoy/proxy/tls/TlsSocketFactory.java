@@ -12,6 +12,7 @@ public abstract class TlsSocketFactory implements AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> warmed = new CompletableFuture<>();
   final CommonTlsContextSource source;
+  private final long certificatesId = CertificatesInUse.register();
 
   TlsSocketFactory(CommonTlsContextSource source) {
     this.source = source;
@@ -42,6 +43,7 @@ public abstract class TlsSocketFactory implements AutoCloseable {
       @Override
       public void onSnapshot(CommonTlsContextSource.Snapshot s) throws dev.javoy.proxy.config.ConfigException {
         rebuild.onSnapshot(s);
+        CertificatesInUse.update(certificatesId, s);
       }
 
       @Override
@@ -60,5 +62,6 @@ public abstract class TlsSocketFactory implements AutoCloseable {
   @Override
   public void close() {
     source.close();
+    CertificatesInUse.remove(certificatesId);
   }
 }
