@@ -24,10 +24,11 @@ class TlsHandshakeEndToEndTest {
   static Path dir;
   static JavoyProcess javoy;
   static int port;
+  static TestPki pki;
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = new TestPki(dir, "ca");
+    pki = new TestPki(dir, "ca");
     pki.issue("server", "server.example.com", "DNS:server.example.com");
     int admin = JavoyProcess.freePort();
     port = JavoyProcess.freePort();
@@ -101,6 +102,32 @@ class TlsHandshakeEndToEndTest {
     assertEquals(before + 1, stat("listener.127.0.0.1_" + port + ".downstream_cx_transport_socket_connect_timeout"));
     // a prompt client is not affected
     assertTrue(TestPki.sClient(port, "-servername", "server.example.com").handshakeCompleted());
+  }
+
+  @Test
+  void adminCertsListsTheCertificateInUseAsEnvoyDoes() throws Exception {
+    java.security.cert.X509Certificate cert;
+    try (InputStream in = Files.newInputStream(pki.cert("server"))) {
+      cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(in);
+    }
+    String hex = cert.getSerialNumber().toString(16);
+    String serial = hex.length() % 2 == 0 ? hex : "0" + hex;
+    var certs = com.google.gson.JsonParser.parseString(javoy.admin("/certs")).getAsJsonObject()
+        .getAsJsonArray("certificates");
+    assertEquals(1, certs.size(), certs.toString());
+    var chain = certs.get(0).getAsJsonObject().getAsJsonArray("cert_chain");
+    assertEquals(1, chain.size(), certs.toString());
+    var details = chain.get(0).getAsJsonObject();
+    assertEquals(pki.cert("server").toString(), details.get("path").getAsString());
+    assertEquals(serial, details.get("serial_number").getAsString());
+    assertEquals("server.example.com", details.getAsJsonArray("subject_alt_names").get(0).getAsJsonObject()
+        .get("dns").getAsString());
+    long days = details.get("days_until_expiration").getAsLong();
+    assertTrue(days >= 29 && days <= 30, details.toString());
+    assertTrue(details.has("valid_from") && details.has("expiration_time"), details.toString());
+    assertTrue(!certs.get(0).getAsJsonObject().has("ca_cert")
+        || certs.get(0).getAsJsonObject().getAsJsonArray("ca_cert").isEmpty(), "no validation context, no CA");
   }
 
   @Test
