@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * secrets have not arrived stays in {@code dynamic_warming_clusters} (and holds LDS back); an LDS listener whose
  * certificate has not arrived stays in {@code dynamic_warming_listeners} and is not bound; the server stays
  * INITIALIZING until both are in. An LDS update that names a missing secret warms while the active version keeps
- * serving, and replaces it once the secret arrives.
+ * serving, and replaces it once the secret arrives; removing a listener drops its warming version too.
  */
 class SdsWarmingEndToEndTest {
   private static final String GROUP = "javoy";
@@ -209,6 +209,16 @@ class SdsWarmingEndToEndTest {
       push(cache, "5", clusters, updated, secrets);
       await("the update to go active", () -> Curl.run("http://127.0.0.1:" + plain + "/").body().equals("v2"));
       assertTrue(!Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
+
+      // 5: an update that never warms, then the listener's removal: both versions go, nothing is left warming
+      push(cache, "6", clusters, List.of(plainListener(plain), tlsListener(mtls, "never", "v3")), secrets);
+      await("the never-warming update", () -> Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
+      assertEquals("v2", Curl.run("http://127.0.0.1:" + plain + "/").body());
+      push(cache, "7", clusters, List.of(plainListener(plain)), secrets);
+      await("the removal", () -> !listening(mtls));
+      assertTrue(!Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
+      assertTrue(Curl.run(adminUrl + "/stats?filter=total_listeners_warming").body()
+          .contains("listener_manager.total_listeners_warming: 0"));
     } finally {
       javoy.destroy();
       if (!javoy.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -103,7 +103,7 @@ public final class ListenerManager {
       String name = e.getKey();
       ActiveListener current = byName(name);
       if (current != null && current.config().proto().equals(e.getValue())) {
-        warmingConfigs.remove(name); // back to the active config: a warming one is dropped when it gets ready
+        cancelWarming(name); // back to the active config
         continue;
       }
       ListenerConfig warm = warmingConfigs.get(name);
@@ -137,22 +137,24 @@ public final class ListenerManager {
       versions.put(name, version);
       dynamicNames.add(name);
       ListenerConfig ready = built;
+      cancelWarming(name);
       warmingConfigs.put(name, ready);
       pendingBinds++;
       whenTlsReady(ready, () -> {
-        pendingBinds--;
         if (warmingConfigs.get(name) != ready) {
-          ListenerTls.close(ready.matcher()); // replaced or removed while warming
-          runBindWaiters();
-          return;
+          return; // replaced or removed while warming: cancelWarming accounted for it
         }
+        pendingBinds--;
         warmingConfigs.remove(name);
         activateDynamic(name, ready, byName(name));
       });
     }
     for (String name : removed) {
-      warmingConfigs.remove(name);
       ActiveListener current = byName(name);
+      if (cancelWarming(name) && current == null && dynamicNames.remove(name)) {
+        versions.remove(name);
+        listenerRemoved.inc(); // removed before it ever went active
+      }
       if (current != null && dynamicNames.remove(name)) {
         versions.remove(name);
         retire(current);
@@ -221,6 +223,19 @@ public final class ListenerManager {
    */
   public static CompletableFuture<Void> tlsReadiness(ListenerConfig cfg) {
     return ListenerTls.whenReady(cfg.matcher());
+  }
+
+  /** Drops the warming version of {@code name}, if any: its secret watches stop; returns whether there was one. */
+  private boolean cancelWarming(String name) {
+    ListenerConfig old = warmingConfigs.remove(name);
+    if (old == null) {
+      return false;
+    }
+    ListenerTls.close(old.matcher());
+    pendingBinds--;
+    totalListenersWarming.set(warmingConfigs.size());
+    mainLoop.execute(this::runBindWaiters);
+    return true;
   }
 
   /** LDS listeners waiting for their secrets, by name (a copy; main thread). */
