@@ -35,6 +35,8 @@ class IstioPeerAuthenticationEndToEndTest {
   @TempDir
   static Path dir;
   static HttpServer backend;
+  static EchoGrpcService grpcService;
+  static io.grpc.Server grpcBackend;
   static ServerSocket echo;
   static JavoyProcess server;
   static JavoyProcess client;
@@ -51,6 +53,9 @@ class IstioPeerAuthenticationEndToEndTest {
     pki.issue("client", "client", "URI:" + CLIENT_ID);
     backend = TestBackends.http("backend");
     echo = TestBackends.echo();
+    grpcService = new EchoGrpcService();
+    grpcBackend = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+        .addService(grpcService.definition()).build().start();
     permissive = JavoyProcess.freePort();
     strict = JavoyProcess.freePort();
     outbound = JavoyProcess.freePort();
@@ -65,6 +70,7 @@ class IstioPeerAuthenticationEndToEndTest {
     vars.put("OUTBOUND_TCP_STRICT", Integer.toString(outboundTcpStrict));
     vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
     vars.put("ECHO", Integer.toString(echo.getLocalPort()));
+    vars.put("GRPC", Integer.toString(grpcBackend.getPort()));
     server = startSidecar("server", vars);
     client = startSidecar("client", vars);
   }
@@ -93,6 +99,10 @@ class IstioPeerAuthenticationEndToEndTest {
     if (echo != null) {
       echo.close();
     }
+    if (grpcBackend != null) {
+      grpcBackend.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      grpcService.shutdown();
+    }
   }
 
   @Test
@@ -110,6 +120,22 @@ class IstioPeerAuthenticationEndToEndTest {
     assertEquals(200, r.status(), r.toString());
     String log = awaitLog("/h2-mesh ");
     assertTrue(log.contains("mtls-http /h2-mesh 200 HTTP/2 peer=" + CLIENT_ID), log);
+  }
+
+  @Test
+  void permissiveGrpcFromTheMeshLandsOnTheMtlsHttpChain() throws Exception {
+    io.grpc.ManagedChannel channel = io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", outbound)
+        .usePlaintext().build();
+    try {
+      byte[] reply = io.grpc.stub.ClientCalls.blockingUnaryCall(channel, EchoGrpcService.UNARY,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS),
+          EchoGrpcService.utf8("over the mesh"));
+      assertTrue(EchoGrpcService.text(reply).contains("over the mesh"), EchoGrpcService.text(reply));
+    } finally {
+      channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    String log = awaitLog("/test.Echo/Unary ");
+    assertTrue(log.contains("mtls-http /test.Echo/Unary 200 HTTP/2 peer=" + CLIENT_ID), log);
   }
 
   @Test
