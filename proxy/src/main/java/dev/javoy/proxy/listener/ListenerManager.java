@@ -362,7 +362,7 @@ public final class ListenerManager {
       if (!ready.isDone()) {
         dev.javoy.proxy.log.Log.get("config").info("listener '" + l.config().name()
             + "' warming: waiting for its TLS secrets");
-        warming.add(ready.thenComposeAsync(v -> bindWarmed(l, workers, transport), mainLoop));
+        warming.add(ready.thenComposeAsync(v -> bindWarmed(l, workers, transport, mainLoop), mainLoop));
         continue;
       }
       try {
@@ -380,9 +380,10 @@ public final class ListenerManager {
     return CompletableFuture.allOf(warming.toArray(CompletableFuture[]::new));
   }
 
-  private CompletableFuture<Void> bindWarmed(ActiveListener l, EventLoopGroup workers, Transport transport) {
+  private CompletableFuture<Void> bindWarmed(ActiveListener l, EventLoopGroup workers, Transport transport,
+      java.util.concurrent.Executor mainLoop) {
     totalListenersWarming.set(totalListenersWarming.value() - 1);
-    return l.bind(workers, transport).handle((ok, err) -> {
+    return l.bind(workers, transport).handleAsync((ok, err) -> { // back on the main thread
       if (err != null) {
         dev.javoy.proxy.log.Log.get("config").severe("cannot bind listener '" + l.config().name()
             + "' to " + l.config().address() + ": " + err.getMessage());
@@ -391,7 +392,7 @@ public final class ListenerManager {
       }
       reindex();
       return null;
-    });
+    }, mainLoop);
   }
 
   public List<ActiveListener> listeners() {
