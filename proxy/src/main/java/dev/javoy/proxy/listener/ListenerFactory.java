@@ -28,7 +28,8 @@ public final class ListenerFactory {
       "continue_on_listener_filters_timeout", "enable_reuse_port", "drain_type", "metadata", "tcp_backlog_size",
       "use_original_dst", "transparent", "freebind");
   private static final Set<String> CHAIN_FIELDS =
-      Set.of("filter_chain_match", "filters", "name", "transport_socket", "metadata");
+      Set.of("filter_chain_match", "filters", "name", "transport_socket", "metadata",
+          "transport_socket_connect_timeout");
 
   private final Function<String, FactoryContext> contextForListener;
 
@@ -99,7 +100,8 @@ public final class ListenerFactory {
           TransportSockets.downstream(fc.getTransportSocket(), tp, resolver.registry().typeRegistry());
       if (tlsContext != null) {
         tls = DownstreamTlsSocketFactory.create(tlsContext, tp + ".typed_config", ctx.secrets(),
-            new TlsStats(ctx.stats().scope(ctx.listenerStatPrefix())));
+            new TlsStats(ctx.stats().scope(ctx.listenerStatPrefix())))
+            .connectTimeout(fc.getTransportSocketConnectTimeout()); // h-tls2
       }
     }
     return new FilterChain(fc.getName(), fc.getFilterChainMatch(), List.copyOf(filters), fc, tls);

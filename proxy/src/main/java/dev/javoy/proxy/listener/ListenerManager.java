@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import dev.javoy.proxy.tls.ListenerTls;
 
 /**
  * All listeners of the process (Envoy's {@code ListenerManager}), owned by the main thread, with the
@@ -30,6 +32,9 @@ public final class ListenerManager {
   private final Gauge totalListenersActive;
   private final Gauge totalListenersDraining;
   private final Gauge workersStarted;
+  private final Gauge totalListenersWarming;
+  /** LDS listeners waiting for their secrets, by name (Envoy's warming listeners). */
+  private final Map<String, ListenerConfig> warmingConfigs = new LinkedHashMap<>();
   private final Counter listenerModified;
   private final Counter listenerRemoved;
   private final Counter listenerCreateFailure;
@@ -55,7 +60,7 @@ public final class ListenerManager {
     listenerRemoved = stats.counter("listener_manager.listener_removed");
     listenerModified = stats.counter("listener_manager.listener_modified");
     listenerCreateFailure = stats.counter("listener_manager.listener_create_failure");
-    stats.gauge("listener_manager.total_listeners_warming");
+    totalListenersWarming = stats.gauge("listener_manager.total_listeners_warming");
   }
 
   /** Adds a static listener; names and bound addresses must be unique, as in Envoy. */
@@ -98,6 +103,11 @@ public final class ListenerManager {
       String name = e.getKey();
       ActiveListener current = byName(name);
       if (current != null && current.config().proto().equals(e.getValue())) {
+        cancelWarming(name); // back to the active config
+        continue;
+      }
+      ListenerConfig warm = warmingConfigs.get(name);
+      if (warm != null && warm.proto().equals(e.getValue())) {
         continue;
       }
       if (current != null && !dynamicNames.contains(name)) {
@@ -126,40 +136,25 @@ public final class ListenerManager {
       }
       versions.put(name, version);
       dynamicNames.add(name);
-      if (current != null && current.config().address().equals(built.address())
-          && current.config().bindToPort() == built.bindToPort()) {
-        current.update(built, drainMillis);
-        listenerModified.inc();
-        continue;
-      }
-      ActiveListener next = new ActiveListener(built, this);
-      listeners.add(next);
-      listenerAdded.inc();
+      ListenerConfig ready = built;
+      cancelWarming(name);
+      warmingConfigs.put(name, ready);
       pendingBinds++;
-      next.bind(workers, transport).whenComplete((ok, err) -> mainLoop.execute(() -> {
+      whenTlsReady(ready, () -> {
+        if (warmingConfigs.get(name) != ready) {
+          return; // replaced or removed while warming: cancelWarming accounted for it
+        }
         pendingBinds--;
-        if (err != null) {
-          listeners.remove(next);
-          listenerCreateFailure.inc();
-          bindFailures.put(name, err.getMessage());
-        } else {
-          listenerCreateSuccess.inc();
-        }
-        totalListenersActive.set(listeners.size());
-        reindex();
-        if (pendingBinds == 0 && !bindWaiters.isEmpty()) {
-          List<Runnable> ready = List.copyOf(bindWaiters);
-          bindWaiters.clear();
-          ready.forEach(Runnable::run);
-        }
-      }));
-      if (current != null) {
-        retire(current);
-        listenerModified.inc();
-      }
+        warmingConfigs.remove(name);
+        activateDynamic(name, ready, byName(name));
+      });
     }
     for (String name : removed) {
       ActiveListener current = byName(name);
+      if (cancelWarming(name) && current == null && dynamicNames.remove(name)) {
+        versions.remove(name);
+        listenerRemoved.inc(); // removed before it ever went active
+      }
       if (current != null && dynamicNames.remove(name)) {
         versions.remove(name);
         retire(current);
@@ -171,13 +166,105 @@ public final class ListenerManager {
     return errors;
   }
 
-  /** Drains a replaced or removed listener: it stops accepting now and closes what is left after the drain time. */
+  /**
+   * Puts a built (and warmed) LDS listener in force: a changed listener on the same address keeps its sockets and
+   * swaps its config; otherwise the new listener binds on every worker and replaces {@code current}, if any.
+   */
+  private void activateDynamic(String name, ListenerConfig built, ActiveListener current) {
+    if (current != null && current.config().address().equals(built.address())
+        && current.config().bindToPort() == built.bindToPort()) {
+      ListenerConfig old = current.config();
+      current.update(built, drainMillis);
+      listenerModified.inc();
+      mainLoop.schedule(() -> ListenerTls.close(old.matcher()), drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+      mainLoop.execute(this::runBindWaiters);
+      return;
+    }
+    ActiveListener next = new ActiveListener(built, this);
+    listeners.add(next);
+    listenerAdded.inc();
+    pendingBinds++;
+    next.bind(workers, transport).whenComplete((ok, err) -> mainLoop.execute(() -> {
+      pendingBinds--;
+      if (err != null) {
+        listeners.remove(next);
+        listenerCreateFailure.inc();
+        bindFailures.put(name, err.getMessage());
+        ListenerTls.close(built.matcher());
+      } else {
+        listenerCreateSuccess.inc();
+      }
+      totalListenersActive.set(listeners.size());
+      reindex();
+      runBindWaiters();
+    }));
+    if (current != null) {
+      retire(current);
+      listenerModified.inc();
+    }
+    totalListenersActive.set(listeners.size());
+    reindex();
+  }
+
+  private void runBindWaiters() {
+    totalListenersWarming.set(warmingConfigs.size());
+    if (pendingBinds == 0 && !bindWaiters.isEmpty()) {
+      List<Runnable> ready = List.copyOf(bindWaiters);
+      bindWaiters.clear();
+      ready.forEach(Runnable::run);
+    }
+  }
+
+  // ---- warming on secrets (h-tls2) ---------------------------------------------------------------------------
+
+  /**
+   * Completes once every TLS filter chain of {@code cfg} has its secrets, or a secret's initial fetch timed out
+   * (Envoy's listener init manager waiting for its SDS init targets); at once without SDS secrets.
+   */
+  public static CompletableFuture<Void> tlsReadiness(ListenerConfig cfg) {
+    return ListenerTls.whenReady(cfg.matcher());
+  }
+
+  /** Drops the warming version of {@code name}, if any: its secret watches stop; returns whether there was one. */
+  private boolean cancelWarming(String name) {
+    ListenerConfig old = warmingConfigs.remove(name);
+    if (old == null) {
+      return false;
+    }
+    ListenerTls.close(old.matcher());
+    pendingBinds--;
+    totalListenersWarming.set(warmingConfigs.size());
+    mainLoop.execute(this::runBindWaiters);
+    return true;
+  }
+
+  /** LDS listeners waiting for their secrets, by name (a copy; main thread). */
+  public Map<String, ListenerConfig> warming() {
+    return Map.copyOf(warmingConfigs);
+  }
+
+  /** Runs {@code r} on the main thread once {@code cfg} is warm (synchronously when it already is). */
+  private void whenTlsReady(ListenerConfig cfg, Runnable r) {
+    CompletableFuture<Void> ready = tlsReadiness(cfg);
+    if (ready.isDone()) {
+      r.run();
+    } else {
+      totalListenersWarming.set(warmingConfigs.size());
+      ready.whenComplete((v, e) -> mainLoop.execute(r));
+    }
+  }
+
+  /** Drains a replaced or removed listener: it stops accepting now, closes what is left after the drain time and
+   *  then stops its secret watches. */
   private void retire(ActiveListener l) {
     listeners.remove(l);
     reindex();
     l.stopListening();
     l.startDraining();
-    mainLoop.schedule(l::closeConnections, drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    mainLoop.schedule(() -> {
+      l.closeConnections();
+      ListenerTls.close(l.config().matcher());
+    }, drainMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   // ---- hand-off of use_original_dst listeners (Envoy's getBalancedHandlerByAddress) ----------------------------
@@ -259,7 +346,25 @@ public final class ListenerManager {
 
   /** Binds every listener on the workers (start-up; may block the calling thread until bound). */
   public void start(EventLoopGroup workers, Transport transport) throws Exception {
+    start(workers, transport, Runnable::run).join();
+  }
+
+  /**
+   * Binds every listener whose secrets are in on the workers (blocking the calling thread until bound); a listener
+   * still waiting for SDS secrets binds on {@code mainLoop} once they arrive. The future completes when every
+   * static listener is bound, which holds the server in INITIALIZING as Envoy's init manager does.
+   */
+  public CompletableFuture<Void> start(EventLoopGroup workers, Transport transport,
+      java.util.concurrent.Executor mainLoop) throws Exception {
+    List<CompletableFuture<Void>> warming = new java.util.ArrayList<>();
     for (ActiveListener l : listeners) {
+      CompletableFuture<Void> ready = tlsReadiness(l.config());
+      if (!ready.isDone()) {
+        dev.javoy.proxy.log.Log.get("config").info("listener '" + l.config().name()
+            + "' warming: waiting for its TLS secrets");
+        warming.add(ready.thenComposeAsync(v -> bindWarmed(l, workers, transport, mainLoop), mainLoop));
+        continue;
+      }
       try {
         l.bind(workers, transport).get();
       } catch (java.util.concurrent.ExecutionException e) {
@@ -269,8 +374,25 @@ public final class ListenerManager {
       listenerCreateSuccess.inc();
     }
     totalListenersActive.set(listeners.size());
+    totalListenersWarming.set(warming.size());
     reindex();
     workersStarted.set(1);
+    return CompletableFuture.allOf(warming.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<Void> bindWarmed(ActiveListener l, EventLoopGroup workers, Transport transport,
+      java.util.concurrent.Executor mainLoop) {
+    totalListenersWarming.set(totalListenersWarming.value() - 1);
+    return l.bind(workers, transport).handleAsync((ok, err) -> { // back on the main thread
+      if (err != null) {
+        dev.javoy.proxy.log.Log.get("config").severe("cannot bind listener '" + l.config().name()
+            + "' to " + l.config().address() + ": " + err.getMessage());
+      } else {
+        listenerCreateSuccess.inc();
+      }
+      reindex();
+      return null;
+    }, mainLoop);
   }
 
   public List<ActiveListener> listeners() {

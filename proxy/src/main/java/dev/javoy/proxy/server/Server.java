@@ -207,13 +207,22 @@ public final class Server {
     if (!clustersReady.await(60, TimeUnit.SECONDS)) {
       LOG.warning("clusters still initializing after 60 s; starting listeners anyway");
     }
-    listenerManager.start(workers, transport);
+    // listeners waiting for SDS secrets bind once they arrive; until then the server stays INITIALIZING
+    java.util.concurrent.CompletableFuture<Void> listenersWarm =
+        listenerManager.start(workers, transport, mainGroup.next());
     if (xds != null) {
       // Envoy's init order: static clusters, then CDS with the EDS of its clusters, then LDS with its RDS.
-      mainGroup.execute(() -> xds.start(() -> {
+      mainGroup.execute(() -> xds.start(() -> listenersWarm.thenRun(() -> {
         setState(ServerInfo.State.LIVE);
         LOG.info("xDS initialized; javoy is live with " + options.concurrency() + " worker(s) on " + transport);
-      }));
+      })));
+      return;
+    }
+    if (!listenersWarm.isDone()) {
+      listenersWarm.thenRun(() -> {
+        setState(ServerInfo.State.LIVE);
+        LOG.info("listeners warmed; javoy is live with " + options.concurrency() + " worker(s) on " + transport);
+      });
       return;
     }
     setState(ServerInfo.State.LIVE);

@@ -40,6 +40,12 @@ import java.util.List;
 
 /** The running server as the admin API sees it. Called on the main thread; answers from memory. */
 final class ServerAdmin implements AdminBackend {
+  /** {@code GET /certs} (h-tls2): the certificates of every TLS context in use. */
+  @Override
+  public io.envoyproxy.envoy.admin.v3.Certificates certificates() {
+    return dev.javoy.proxy.tls.CertificatesInUse.dump(System.currentTimeMillis());
+  }
+
   private static final String HCM_TYPE =
       "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName();
 
@@ -151,6 +157,7 @@ final class ServerAdmin implements AdminBackend {
         if (error != null) {
           dl.setErrorState(error);
         }
+        addWarmingState(dl, l.config().name(), version, lastUpdated);
         listenersWithState.add(l.config().name());
         listeners.addDynamicListeners(dl);
         continue;
@@ -162,6 +169,13 @@ final class ServerAdmin implements AdminBackend {
       }
       if (l.config().matcher().defaultChain() != null) {
         addInlineRoutes(l.config().matcher().defaultChain(), routes, lastUpdated);
+      }
+    }
+    for (String name : server.listenerManager.warming().keySet()) {
+      if (listenersWithState.add(name)) { // warming without an active version (h-tls2: warming on secrets)
+        var dl = ListenersConfigDump.DynamicListener.newBuilder().setName(name);
+        addWarmingState(dl, name, server.listenerManager.version(name), lastUpdated);
+        listeners.addDynamicListeners(dl);
       }
     }
     if (server.xds != null) {
@@ -205,6 +219,16 @@ final class ServerAdmin implements AdminBackend {
     server.secrets.addTo(out, lastUpdated);
     server.sds.addTo(out);
     return out.build();
+  }
+
+  /** A listener waiting for its secrets shows as Envoy's {@code warming_state} (h-tls2). */
+  private void addWarmingState(ListenersConfigDump.DynamicListener.Builder dl, String name, String version,
+      com.google.protobuf.Timestamp lastUpdated) {
+    dev.javoy.proxy.listener.ListenerConfig w = server.listenerManager.warming().get(name);
+    if (w != null) {
+      dl.setWarmingState(ListenersConfigDump.DynamicListenerState.newBuilder()
+          .setVersionInfo(version == null ? "" : version).setListener(Any.pack(w.proto())).setLastUpdated(lastUpdated));
+    }
   }
 
   private static void addInlineRoutes(FilterChain fc, RoutesConfigDump.Builder routes,

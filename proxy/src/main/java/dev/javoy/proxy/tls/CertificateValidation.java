@@ -41,9 +41,15 @@ public final class CertificateValidation {
   final List<byte[]> spkiHashes;
   /** Whether the config asks for any check (Envoy requests a client certificate only then). */
   final boolean verifiesPeer;
+  /** The trusted CA certificates (for {@code /certs}; empty without {@code trusted_ca}) and where they came from. */
+  final List<X509Certificate> trustedCas;
+  final String trustedCaSource;
 
   private CertificateValidation(X509TrustManager chainTrust, List<SanMatcher> sanMatchers,
-      List<byte[]> certificateHashes, List<byte[]> spkiHashes, boolean verifiesPeer) {
+      List<byte[]> certificateHashes, List<byte[]> spkiHashes, boolean verifiesPeer, List<X509Certificate> trustedCas,
+      String trustedCaSource) {
+    this.trustedCas = trustedCas;
+    this.trustedCaSource = trustedCaSource;
     this.chainTrust = chainTrust;
     this.sanMatchers = sanMatchers;
     this.certificateHashes = certificateHashes;
@@ -89,6 +95,7 @@ public final class CertificateValidation {
       spkis.add(d);
     }
     X509TrustManager chain = null;
+    X509Certificate[] trusted = new X509Certificate[0];
     if (v.hasTrustedCa()) {
       String caPath = path + ".trusted_ca";
       X509Certificate[] cas;
@@ -97,6 +104,7 @@ public final class CertificateValidation {
       } catch (GeneralSecurityException e) {
         throw new ConfigException(caPath, "failed to load trusted CA certificates: " + e.getMessage(), e);
       }
+      trusted = cas;
       List<X509CRL> crls = List.of();
       if (v.hasCrl()) {
         try {
@@ -119,7 +127,8 @@ public final class CertificateValidation {
       }
     }
     boolean verifies = v.hasTrustedCa() || !hashes.isEmpty() || !spkis.isEmpty();
-    return new CertificateValidation(chain, List.copyOf(sans), List.copyOf(hashes), List.copyOf(spkis), verifies);
+    return new CertificateValidation(chain, List.copyOf(sans), List.copyOf(hashes), List.copyOf(spkis), verifies,
+        List.of(trusted), v.hasTrustedCa() ? TlsCertificateMaterial.sourceOf(v.getTrustedCa()) : "");
   }
 
   private static X509TrustManager pkix(X509Certificate[] cas, List<X509CRL> crls, boolean onlyLeaf, String path)

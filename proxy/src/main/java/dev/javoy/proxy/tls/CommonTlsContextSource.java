@@ -33,6 +33,9 @@ final class CommonTlsContextSource {
   /** Told about a complete snapshot (main thread); throws to reject it (the previous one stays). */
   interface Listener {
     void onSnapshot(Snapshot s) throws ConfigException;
+
+    /** A secret did not arrive within its {@code initial_fetch_timeout}. */
+    default void onInitialFetchTimeout(String secretName) {}
   }
 
   private final String path;
@@ -148,18 +151,28 @@ final class CommonTlsContextSource {
   }
 
   private SecretListener secretListener(String p, SecretApplier applier) {
-    return s -> {
-      try {
-        applier.apply(s);
-        if (started) {
-          publish();
+    return new SecretListener() {
+      @Override
+      public void onSecret(Secret s) {
+        try {
+          applier.apply(s);
+          if (started) {
+            publish();
+          }
+        } catch (ConfigException e) {
+          if (!started) {
+            firstError = e;
+          } else {
+            LOG.log(Level.WARNING, "rejected secret '" + s.getName() + "' for " + p + ": " + e.getMessage());
+          }
         }
-      } catch (ConfigException e) {
-        if (!started) {
-          firstError = e;
-        } else {
-          LOG.log(Level.WARNING, "rejected secret '" + s.getName() + "' for " + p + ": " + e.getMessage());
-        }
+      }
+
+      @Override
+      public void onInitialFetchTimeout(String name) {
+        LOG.warning("secret '" + name + "' for " + p + " did not arrive within its initial_fetch_timeout; "
+            + "handshakes fail until it does");
+        listener.onInitialFetchTimeout(name);
       }
     };
   }

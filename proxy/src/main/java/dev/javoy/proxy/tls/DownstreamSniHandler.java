@@ -34,7 +34,7 @@ final class DownstreamSniHandler extends SniHandler {
   @Override
   protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
     SslHandler h = super.newSslHandler(context, allocator);
-    h.setHandshakeTimeoutMillis(0); // as Envoy: a listener's transport_socket_connect_timeout is not implemented
+    h.setHandshakeTimeoutMillis(0); // as Envoy; transport_socket_connect_timeout is DownstreamTlsHandshake's
     return h;
   }
 }

@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,14 +23,39 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
   private final TlsConnectionInfo info;
   private final DownstreamSniHandler sni;
   private final TlsStats stats;
+  private final long connectTimeoutMillis;
   private boolean failed;
+  private ScheduledFuture<?> connectTimeout;
 
   DownstreamTlsHandshake(DownstreamConnection connection, TlsConnectionInfo info, DownstreamSniHandler sni,
-      TlsStats stats) {
+      TlsStats stats, long connectTimeoutMillis) {
     this.connection = connection;
     this.info = info;
     this.sni = sni;
     this.stats = stats;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    if (connectTimeoutMillis > 0) {
+      // Envoy's transport_socket_connect_timeout: from the connection's acceptance to the handshake's end
+      connectTimeout = ctx.executor().schedule(() -> {
+        if (!info.handshakeComplete() && ctx.channel().isOpen()) {
+          connection.listenerStats().downstreamCxTransportSocketConnectTimeout.inc();
+          LOG.log(Level.FINE, () -> "[C" + connection.id() + "] transport socket connect timeout");
+          ctx.close();
+        }
+      }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (connectTimeout != null) {
+      connectTimeout.cancel(false);
+      connectTimeout = null;
+    }
   }
 
   @Override
@@ -41,7 +68,7 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
         if (name != null && connection.requestedServerName().isEmpty()) {
           connection.setRequestedServerName(name);
         }
-        stats.onHandshake(info, ssl.engine().getSession());
+        stats.onHandshake(info, ssl.engine());
         if (!info.peerCertificatePresented()) {
           stats.noCertificate.inc();
         }

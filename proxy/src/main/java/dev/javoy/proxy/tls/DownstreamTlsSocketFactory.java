@@ -30,6 +30,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
 
   private final boolean requireClientCertificate;
   private final boolean requireSni;
+  private long connectTimeoutMillis;
   private final long sessionTimeoutSeconds;
   private final boolean disableTickets;
   private final boolean disableSessionCache;
@@ -60,7 +61,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
       throw new ConfigException(path + ".common_tls_context", "a DownstreamTlsContext needs common_tls_context");
     }
     DownstreamTlsSocketFactory f = new DownstreamTlsSocketFactory(c, path, stats);
-    f.source.start(secrets, f::rebuild);
+    f.source.start(secrets, f.warmingListener(f::rebuild));
     return f;
   }
 
@@ -128,6 +129,16 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
     return requireClientCertificate;
   }
 
+  /**
+   * The filter chain's {@code transport_socket_connect_timeout}: a connection whose handshake has not completed this
+   * long after it was accepted is closed ({@code downstream_cx_transport_socket_connect_timeout}). Set once while the
+   * listener config is built, before it is published; 0 means none (Envoy's default).
+   */
+  public DownstreamTlsSocketFactory connectTimeout(com.google.protobuf.Duration timeout) {
+    this.connectTimeoutMillis = com.google.protobuf.util.Durations.toMillis(timeout);
+    return this;
+  }
+
   /** The ALPN protocols the listener advertises. */
   public List<String> alpnProtocols() {
     return source.alpn;
@@ -149,7 +160,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
     ChannelPipeline p = connection.channel().pipeline();
     DownstreamSniHandler sni = new DownstreamSniHandler(this, requireSni);
     p.addLast(DownstreamSniHandler.NAME, sni);
-    p.addLast(new DownstreamTlsHandshake(connection, info, sni, stats));
+    p.addLast(new DownstreamTlsHandshake(connection, info, sni, stats, connectTimeoutMillis));
     return true;
   }
 

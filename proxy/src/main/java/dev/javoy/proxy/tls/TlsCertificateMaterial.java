@@ -16,7 +16,7 @@ import java.util.Set;
  * A loaded {@code TlsCertificate}: the chain (leaf first), its private key, and the names the leaf serves for SNI
  * selection (its DNS SANs, else its subject CN). Immutable.
  */
-record TlsCertificateMaterial(X509Certificate[] chain, PrivateKey key, List<String> serverNames) {
+record TlsCertificateMaterial(X509Certificate[] chain, PrivateKey key, List<String> serverNames, String source) {
   static final Set<String> SUPPORTED = Set.of("certificate_chain", "private_key");
 
   static TlsCertificateMaterial from(TlsCertificate c, String path) throws ConfigException {
@@ -54,6 +54,11 @@ record TlsCertificateMaterial(X509Certificate[] chain, PrivateKey key, List<Stri
         names.add(cn.toLowerCase(Locale.ROOT));
       }
     }
-    return new TlsCertificateMaterial(chain, key, List.copyOf(names));
+    return new TlsCertificateMaterial(chain, key, List.copyOf(names), sourceOf(c.getCertificateChain()));
+  }
+
+  /** Where a certificate came from, as Envoy's {@code /certs} names it: the file, else {@code <inline>}. */
+  static String sourceOf(io.envoyproxy.envoy.config.core.v3.DataSource d) {
+    return d.hasFilename() ? d.getFilename() : "<inline>";
   }
 }

@@ -12,6 +12,7 @@ public final class TlsStats {
   public final Counter failVerifyError;
   public final Counter failVerifySan;
   public final Counter failVerifyCertHash;
+  public final Counter sessionReused;
   private final StatsScope ssl;
 
   /** @param scope the listener's or the cluster's scope; the stats go under {@code ssl.} */
@@ -25,14 +26,20 @@ public final class TlsStats {
     failVerifyError = s.counter("fail_verify_error");
     failVerifySan = s.counter("fail_verify_san");
     failVerifyCertHash = s.counter("fail_verify_cert_hash");
+    sessionReused = s.counter("session_reused");
   }
 
   /**
    * A handshake completed: {@code ssl.handshake} and Envoy's per-negotiation counters
-   * {@code ssl.versions.<version>}, {@code ssl.ciphers.<cipher>}, {@code ssl.curves.<group>}.
+   * {@code ssl.versions.<version>}, {@code ssl.ciphers.<cipher>}, {@code ssl.curves.<group>}, and
+   * {@code ssl.session_reused} when BoringSSL resumed a session (ticket or session id). Event loop of the connection.
    */
-  public void onHandshake(TlsConnectionInfo info, javax.net.ssl.SSLSession session) {
+  public void onHandshake(TlsConnectionInfo info, javax.net.ssl.SSLEngine engine) {
+    javax.net.ssl.SSLSession session = engine.getSession();
     handshake.inc();
+    if (sessionReused(engine)) {
+      sessionReused.inc();
+    }
     if (!info.tlsVersion().isEmpty()) {
       ssl.counter("versions." + info.tlsVersion()).inc();
     }
@@ -45,5 +52,13 @@ public final class TlsStats {
         ssl.counter("curves." + group).inc();
       }
     }
+  }
+
+  private static boolean sessionReused(javax.net.ssl.SSLEngine engine) {
+    if (engine instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine e) {
+      long ssl = e.sslPointer(); // only the connection's event loop frees it, and that is this thread
+      return ssl != 0 && io.netty.internal.tcnative.SSL.isSessionReused(ssl);
+    }
+    return false;
   }
 }

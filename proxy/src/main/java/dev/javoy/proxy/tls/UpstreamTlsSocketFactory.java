@@ -46,7 +46,7 @@ public final class UpstreamTlsSocketFactory extends TlsSocketFactory {
       throw new ConfigException(path + ".allow_renegotiation", "TLS renegotiation is not supported");
     }
     UpstreamTlsSocketFactory f = new UpstreamTlsSocketFactory(c, path, stats);
-    f.source.start(secrets, f::rebuild);
+    f.source.start(secrets, f.warmingListener(f::rebuild));
     return f;
   }
 

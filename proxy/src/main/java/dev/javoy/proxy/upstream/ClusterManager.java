@@ -122,7 +122,7 @@ public final class ClusterManager {
       } else {
         clusterModified.inc();
       }
-      built.initialize(() -> activate(built));
+      initializeWithSecrets(built, () -> activate(built));
     }
     for (String name : removed) {
       if (staticNames.contains(name) || !dynamic.containsKey(name)) {
@@ -221,12 +221,28 @@ public final class ClusterManager {
     }
     int[] remaining = {all.size()};
     for (UpstreamCluster c : all) {
-      c.initialize(() -> {
+      initializeWithSecrets(c, () -> {
         if (--remaining[0] == 0) {
           done.run();
         }
       });
     }
+  }
+
+  /**
+   * Initializes a cluster and runs {@code done} on the main thread once its hosts are in and every TLS transport
+   * socket has its secrets (or a secret's {@code initial_fetch_timeout} expired), as Envoy's cluster init waits
+   * for the SDS init targets of its transport sockets.
+   */
+  private void initializeWithSecrets(UpstreamCluster c, Runnable done) {
+    c.initialize(() -> {
+      java.util.concurrent.CompletableFuture<Void> tls = c.transportSockets().whenReady();
+      if (tls.isDone()) {
+        done.run();
+      } else {
+        tls.whenComplete((v, err) -> mainLoop.execute(done));
+      }
+    });
   }
 
   public void shutdown() {

@@ -119,7 +119,7 @@ public final class UpstreamConnector {
         if (h.isSuccess()) {
           TlsConnectionInfo info = new TlsConnectionInfo();
           info.complete(ssl, tls.sni(), true);
-          tls.stats().onHandshake(info, ssl.engine().getSession());
+          tls.stats().onHandshake(info, ssl.engine());
           ch.attr(TlsConnectionInfo.UPSTREAM).set(info);
           done.trySuccess();
         } else {
