@@ -90,8 +90,8 @@ class XdsVisibilityEndToEndTest {
         RouteConfiguration badRoutes = routes("/only").toBuilder().setVirtualHosts(0, routes("/only")
             .getVirtualHosts(0).toBuilder().setRoutes(0, routes("/only").getVirtualHosts(0).getRoutes(0).toBuilder()
                 .setRoute(RouteAction.newBuilder().setCluster("svc").addHashPolicy(
-                    RouteAction.HashPolicy.newBuilder().setConnectionProperties(
-                        RouteAction.HashPolicy.ConnectionProperties.newBuilder().setSourceIp(true)))))).build();
+                    RouteAction.HashPolicy.newBuilder().setFilterState( // a hash policy javoy rejects
+                        RouteAction.HashPolicy.FilterState.newBuilder().setKey("k")))))).build();
         cache.setSnapshot(GROUP, snapshot("3", backendPort, http, badRoutes, List.of(badListener),
             List.of(badCluster)));
         awaitStat(javoy, "http.ingress.rds.routes.update_rejected", 1);
