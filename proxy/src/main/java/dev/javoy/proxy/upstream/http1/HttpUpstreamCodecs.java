@@ -16,7 +16,8 @@ final class HttpUpstreamCodecs {
         .setMaxHeaderSize(MAX_RESPONSE_HEADERS_BYTES)
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
-        .setAllowDuplicateContentLengths(false);
+        .setAllowDuplicateContentLengths(false)
+        .setTrailersFactory(SmallTrailers.FACTORY);
   }
 
   HttpClientCodec newCodec() {
