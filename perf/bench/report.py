@@ -564,7 +564,8 @@ def main():
     L.append("| | |")
     L.append("|---|---|")
     for k, label in (("nproc", "nproc"), ("cpu_model", "CPU model"), ("mem", "memory"), ("kernel", "kernel"),
-                     ("os", "OS"), ("java", "java -version"), ("java_opts", "javoy JVM options"),
+                     ("os", "OS"), ("java", "java -version"), ("javoy_launcher", "javoy launcher and its JVM flags"),
+                     ("java_opts", "javoy extra JVM options"),
                      ("jvm_ergonomics", "JVM defaults on 1 CPU"),
                      ("javoy_jar", "javoy jar"), ("javoy_jar_mtime", "javoy jar built"),
                      ("javoy_git", "javoy git"), ("nginx", "nginx"), ("haproxy", "HAProxy"), ("wrk", "wrk"),

@@ -18,7 +18,8 @@
 #   --no-build            don't build; use src/target-perf/ (else src/target/) javoy jar
 #                         (default: build with ./mvnw -q -B -o package -DskipTests
 #                          -Djavoy.build.dir=target-perf, never `install`)
-#   --java-opts "..."     extra JVM options for javoy (default: none)
+#   --java-opts "..."     extra JVM options for javoy (default: none; with the launcher: JAVOY_JAVA_OPTS)
+#   --no-launcher         run javoy as `java -jar` instead of through bin/javoy (its JVM flags and CDS archive)
 #   --base-port P         first of ~40 loopback ports to use (default 19100; the next
 #                         free block of 100 is used if any of them is taken)
 #   --proxy-cpu N         CPU for the proxy under test (default 1)
@@ -60,6 +61,7 @@ PROXIES="direct,javoy,nginx,haproxy"
 JAR=""
 BUILD=yes
 JAVA_OPTS_EXTRA=""
+LAUNCHER=yes
 BASE_PORT=19100
 PROXY_CPU=1
 LOAD_CPU=0
@@ -85,6 +87,7 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR=$2; BUILD=no; shift ;;
     --no-build) BUILD=no ;;
     --java-opts) JAVA_OPTS_EXTRA=$2; shift ;;
+    --no-launcher) LAUNCHER=no ;;
     --base-port) BASE_PORT=$2; shift ;;
     --proxy-cpu) PROXY_CPU=$2; shift ;;
     --load-cpu) LOAD_CPU=$2; shift ;;
@@ -293,6 +296,7 @@ fi
   echo "javoy_git=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   echo "javoy_note=$JAVOY_NOTE"
   echo "java_opts=$JAVA_OPTS_EXTRA"
+  echo "javoy_launcher=$([[ $LAUNCHER == yes ]] && echo "bin/javoy: $(grep -A1 '^JVM_FLAGS=' "$REPO/bin/javoy" | tr -d '\n"' | sed 's/^JVM_FLAGS=//')" || echo 'no (java -jar)')"
   # what the JVM picks when it sees one CPU (ergonomics: GC, heap)
   echo "jvm_ergonomics=$("${PIN_PROXY[@]}" java $JAVA_OPTS_EXTRA -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah)GC$/ && $4 == "true" {gc=$2}
@@ -383,7 +387,12 @@ start_proxy() {
       limit=60
       t0=$(now_us)
       # shellcheck disable=SC2086
-      "${PIN_PROXY[@]}" java $JAVA_OPTS_EXTRA -jar "$JAR" -c "$RUN/conf/javoy.yaml" --concurrency 1 -l warning >"$logf" 2>&1 &
+      if [[ $LAUNCHER == yes ]]; then
+        JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$JAVA_OPTS_EXTRA" JAVOY_CDS="$RUN/cds" \
+          "${PIN_PROXY[@]}" "$REPO/bin/javoy" -c "$RUN/conf/javoy.yaml" --concurrency 1 -l warning >"$logf" 2>&1 &
+      else
+        "${PIN_PROXY[@]}" java $JAVA_OPTS_EXTRA -jar "$JAR" -c "$RUN/conf/javoy.yaml" --concurrency 1 -l warning >"$logf" 2>&1 &
+      fi
       ;;
     nginx)
       limit=15
@@ -444,6 +453,19 @@ has_proxy nginx && { "$NGINX" -t -q -p "$RUN/nginx" -e "$RUN/nginx/error.log" -c
 has_proxy haproxy && { "$HAPROXY" -c -q -f "$RUN/conf/haproxy.cfg" >"$RAW/haproxy-check.log" 2>&1 || log "haproxy config check failed: $(head -c 300 "$RAW/haproxy-check.log")"; }
 
 # ---------------------------------------------------------------- 6. start-up (interleaved; the last start stays up)
+# bin/javoy's class-data sharing archive is written at the first exit (and, on JDK 17/18, checked at the next
+# start): two unmeasured starts first, each given time to write the archive at exit, as a deployed proxy has it.
+if has_proxy javoy && [[ $LAUNCHER == yes && -z $JAVOY_NOTE ]]; then
+  mkdir -p "$RUN/cds"
+  for i in 1 2; do
+    start_proxy javoy "cds-$i" || break
+    p=${PID[javoy]}
+    kill -TERM "$p" 2>/dev/null
+    for ((k = 0; k < 600; k++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    stop_proxy javoy
+  done
+  log "javoy CDS archive: $(ls "$RUN/cds" 2>/dev/null | tr '\n' ' ')"
+fi
 PROXIED=()
 for p in "${PROXY_LIST[@]}"; do [[ $p != direct ]] && PROXIED+=("$p"); done
 for ((r = 1; r <= ROUNDS; r++)); do

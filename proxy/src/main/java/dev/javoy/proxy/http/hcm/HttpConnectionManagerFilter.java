@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.hcm;
 
 import dev.javoy.proxy.http.h2.Http2PrefaceDetector;
+import dev.javoy.proxy.network.ConnectionIdleTimeout;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.network.NetworkFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
@@ -9,7 +10,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code envoy.filters.network.http_connection_manager} network filter: installs the codec and the
@@ -47,7 +47,7 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
     }
     ChannelPipeline p = connection.channel().pipeline();
     if (config.idleTimeoutMillis > 0) {
-      p.addLast(new IdleStateHandler(0, 0, config.idleTimeoutMillis, TimeUnit.MILLISECONDS));
+      p.addLast(new ConnectionIdleTimeout(config.idleTimeoutMillis));
     }
     if (config.codecType == CodecType.HTTP1) {
       installHttp1(p, connection);

@@ -108,11 +108,15 @@ public final class UpstreamRequestHeaders {
   public static void removeHopByHop(HttpHeaders h) {
     String connection = h.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
-      for (String name : connection.split(",")) {
-        String n = name.trim();
+      // token by token without String.split (no list or array per request; one token is not even copied)
+      for (int start = 0, len = connection.length(); start <= len; ) {
+        int comma = connection.indexOf(',', start);
+        int end = comma < 0 ? len : comma;
+        String n = connection.substring(start, end).trim();
         if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
           h.remove(n);
         }
+        start = end + 1;
       }
       h.remove(HttpHeaderNames.CONNECTION);
     }

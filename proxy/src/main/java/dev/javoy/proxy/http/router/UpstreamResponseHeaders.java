@@ -19,14 +19,27 @@ import io.netty.handler.codec.http.HttpUtil;
 final class UpstreamResponseHeaders {
   static final String X_ENVOY_UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
 
+  /** The decimal strings of 0..1023 ms, made once: most service times are small. */
+  private static final String[] SMALL_MILLIS = new String[1024];
+
+  static {
+    for (int i = 0; i < SMALL_MILLIS.length; i++) {
+      SMALL_MILLIS[i] = Integer.toString(i).intern();
+    }
+  }
+
   private UpstreamResponseHeaders() {}
+
+  static String serviceTime(long millis) {
+    return millis < SMALL_MILLIS.length ? SMALL_MILLIS[(int) millis] : Long.toString(millis);
+  }
 
   /** @param serviceTimeMillis time to first response byte, or -1 to leave the header out */
   static void prepare(HttpResponse resp, HttpRequest req, long serviceTimeMillis) {
     HttpHeaders h = resp.headers();
     UpstreamRequestHeaders.removeHopByHop(h);
     if (serviceTimeMillis >= 0) {
-      h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, Long.toString(serviceTimeMillis));
+      h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
     }
     int code = resp.status().code();
     boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.network.ConnectionIdleTimeout;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.ConnectionAccounting;
@@ -14,7 +15,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +45,7 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
       @Override
       protected void initChannel(Channel ch) {
         if (idleMillis > 0) {
-          ch.pipeline().addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+          ch.pipeline().addLast(new ConnectionIdleTimeout(idleMillis));
         }
         HttpClientCodec codec = codecs.newCodec();
         ch.pipeline().addLast(codec);

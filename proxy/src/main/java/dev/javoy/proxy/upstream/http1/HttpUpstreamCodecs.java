@@ -26,7 +26,8 @@ final class HttpUpstreamCodecs {
         .setMaxHeaderSize(MAX_RESPONSE_HEADERS_BYTES)
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
-        .setAllowDuplicateContentLengths(false);
+        .setAllowDuplicateContentLengths(false)
+        .setTrailersFactory(SmallTrailers.FACTORY);
   }
 
   /** Response headers stored with lower-case names (Envoy's codec without a preserve_case formatter). */

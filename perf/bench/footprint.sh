@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# javoy's footprint and start-up under given JVM flags (what docs/README "JVM flags" were chosen with).
+#
+#   perf/bench/footprint.sh [--jar PATH] [--opts "JVM FLAGS"] [--starts 5] [--conns 1000] [--rps-secs 30]
+#                           [--launcher bin/javoy]
+#
+# Static config = perf/bench/conf/javoy.yaml (HCM AUTO + tcp_proxy listener, STATIC cluster, admin), one
+# nginx backend. javoy runs --concurrency 1 pinned to CPU 1. Prints, one "key value" a line:
+#   startup_ms (median of --starts; exec → first HTTP 200 through the proxy, curl polling every 5 ms),
+#   rss_idle_kb (after start + one request), threads, rss_conns_kb and bytes_per_conn (--conns idle
+#   keep-alive connections, holdconns.py), gc pauses (-Xlog:gc during --rps-secs of 1,000 req/s h2load
+#   HTTP/1.1: count, max, p99 in ms; 0 skips).
+# --launcher runs javoy through a launcher script (bin/javoy) instead of `java -jar`; then --opts goes
+# to JAVOY_JAVA_OPTS.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAR=""; OPTS=""; STARTS=5; CONNS=1000; RPS_SECS=30; LAUNCHER=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --jar) JAR=$2; shift 2 ;; --opts) OPTS=$2; shift 2 ;; --starts) STARTS=$2; shift 2 ;;
+    --conns) CONNS=$2; shift 2 ;; --rps-secs) RPS_SECS=$2; shift 2 ;; --launcher) LAUNCHER=$2; shift 2 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ -n $JAR ]] || JAR=$(ls -t "$ROOT"/src/target*/javoy-*.jar | head -1)
+RAW=$(mktemp -d /tmp/javoy-footprint.XXXXXX)
+fp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+BP=$(fp); HP=$(fp); TP=$(fp); AP=$(fp)
+mkdir -p "$RAW/tmp"
+BODY=$(head -c 1024 /dev/zero | tr '\0' 'x')
+cat >"$RAW/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $RAW/nginx.pid; error_log $RAW/error.log warn;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
+ client_body_temp_path $RAW/tmp; proxy_temp_path $RAW/tmp; fastcgi_temp_path $RAW/tmp; uwsgi_temp_path $RAW/tmp; scgi_temp_path $RAW/tmp;
+ server { listen 127.0.0.1:$BP backlog=4096; location / { default_type text/plain; return 200 "$BODY"; } } }
+CONF
+sed -e "s/@JAVOY_ADMIN_PORT@/$AP/; s/@JAVOY_HTTP_PORT@/$HP/; s/@JAVOY_TCP_PORT@/$TP/; s/@BACKEND_PORT@/$BP/" \
+  "$ROOT/perf/bench/conf/javoy.yaml" >"$RAW/javoy.yaml"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+taskset -c 0 nginx -p "$RAW" -c "$RAW/nginx.conf" >"$RAW/nginx.log" 2>&1 &
+PIDS+=($!)
+URL=http://127.0.0.1:$HP/
+start_javoy() { # extra JVM flags -> sets JPID
+  if [[ -n $LAUNCHER ]]; then
+    JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$OPTS $1" taskset -c 1 "$LAUNCHER" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy.log" 2>&1 &
+  else
+    taskset -c 1 java $OPTS $1 -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy.log" 2>&1 &
+  fi
+  JPID=$!
+}
+wait_serving() { # -> ms since $1 (ns)
+  for ((i = 0; i < 6000; i++)); do
+    if curl -fsS -o /dev/null --max-time 1 "$URL" 2>/dev/null; then
+
+      echo $(( ($(date +%s%N) - $1) / 1000000 )); return 0
+    fi
+    kill -0 $JPID 2>/dev/null || { echo "javoy exited; see $RAW/javoy.log" >&2; return 1; }
+    sleep 0.005
+  done
+  return 1
+}
+sleep 0.3
+MS=(); CPUS=()
+for ((r = 0; r < STARTS; r++)); do
+  t0=$(date +%s%N); start_javoy ""; wait_serving "$t0" >"$RAW/ms"; MS+=("$(cat "$RAW/ms")")
+  CPUS+=("$(awk '{print ($14 + $15) * 10}' /proc/$JPID/stat)")
+  kill $JPID; wait $JPID 2>/dev/null || true
+done
+echo "startup_ms_all ${MS[*]}"
+echo "startup_cpu_ms_all ${CPUS[*]}"
+echo "startup_cpu_ms $(printf '%s\n' "${CPUS[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+echo "startup_ms $(printf '%s\n' "${MS[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+t0=$(date +%s%N); start_javoy "-Xlog:gc:file=$RAW/gc.log"; PIDS+=($JPID); wait_serving "$t0" >/dev/null
+sleep 2
+echo "rss_idle_kb $(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)"
+echo "threads $(ls /proc/$JPID/task | wc -l)"
+if (( CONNS > 0 )); then
+  rm -f "$RAW/ready" "$RAW/release"
+  taskset -c 0 timeout 150 python3 "$ROOT/perf/bench/holdconns.py" --port "$HP" --count "$CONNS" --ready "$RAW/ready" \
+    --release "$RAW/release" --hold-timeout 120 >"$RAW/holdconns.log" 2>&1 &
+  HC=$!
+  for ((i = 0; i < 1200; i++)); do [[ -s $RAW/ready ]] && break; sleep 0.1; done
+  sleep 2
+  RC=$(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)
+  echo "holdconns $(cat "$RAW/ready" 2>/dev/null)"
+  echo "rss_conns_kb $RC"
+  touch "$RAW/release"; wait $HC 2>/dev/null || true
+fi
+RI=$(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)
+if (( RPS_SECS > 0 )); then
+  : >"$RAW/gc.log.mark"; LINES=$(wc -l <"$RAW/gc.log")
+  taskset -c 0 h2load --h1 -c 10 --rps 100 -n $((1000 * RPS_SECS)) "$URL" >"$RAW/rps.txt" 2>&1 || true
+  grep -E "succeeded" "$RAW/rps.txt" | sed 's/^/rps_run /'
+  tail -n +$((LINES + 1)) "$RAW/gc.log" >"$RAW/gc-rps.log"
+  python3 - "$RAW/gc-rps.log" <<'PY'
+import re, sys
+p = sorted(float(m.group(1)) for m in (re.search(r"Pause.* (\d+\.\d+)ms", l) for l in open(sys.argv[1])) if m)
+if p: print(f"gc_pauses {len(p)} max_ms {p[-1]:.3f} p99_ms {p[min(len(p)-1, int(len(p)*0.99))]:.3f}")
+else: print("gc_pauses 0")
+PY
+fi
+echo "rss_after_kb $(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)"
+echo "gc_log $RAW/gc.log"
+echo "raw $RAW"
