@@ -13,7 +13,6 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
-import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
@@ -85,13 +84,13 @@ class XdsVisibilityEndToEndTest {
         // a listener and a cluster javoy cannot build, and a route configuration it cannot build: all NACKed
         Listener badListener = listener("bad_listener", 1, HttpConnectionManager.newBuilder().setStatPrefix("bad")
             .setScopedRoutes(ScopedRoutes.newBuilder().setName("scopes")));
+        // (health checks and hash policies, which these once used, are supported now)
         Cluster badCluster = staticCluster("bad_cluster", backendPort).toBuilder()
-            .addHealthChecks(HealthCheck.newBuilder().setTimeout(Durations.fromSeconds(1))).build();
+            .setProtocolSelection(Cluster.ClusterProtocolSelection.USE_DOWNSTREAM_PROTOCOL).build();
         RouteConfiguration badRoutes = routes("/only").toBuilder().setVirtualHosts(0, routes("/only")
             .getVirtualHosts(0).toBuilder().setRoutes(0, routes("/only").getVirtualHosts(0).getRoutes(0).toBuilder()
-                .setRoute(RouteAction.newBuilder().setCluster("svc").addHashPolicy(
-                    RouteAction.HashPolicy.newBuilder().setConnectionProperties(
-                        RouteAction.HashPolicy.ConnectionProperties.newBuilder().setSourceIp(true)))))).build();
+                .setRoute(RouteAction.newBuilder().setCluster("svc").addRequestMirrorPolicies(
+                    RouteAction.RequestMirrorPolicy.newBuilder().setCluster("svc"))))).build();
         cache.setSnapshot(GROUP, snapshot("3", backendPort, http, badRoutes, List.of(badListener),
             List.of(badCluster)));
         awaitStat(javoy, "http.ingress.rds.routes.update_rejected", 1);
@@ -113,8 +112,8 @@ class XdsVisibilityEndToEndTest {
         assertTrue(listenerPart.contains("\"last_update_attempt\""), listenerPart);
         assertTrue(listenerPart.contains("scoped_routes"), listenerPart);
         assertTrue(listenerPart.contains("\"version_info\": \"3\""), listenerPart);
-        assertTrue(dump.contains("health_checks: field not supported"), dump);
-        assertTrue(dump.contains("hash_policy"), dump);
+        assertTrue(dump.contains("protocol_selection: field not supported"), dump);
+        assertTrue(dump.contains("request_mirror_policies"), dump);
         // the good versions keep serving
         assertEquals(200, Curl.run("http://127.0.0.1:" + http + "/only").status());
 
