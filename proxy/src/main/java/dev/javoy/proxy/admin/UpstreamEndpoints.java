@@ -110,7 +110,7 @@ final class UpstreamEndpoints {
   }
 
   private static String value(boolean set, int value, int otherwise) {
-    return Integer.toString(set ? value : otherwise);
+    return Integer.toUnsignedString(set ? value : otherwise); // uint32: 4294967295 is not -1
   }
 
   /** Envoy's {@code healthFlagsToString}: {@code healthy}, or every failing flag as {@code /flag}. */

@@ -28,11 +28,12 @@ public record CircuitBreakers(long maxConnections, long maxPendingRequests, long
       if (t.getPriority() != RoutingPriority.DEFAULT) {
         continue; // HIGH priority routes are not supported yet; their thresholds never apply
       }
+      // uint32: Istio sets 4294967295 ("no limit"), which getValue() returns as -1
       out = new CircuitBreakers(
-          t.hasMaxConnections() ? t.getMaxConnections().getValue() : DEFAULTS.maxConnections,
-          t.hasMaxPendingRequests() ? t.getMaxPendingRequests().getValue() : DEFAULTS.maxPendingRequests,
-          t.hasMaxRequests() ? t.getMaxRequests().getValue() : DEFAULTS.maxRequests,
-          t.hasMaxRetries() ? t.getMaxRetries().getValue() : DEFAULTS.maxRetries);
+          t.hasMaxConnections() ? Integer.toUnsignedLong(t.getMaxConnections().getValue()) : DEFAULTS.maxConnections,
+          t.hasMaxPendingRequests() ? Integer.toUnsignedLong(t.getMaxPendingRequests().getValue()) : DEFAULTS.maxPendingRequests,
+          t.hasMaxRequests() ? Integer.toUnsignedLong(t.getMaxRequests().getValue()) : DEFAULTS.maxRequests,
+          t.hasMaxRetries() ? Integer.toUnsignedLong(t.getMaxRetries().getValue()) : DEFAULTS.maxRetries);
     }
     return out;
   }

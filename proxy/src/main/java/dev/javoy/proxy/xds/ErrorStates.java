@@ -2,8 +2,11 @@ package dev.javoy.proxy.xds;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
+import dev.javoy.proxy.extension.CoreTypes;
 import io.envoyproxy.envoy.admin.v3.UpdateFailureState;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -34,10 +37,46 @@ public final class ErrorStates {
             .setVersionInfo(version == null ? "" : version);
         T failed = changed.get(name);
         if (failed != null) {
-          s.setFailedConfiguration(Any.pack(failed));
+          String unprintable = unprintable(failed);
+          if (unprintable == null) {
+            s.setFailedConfiguration(Any.pack(failed));
+          } else {
+            // /config_dump could not print it (an Any of a type javoy does not have), and must not fail for it
+            s.setDetails(details + " (failed_configuration not shown: " + unprintable + ")");
+          }
         }
         byName.put(name, s.build());
       });
+    }
+  }
+
+  /** Why {@code /config_dump} could not print {@code m} as JSON, or null when it can. */
+  private static String unprintable(Message m) {
+    try {
+      JsonFormat.printer().usingTypeRegistry(CoreTypes.defaultRegistry().typeRegistry()).appendTo(m,
+          NullAppendable.INSTANCE);
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static final class NullAppendable implements Appendable {
+    static final NullAppendable INSTANCE = new NullAppendable();
+
+    @Override
+    public Appendable append(CharSequence csq) {
+      return this;
+    }
+
+    @Override
+    public Appendable append(CharSequence csq, int start, int end) {
+      return this;
+    }
+
+    @Override
+    public Appendable append(char c) {
+      return this;
     }
   }
 
