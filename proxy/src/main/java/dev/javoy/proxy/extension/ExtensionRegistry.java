@@ -19,7 +19,7 @@ public final class ExtensionRegistry {
   public static final List<Class<? extends ExtensionFactory>> CATEGORIES =
       List.of(NetworkFilterFactory.class, HttpFilterFactory.class, AccessLoggerFactory.class, CompressionLibraryFactory.class,
           ListenerFilterFactory.class,
-          UpstreamNetworkFilterFactory.class);
+          UpstreamNetworkFilterFactory.class, TracerFactory.class);
 
   private final Map<Class<?>, Map<String, ExtensionFactory>> byTypeUrl = new HashMap<>();
   private final Map<Class<?>, Map<String, ExtensionFactory>> byName = new HashMap<>();

@@ -55,6 +55,8 @@ public final class ExtensionResolver {
       return "HTTP filter";
     } else if (category == AccessLoggerFactory.class) {
       return "access logger";
+    } else if (category == TracerFactory.class) {
+      return "tracer";
     } else if (category == ListenerFilterFactory.class) {
       return "listener filter";
     } else if (category == UpstreamNetworkFilterFactory.class) {

@@ -40,4 +40,9 @@ public interface FactoryContext {
   default io.envoyproxy.envoy.config.core.v3.TrafficDirection trafficDirection() {
     return io.envoyproxy.envoy.config.core.v3.TrafficDirection.UNSPECIFIED;
   }
+
+  /** The process's tracers: the bootstrap's {@code tracing.http} and the providers connection managers name. */
+  default dev.javoy.proxy.tracing.TracerProviders tracerProviders() {
+    return dev.javoy.proxy.tracing.TracerProviders.none();
+  }
 }

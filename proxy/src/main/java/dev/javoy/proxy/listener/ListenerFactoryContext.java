@@ -65,6 +65,11 @@ final class ListenerFactoryContext implements FactoryContext {
   }
 
   @Override
+  public dev.javoy.proxy.tracing.TracerProviders tracerProviders() {
+    return server.tracerProviders();
+  }
+
+  @Override
   public TrafficDirection trafficDirection() {
     return direction;
   }

@@ -42,11 +42,7 @@ final class BootstrapFeatures {
       throw new ConfigException("stats_sinks[" + i + "]",
           "unsupported stats sink extension '" + s.getName() + "' with type URL " + s.getTypedConfig().getTypeUrl());
     }
-    if (b.hasTracing() && b.getTracing().hasHttp()) {
-      var http = b.getTracing().getHttp();
-      throw new ConfigException("tracing.http", "unsupported tracer extension '" + http.getName()
-          + "' with type URL " + http.getTypedConfig().getTypeUrl());
-    }
+    // tracing (tracing.http) is built by Server as TracerProviders, once the static clusters exist
     runtimeLayers = runtime(b);
     hasDynamicResources = b.hasDynamicResources();
     if (hasDynamicResources) {

@@ -118,13 +118,19 @@ public final class Server {
       this.features = new BootstrapFeatures(bootstrap, clusterNames);
       this.listenerManager = new ListenerManager(stats, features.maxGlobalDownstreamConnections);
       ExtensionResolver resolver = new ExtensionResolver(registry);
+      // the bootstrap's tracing.http: the tracer of connection managers that name no provider
+      dev.javoy.proxy.tracing.TracerProviders tracers = bootstrap.hasTracing()
+          ? dev.javoy.proxy.tracing.TracerProviders.fromBootstrap(bootstrap.getTracing(), new ServerFactoryContext(
+              stats, resolver, clusterManager, options, "", null, secrets, bootstrap.getNode()))
+          : dev.javoy.proxy.tracing.TracerProviders.none();
       ListenerFactory listenerFactory = new ListenerFactory(
           prefix -> new ServerFactoryContext(stats, resolver, clusterManager, options, prefix, rdsSource, secrets,
-              bootstrap.getNode()));
+              bootstrap.getNode(), tracers));
       if (features.hasDynamicResources) {
         EventLoop mainLoop = mainGroup.next();
         this.xds = XdsResources.create(new XdsBootstrapInput(bootstrap, clusterManager, listenerManager,
-            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets, bootstrap.getNode()),
+            new ServerFactoryContext(stats, resolver, clusterManager, options, "", null, secrets, bootstrap.getNode(),
+                tracers),
             stats, mainLoop,
             mainGroup, transport));
         sdsSources.setAdsClient(xds::client);

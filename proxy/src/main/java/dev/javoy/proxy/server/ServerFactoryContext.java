@@ -10,4 +10,12 @@ import dev.javoy.proxy.upstream.ClusterManager;
 /** The {@link FactoryContext} extensions get while a listener is built. */
 record ServerFactoryContext(StatsStore stats, ExtensionResolver extensions, ClusterManager clusterManager,
     ServerOptions options, String listenerStatPrefix, RdsSource rdsSource, SecretProvider secrets,
-    io.envoyproxy.envoy.config.core.v3.Node localNode) implements FactoryContext {}
+    io.envoyproxy.envoy.config.core.v3.Node localNode, dev.javoy.proxy.tracing.TracerProviders tracerProviders)
+    implements FactoryContext {
+  ServerFactoryContext(StatsStore stats, ExtensionResolver extensions, ClusterManager clusterManager,
+      ServerOptions options, String listenerStatPrefix, RdsSource rdsSource, SecretProvider secrets,
+      io.envoyproxy.envoy.config.core.v3.Node localNode) {
+    this(stats, extensions, clusterManager, options, listenerStatPrefix, rdsSource, secrets, localNode,
+        dev.javoy.proxy.tracing.TracerProviders.none());
+  }
+}

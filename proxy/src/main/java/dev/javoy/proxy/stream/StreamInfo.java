@@ -55,6 +55,8 @@ public final class StreamInfo {
   private FilterState filterState;
   /** The filter state of the upstream connection this stream owns (tcp_proxy), or null. */
   public FilterState upstreamFilterState;
+  /** The request's tracing span when its connection manager has {@code tracing} (the router injects it upstream). */
+  public dev.javoy.proxy.tracing.Span activeSpan;
   private UpstreamAlpnOverride upstreamAlpnOverride;
 
   /** This stream's filter state, created on first use. */

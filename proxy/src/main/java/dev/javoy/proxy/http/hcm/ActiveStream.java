@@ -55,6 +55,8 @@ final class ActiveStream {
   private long lastActivityNanos;
   /** {@code request_timeout}: the whole request must have arrived by then. */
   private ScheduledFuture<?> requestTimer;
+  /** The request's tracing when the connection manager has {@code tracing}, else null. */
+  private dev.javoy.proxy.tracing.StreamTracing tracing;
 
   ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config) {
     this.connection = connection;
@@ -95,6 +97,9 @@ final class ActiveStream {
     }
     RequestHeaderMutator.mutate(config, connection.downstream(), req, info);
     resolveRoute();
+    if (config.tracing != null) {
+      tracing = dev.javoy.proxy.tracing.StreamTracing.start(config.tracing, route, req, info);
+    }
     if (config.upgrades.rejects(req, route != null && route.action() instanceof ClusterAction c
         ? c.upgrades() : null)) {
       sendLocalReply(403, "", null, UpgradePolicy.UPGRADE_FAILED);
@@ -268,6 +273,9 @@ final class ActiveStream {
       info.firstDownstreamTxNanos = System.nanoTime();
     }
     ResponseHeaderMutator.mutate(config, this, response);
+    if (tracing != null) {
+      tracing.onResponseHeaders(response.headers());
+    }
     connection.writeResponseHeaders(this, response);
     if (endStream) {
       connection.writeResponseData(this, LastHttpContent.EMPTY_LAST_CONTENT, true);
@@ -342,6 +350,9 @@ final class ActiveStream {
     HeldData d;
     while (heldData != null && (d = heldData.pollFirst()) != null) {
       d.content().release();
+    }
+    if (tracing != null) {
+      tracing.finish(info, route);
     }
     for (int i = 0, n = config.accessLogs.size(); i < n; i++) { // indexed: no iterator per request
       config.accessLogs.get(i).log(info);

@@ -39,7 +39,7 @@ public final class HttpConnectionManagerConfig {
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
       "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
       "forward_client_cert_details", "set_current_client_cert_details", "normalize_path", "merge_slashes",
-      "path_with_escaped_slashes_action", "request_id_extension");
+      "path_with_escaped_slashes_action", "request_id_extension", "tracing");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -94,13 +94,17 @@ public final class HttpConnectionManagerConfig {
   final PathNormalizer pathNormalizer;
   /** {@code http_protocol_options.header_key_format}: how HTTP/1.1 responses spell header names. */
   final HeaderKeyFormat headerKeyFormat;
+  /** {@code tracing}, compiled; null when the connection manager does not trace (no per-request cost). */
+  final dev.javoy.proxy.tracing.HttpTracingConfig tracing;
   private final StatsStore statsStore;
   /** {@code http2.*}, created with the first HTTP/2 connection as in Envoy. */
   private volatile Http2CodecStats http2Stats;
 
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
       List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2,
-      dev.javoy.proxy.tls.ForwardClientCert forwardClientCert, HeaderKeyFormat headerKeyFormat) {
+      dev.javoy.proxy.tls.ForwardClientCert forwardClientCert, HeaderKeyFormat headerKeyFormat,
+      dev.javoy.proxy.tracing.HttpTracingConfig tracing) {
+    this.tracing = tracing;
     this.forwardClientCert = forwardClientCert;
     this.headerKeyFormat = headerKeyFormat;
     this.statPrefix = p.getStatPrefix();
@@ -221,8 +225,9 @@ public final class HttpConnectionManagerConfig {
         ? LocalReplyConfig.create(p.getLocalReplyConfig(), FieldSupport.join(path, "local_reply_config"), ctx) : null;
     UpgradePolicy.create(p.getUpgradeConfigsList(), path); // validates
     dev.javoy.proxy.tls.ForwardClientCert xfcc = dev.javoy.proxy.tls.ForwardClientCert.from(p, path);
+    dev.javoy.proxy.tracing.HttpTracingConfig tracing = dev.javoy.proxy.tracing.HttpTracingConfig.create(p, path, ctx);
     return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, xfcc,
-        headerKeyFormat);
+        headerKeyFormat, tracing);
   }
 
   /** Envoy's {@code gte: {}} on the HCM timeouts. */

@@ -36,7 +36,7 @@ public final class RouteTableFactory {
       "retry_policy");
   private static final Set<String> ROUTE_FIELDS = Set.of("name", "match", "route", "redirect", "direct_response",
       "typed_per_filter_config", "decorator", "metadata", "request_headers_to_add", "request_headers_to_remove",
-      "response_headers_to_add", "response_headers_to_remove");
+      "response_headers_to_add", "response_headers_to_remove", "tracing");
   /** Envoy's default route timeout. */
   public static final long DEFAULT_TIMEOUT_MILLIS = RouteTimeouts.DEFAULT_TIMEOUT_MILLIS;
 
@@ -148,7 +148,8 @@ public final class RouteTableFactory {
     return new Route(r.getName(), vh, match, action, perFilter(r.getTypedPerFilterConfigMap(), path),
         HeaderMutationChain.of(request, levels.vhostRequest(), levels.configRequest(), levels.mostSpecificWins()),
         HeaderMutationChain.of(response, levels.vhostResponse(), levels.configResponse(),
-            levels.mostSpecificWins()));
+            levels.mostSpecificWins()),
+        dev.javoy.proxy.tracing.RouteTracing.of(r, path));
   }
 
   static Pattern regex(io.envoyproxy.envoy.type.matcher.v3.RegexMatcher rm, String path, boolean caseSensitive)

@@ -162,6 +162,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     timeoutMillis = timeouts.routerMillis();
     upgrade = UpgradePolicy.requestedUpgrade(req);
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
+    if (info.activeSpan != null) {
+      info.activeSpan.injectContext(req.headers()); // the connection manager's tracing
+    }
     if (upgrade != null) {
       UpgradePolicy.restore(req.headers(), upgrade);
     } else if (!action.mirrors().isEmpty()) {
