@@ -8,8 +8,7 @@ import io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig;
 /**
  * {@code request_id_extension}: only Envoy's default, {@code envoy.request_id.uuid} (which Istio configures on every
  * connection manager). Its two options concern tracing: {@code pack_trace_reason} packs the trace decision into
- * the UUID and {@code use_request_id_for_trace_sampling} samples by it; javoy has no tracing, so with either value
- * request ids are the plain random UUIDs javoy generates anyway.
+ * the UUID and {@code use_request_id_for_trace_sampling} samples by it; {@code tracing.HttpTracingConfig} reads them.
  */
 final class UuidRequestIds {
   static final String TYPE_URL = "type.googleapis.com/" + UuidRequestIdConfig.getDescriptor().getFullName();
