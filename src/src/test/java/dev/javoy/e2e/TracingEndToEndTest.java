@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HCM {@code tracing} with the Zipkin tracer through a javoy process: curl requests, a backend that echoes the B3
  * headers it got, and an in-test Zipkin collector (a real HTTP server recording the v2 JSON javoy posts through
  * its {@code zipkin} cluster). Covers the ingress server span (decorator, standard and custom tags, shared span
- * context), the egress client span of the bootstrap tracer (128-bit ids, child of the incoming B3 context),
+ * context, {@code verbose} timing annotations), the egress client span of the bootstrap tracer (128-bit ids, child of the incoming B3 context),
  * {@code x-client-trace-id} with {@code client_sampling}, {@code x-envoy-force-trace}, {@code random_sampling} 0,
  * route-level sampling, the tracing stats, and an Istio-shaped tracing block.
  */
@@ -183,6 +183,11 @@ class TracingEndToEndTest {
     assertEquals("blue", tag(s, "route-md"));
     assertEquals("gold", tag(s, "cluster-md"));
     assertTrue(collectorContentTypes.contains("application/json"), collectorContentTypes.toString());
+    String annotations = String.valueOf(s.get("annotations"));
+    for (String event : new String[] {"first_upstream_tx_byte_sent", "first_upstream_rx_byte_received",
+        "last_downstream_tx_byte_sent"}) {
+      assertTrue(annotations.contains("\"" + event + "\""), "verbose: " + annotations);
+    }
   }
 
   @Test

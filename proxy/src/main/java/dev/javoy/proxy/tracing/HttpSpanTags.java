@@ -61,12 +61,32 @@ final class HttpSpanTags {
     if (info.upstreamHostAddress != null) {
       span.setTag(Tags.UPSTREAM_ADDRESS, Addresses.toString(info.upstreamHostAddress));
     }
+    if (cfg.verbose) {
+      annotateVerbose(span, info);
+    }
     List<CustomTag> own = cfg.customTags;
     List<CustomTag> routes = route == null ? List.of() : route.tracing().customTags();
     if (!own.isEmpty() || !routes.isEmpty()) {
       TagContext ctx = new TagContext(h, info, route, cfg.clusters);
       apply(span, own, ctx);
       apply(span, routes, ctx); // a route's tag replaces the connection manager's of the same name
+    }
+  }
+
+  /** Envoy's {@code annotateVerbose}: the stream's timing milestones as span logs. */
+  private static void annotateVerbose(Span span, StreamInfo info) {
+    log(span, info, info.lastDownstreamRxNanos, "last_downstream_rx_byte_received");
+    log(span, info, info.firstUpstreamTxNanos, "first_upstream_tx_byte_sent");
+    log(span, info, info.lastUpstreamTxNanos, "last_upstream_tx_byte_sent");
+    log(span, info, info.firstUpstreamRxNanos, "first_upstream_rx_byte_received");
+    log(span, info, info.lastUpstreamRxNanos, "last_upstream_rx_byte_received");
+    log(span, info, info.firstDownstreamTxNanos, "first_downstream_tx_byte_sent");
+    log(span, info, info.lastDownstreamTxNanos, "last_downstream_tx_byte_sent");
+  }
+
+  private static void log(Span span, StreamInfo info, long nanos, String event) {
+    if (nanos != 0) {
+      span.log(info.startTimeEpochMillis * 1000 + (nanos - info.startNanos) / 1000, event);
     }
   }
 

@@ -12,6 +12,9 @@ public interface Span {
 
   void setTag(String name, String value);
 
+  /** Records a timed event on the span (Envoy's {@code Span::log}, used for {@code verbose} timing). */
+  default void log(long epochMicros, String event) {}
+
   /** Adds this span's context to the headers of the request about to go upstream. */
   void injectContext(HttpHeaders headers);
 

@@ -34,6 +34,16 @@ final class ZipkinJson {
       if (s.shared) {
         sb.append(",\"shared\":true");
       }
+      if (s.annotations != null && !s.annotations.isEmpty()) {
+        sb.append(",\"annotations\":[");
+        for (int a = 0; a < s.annotations.size(); a++) {
+          Object[] an = s.annotations.get(a);
+          sb.append(a > 0 ? ",{\"timestamp\":" : "{\"timestamp\":").append((long) an[0]).append(",\"value\":");
+          string(sb, (String) an[1]);
+          sb.append('}');
+        }
+        sb.append(']');
+      }
       if (s.tags != null && !s.tags.isEmpty()) {
         sb.append(",\"tags\":{");
         boolean first = true;

@@ -25,6 +25,8 @@ final class ZipkinSpan implements Span {
   long durationMicros;
   String name;
   Map<String, String> tags;
+  /** Timed events ({@code verbose}) as {@code [micros, value]} pairs, or null. */
+  java.util.List<Object[]> annotations;
 
   ZipkinSpan(ZipkinTracer tracer, String name, long traceIdHigh, long traceId, long id, long parentId, boolean client,
       boolean shared, boolean sampled, long timestampMicros) {
@@ -59,6 +61,17 @@ final class ZipkinSpan implements Span {
       tags = new LinkedHashMap<>();
     }
     tags.put(name, value);
+  }
+
+  @Override
+  public void log(long epochMicros, String event) {
+    if (!sampled) {
+      return;
+    }
+    if (annotations == null) {
+      annotations = new java.util.ArrayList<>(8);
+    }
+    annotations.add(new Object[] {epochMicros, event});
   }
 
   @Override

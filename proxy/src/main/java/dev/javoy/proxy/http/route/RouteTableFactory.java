@@ -29,7 +29,10 @@ import java.util.Set;
 public final class RouteTableFactory {
   private static final Set<String> CONFIG_FIELDS = Set.of("name", "virtual_hosts", "validate_clusters",
       "ignore_port_in_host_matching", "request_headers_to_add", "request_headers_to_remove",
-      "response_headers_to_add", "response_headers_to_remove", "most_specific_header_mutations_wins");
+      "response_headers_to_add", "response_headers_to_remove", "most_specific_header_mutations_wins",
+      "max_direct_response_body_size_bytes");
+  /** Envoy's default {@code max_direct_response_body_size_bytes}. */
+  static final long DEFAULT_MAX_DIRECT_RESPONSE_BODY_BYTES = 4096;
   private static final Set<String> VHOST_FIELDS = Set.of("name", "domains", "routes", "typed_per_filter_config",
       "request_headers_to_add", "request_headers_to_remove", "response_headers_to_add",
       "response_headers_to_remove", "include_request_attempt_count", "include_attempt_count_in_response",
@@ -87,7 +90,9 @@ public final class RouteTableFactory {
           configRequest, configResponse, rc.getMostSpecificHeaderMutationsWins());
       List<Route> routes = new ArrayList<>();
       for (int j = 0; j < v.getRoutesCount(); j++) {
-        routes.add(route(v.getRoutes(j), vh, levels, FieldSupport.index(vp, "routes", j), validate));
+        routes.add(route(v.getRoutes(j), vh, levels, FieldSupport.index(vp, "routes", j), validate,
+            rc.hasMaxDirectResponseBodySizeBytes() ? rc.getMaxDirectResponseBodySizeBytes().getValue()
+                : DEFAULT_MAX_DIRECT_RESPONSE_BODY_BYTES));
       }
       vh.setRoutes(routes);
       for (int d = 0; d < v.getDomainsCount(); d++) {
@@ -121,8 +126,9 @@ public final class RouteTableFactory {
         fallback, rc.getIgnorePortInHostMatching());
   }
 
+  /** @param maxBody {@code max_direct_response_body_size_bytes}: a longer direct response body is an error */
   private Route route(io.envoyproxy.envoy.config.route.v3.Route r, VirtualHost vh, Levels levels, String path,
-      boolean validate) throws ConfigException {
+      boolean validate, long maxBody) throws ConfigException {
     FieldSupport.check(r, path, ROUTE_FIELDS);
     var m = r.getMatch();
     RouteMatch match = RouteMatchFactory.create(m, path + ".match");
@@ -137,7 +143,12 @@ public final class RouteTableFactory {
         if (d.getStatus() < 200 || d.getStatus() > 599) {
           throw new ConfigException(dp + ".status", "value must be in range [200, 600)");
         }
-        yield new DirectResponseAction(d.getStatus(), d.hasBody() ? dataSource(d.getBody(), dp + ".body") : null);
+        byte[] body = d.hasBody() ? dataSource(d.getBody(), dp + ".body") : null;
+        if (body != null && body.length > maxBody) {
+          throw new ConfigException(dp + ".body", "response body size is " + body.length + " bytes; maximum is "
+              + maxBody);
+        }
+        yield new DirectResponseAction(d.getStatus(), body);
       }
       default -> throw new ConfigException(path, "route action " + r.getActionCase() + " is not supported yet");
     };
