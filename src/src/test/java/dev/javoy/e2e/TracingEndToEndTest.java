@@ -272,6 +272,16 @@ class TracingEndToEndTest {
   }
 
   @Test
+  void anEdgeRequestCannotForceTracing() throws Exception {
+    // x-forwarded-for's last hop is trusted (xff_num_trusted_hops 1): the client is 8.8.8.8, an external one
+    Curl.Result r = Curl.run("-H", "x-forwarded-for: 8.8.8.8", "-H", "x-envoy-force-trace: true",
+        "http://127.0.0.1:" + egress + "/edge");
+    Map<String, String> up = seen(r);
+    assertEquals("0", up.get("x-b3-sampled"), "Envoy strips x-envoy-force-trace from edge requests");
+    assertEquals('4', up.get("x-request-id").charAt(14));
+  }
+
+  @Test
   void randomSamplingZeroReportsNoSpans() throws Exception {
     long before = ConfigTemplate.stat(javoy, "http.outbound.tracing.not_traceable");
     java.util.List<String> traces = new java.util.ArrayList<>();

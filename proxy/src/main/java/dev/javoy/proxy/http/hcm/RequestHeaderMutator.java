@@ -21,6 +21,8 @@ final class RequestHeaderMutator {
   static final String X_ENVOY_EXTERNAL_ADDRESS = "x-envoy-external-address";
   static final String X_ENVOY_INTERNAL = "x-envoy-internal";
   static final String X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = "x-envoy-downstream-service-cluster";
+  static final String X_ENVOY_FORCE_TRACE = "x-envoy-force-trace";
+  static final String X_ENVOY_DECORATOR_OPERATION = "x-envoy-decorator-operation";
 
   private RequestHeaderMutator() {}
 
@@ -55,6 +57,9 @@ final class RequestHeaderMutator {
       if (external) {
         h.set(X_ENVOY_EXTERNAL_ADDRESS, trusted != null ? Addresses.hostOnly(trusted) : remote);
         h.remove(X_ENVOY_INTERNAL);
+        // an edge request may not force tracing or name the span (Envoy's cleanInternalHeaders)
+        h.remove(X_ENVOY_FORCE_TRACE);
+        h.remove(X_ENVOY_DECORATOR_OPERATION);
       } else {
         h.set(X_ENVOY_INTERNAL, "true");
       }
