@@ -43,6 +43,8 @@ class TracingEndToEndTest {
   /** Every span the collector received. */
   static final ConcurrentLinkedQueue<JsonObject> spans = new ConcurrentLinkedQueue<>();
   static final ConcurrentLinkedQueue<String> collectorContentTypes = new ConcurrentLinkedQueue<>();
+  /** The Host header of each report with the service names of its spans' trace ids, "host|traceId". */
+  static final ConcurrentLinkedQueue<String> reportHosts = new ConcurrentLinkedQueue<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -70,6 +72,7 @@ class TracingEndToEndTest {
         collectorContentTypes.add(ex.getRequestHeaders().getFirst("Content-Type"));
         for (JsonElement e : JsonParser.parseString(body).getAsJsonArray()) {
           spans.add(e.getAsJsonObject());
+          reportHosts.add(ex.getRequestHeaders().getFirst("Host") + "|" + e.getAsJsonObject().get("traceId").getAsString());
         }
         ex.sendResponseHeaders(202, -1);
       }
@@ -183,11 +186,23 @@ class TracingEndToEndTest {
     assertEquals("blue", tag(s, "route-md"));
     assertEquals("gold", tag(s, "cluster-md"));
     assertTrue(collectorContentTypes.contains("application/json"), collectorContentTypes.toString());
+    assertTrue(reportHosts.contains("collector.example|" + traceId), "collector_hostname: " + reportHosts);
     String annotations = String.valueOf(s.get("annotations"));
     for (String event : new String[] {"first_upstream_tx_byte_sent", "first_upstream_rx_byte_received",
         "last_downstream_tx_byte_sent"}) {
       assertTrue(annotations.contains("\"" + event + "\""), "verbose: " + annotations);
     }
+  }
+
+  @Test
+  void http2RequestsAreTracedToo() throws Exception {
+    Curl.Result r = Curl.run("--http2-prior-knowledge", "http://127.0.0.1:" + ingress + "/h2");
+    assertEquals(200, r.status());
+    Map<String, String> up = seen(r);
+    assertEquals("1", up.get("x-b3-sampled"));
+    JsonObject s = awaitSpan(up.get("x-b3-traceid"), up.get("x-b3-spanid"));
+    assertEquals("HTTP/2", tag(s, "http.protocol"));
+    assertEquals("backend-op", s.get("name").getAsString());
   }
 
   @Test
@@ -243,6 +258,7 @@ class TracingEndToEndTest {
     assertEquals(forcedBefore + 1, ConfigTemplate.stat(javoy, "http.outbound.tracing.service_forced"));
     JsonObject s = awaitSpan(trace, child);
     assertEquals("CLIENT", s.get("kind").getAsString());
+    assertTrue(reportHosts.contains("zipkin|" + trace), "without collector_hostname, the cluster name: " + reportHosts);
     assertEquals(span, s.get("parentId").getAsString());
     assertEquals("egress svc.example:8080", s.get("name").getAsString(), "Envoy's egress name: 'egress <host>'");
     assertEquals("tracing-svc", tag(s, "istio.canonical_service"));
