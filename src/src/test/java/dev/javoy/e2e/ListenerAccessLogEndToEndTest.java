@@ -134,7 +134,7 @@ class ListenerAccessLogEndToEndTest {
 
   @Test
   void withoutAFilterEveryConnectionIsLoggedWhenItCloses() throws Exception {
-    Curl.Result r = Curl.run("-s", "-i", "--interface", "127.0.0.2", "http://127.0.0.1:" + allPort + "/x");
+    Curl.Result r = Curl.run("--interface", "127.0.0.2", "http://127.0.0.1:" + allPort + "/x");
     assertEquals(200, r.status());
     assertTrue(exchange("127.0.0.4", allPort, "tcp").startsWith("tcp"));
     exchange("127.0.0.5", allPort, "");
