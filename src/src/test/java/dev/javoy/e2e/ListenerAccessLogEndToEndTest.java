@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A listener's own {@code access_log} end to end: a connection no filter chain matches writes one {@code NR} line
  * with its downstream addresses (Istio's virtual listeners, which filter on {@code NR}), while connections a chain
  * took do not pass that filter; without a filter every connection is logged when it closes, an HTTP one with its
- * chain and a tcp_proxy one with its upstream cluster.
+ * chain and a tcp_proxy one with its upstream cluster; a connection whose listener filters time out is logged
+ * without a chain.
  */
 class ListenerAccessLogEndToEndTest {
   @TempDir
@@ -36,6 +37,8 @@ class ListenerAccessLogEndToEndTest {
   static ServerSocket echo;
   static int virtualPort;
   static int allPort;
+  static int inspectingPort;
+  static Path inspectingLog;
   static Path nrLog;
   static Path allLog;
 
@@ -46,6 +49,8 @@ class ListenerAccessLogEndToEndTest {
     int admin = JavoyProcess.freePort();
     virtualPort = JavoyProcess.freePort();
     allPort = JavoyProcess.freePort();
+    inspectingPort = JavoyProcess.freePort();
+    inspectingLog = dir.resolve("inspecting.log");
     nrLog = dir.resolve("nr.log");
     allLog = dir.resolve("all.log");
     Map<String, String> vars = new HashMap<>();
@@ -54,6 +59,8 @@ class ListenerAccessLogEndToEndTest {
     vars.put("ALL", Integer.toString(allPort));
     vars.put("NR_LOG", nrLog.toString());
     vars.put("ALL_LOG", allLog.toString());
+    vars.put("INSPECTING", Integer.toString(inspectingPort));
+    vars.put("INSPECTING_LOG", inspectingLog.toString());
     vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
     vars.put("ECHO", Integer.toString(echo.getLocalPort()));
     Path config = ConfigTemplate.render("/e2e/listener_access_log.yaml", vars, dir);
@@ -143,5 +150,15 @@ class ListenerAccessLogEndToEndTest {
     assertTrue(lines.contains("flags=- chain=http remote=127.0.0.2 cluster=-"), lines.toString());
     assertTrue(lines.contains("flags=- chain=tcp remote=127.0.0.4 cluster=echo"), lines.toString());
     assertTrue(lines.contains("flags=NR chain=- remote=127.0.0.5 cluster=-"), lines.toString());
+  }
+
+  @Test
+  void aConnectionWhoseListenerFiltersTimeOutIsLoggedWithoutAChain() throws Exception {
+    long start = System.nanoTime();
+    exchange("127.0.0.1", inspectingPort, ""); // sends nothing: tls_inspector waits until the 0.3 s timeout
+    assertTrue(System.nanoTime() - start >= 200_000_000L, "closed before the listener filter timeout");
+    List<String> lines = awaitLines(inspectingLog, 1);
+    assertEquals(List.of("flags=- chain=- local=127.0.0.1:" + inspectingPort), lines);
+    assertEquals(1, ConfigTemplate.stat(javoy, "listener.127.0.0.1_" + inspectingPort + ".downstream_pre_cx_timeout"));
   }
 }
