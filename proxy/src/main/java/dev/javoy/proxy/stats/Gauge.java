@@ -52,6 +52,13 @@ public final class Gauge extends Stat {
     this.reader = source;
   }
 
+  /** Stops reading from {@code source} if the gauge still reads from it (its owner went away). */
+  public void stopReadingFrom(java.util.function.LongSupplier source) {
+    if (reader == source) {
+      reader = null;
+    }
+  }
+
   @Override
   public boolean used() {
     return reader != null ? value() != 0 : super.used();

@@ -1,8 +1,12 @@
 package dev.javoy.proxy.upstream;
 
+import dev.javoy.proxy.stats.Gauge;
 import dev.javoy.proxy.stats.StatsScope;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Cluster-wide counts against the circuit breaker thresholds (Envoy's {@code ResourceManager}): shared by all
@@ -61,6 +65,9 @@ public final class ResourceLimits {
   public final Resource pendingRequests;
   public final Resource requests;
   public final Resource retries;
+  /** The gauges {@link #bindStats} bound and what they read (main thread only). */
+  private final List<Gauge> boundGauges = new ArrayList<>(0);
+  private final List<LongSupplier> boundSources = new ArrayList<>(0);
 
   public ResourceLimits(CircuitBreakers cb) {
     connections = new Resource(cb.maxConnections());
@@ -86,21 +93,39 @@ public final class ResourceLimits {
     }
   }
 
+  /**
+   * The cluster was retired: its gauges stop reading these counts (unless a newer version of the cluster bound
+   * them already), so a removed cluster is not kept reachable by its stats.
+   */
+  public void unbindStats() {
+    for (int i = 0; i < boundGauges.size(); i++) {
+      boundGauges.get(i).stopReadingFrom(boundSources.get(i));
+    }
+    boundGauges.clear();
+    boundSources.clear();
+  }
+
+  private void bind(Gauge g, LongSupplier source) {
+    g.readFrom(source);
+    boundGauges.add(g);
+    boundSources.add(source);
+  }
+
   /** Envoy's default {@code max_connection_pools}: unlimited (uint32 max); javoy does not limit pools. */
   private static final long MAX_CONNECTION_POOLS = 0xFFFF_FFFFL;
 
-  private static void bind(ResourceLimits r, CircuitBreakers cb, StatsScope s, IntSupplier connectionPools) {
-    s.gauge("cx_open").readFrom(r.connections::open);
-    s.gauge("cx_pool_open").readFrom(() -> 0);
-    s.gauge("rq_pending_open").readFrom(r.pendingRequests::open);
-    s.gauge("rq_open").readFrom(r.requests::open);
-    s.gauge("rq_retry_open").readFrom(r.retries::open);
+  private void bind(ResourceLimits r, CircuitBreakers cb, StatsScope s, IntSupplier connectionPools) {
+    bind(s.gauge("cx_open"), r.connections::open);
+    bind(s.gauge("cx_pool_open"), () -> 0);
+    bind(s.gauge("rq_pending_open"), r.pendingRequests::open);
+    bind(s.gauge("rq_open"), r.requests::open);
+    bind(s.gauge("rq_retry_open"), r.retries::open);
     if (cb.trackRemaining()) {
-      s.gauge("remaining_cx").readFrom(r.connections::remaining);
-      s.gauge("remaining_cx_pools").readFrom(() -> MAX_CONNECTION_POOLS - connectionPools.getAsInt());
-      s.gauge("remaining_pending").readFrom(r.pendingRequests::remaining);
-      s.gauge("remaining_rq").readFrom(r.requests::remaining);
-      s.gauge("remaining_retries").readFrom(r.retries::remaining);
+      bind(s.gauge("remaining_cx"), r.connections::remaining);
+      bind(s.gauge("remaining_cx_pools"), () -> MAX_CONNECTION_POOLS - connectionPools.getAsInt());
+      bind(s.gauge("remaining_pending"), r.pendingRequests::remaining);
+      bind(s.gauge("remaining_rq"), r.requests::remaining);
+      bind(s.gauge("remaining_retries"), r.retries::remaining);
     }
   }
 }

@@ -170,6 +170,7 @@ public final class UpstreamCluster {
   }
 
   void shutdown() {
+    resources.unbindStats(); // h-nack
     discovery.stop();
     stopHealth();
     transportSockets.close();
@@ -203,6 +204,7 @@ public final class UpstreamCluster {
    * (idle connections close; connections serving a request close when it completes).
    */
   void retire() {
+    resources.unbindStats(); // h-nack
     discovery.stop();
     stopHealth();
     transportSockets.close();

@@ -92,8 +92,12 @@ class CircuitBreakerStatsTest {
     UpstreamCluster old = cluster(json);
     assertTrue(old.resources().requests.tryAcquire());
     assertEquals(4, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
-    cluster(json.replace("5", "9"));
+    UpstreamCluster replacement = cluster(json.replace("5", "9"));
     assertEquals(9, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
+    old.retire(); // the replaced version drains: the gauges keep reading the new counts
+    assertEquals(9, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
+    replacement.retire(); // removed: its stats no longer keep it reachable
+    assertEquals(0, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
   }
 
   @Test
