@@ -35,7 +35,8 @@ import java.util.List;
 
 /**
  * A cleartext backend that speaks HTTP/1.1 and prior-knowledge HTTP/2 on one port (chosen by the connection's first
- * bytes) and answers each request with the protocol it arrived in: {@code HTTP/1.1} or {@code HTTP/2}.
+ * bytes) and answers each request with the protocol it arrived in: {@code HTTP/1.1} or {@code HTTP/2}; a path
+ * starting with {@code /slow} is answered after two seconds.
  */
 final class ProtocolReportingBackend implements AutoCloseable {
   private static final byte[] PREFACE_START = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
@@ -97,9 +98,16 @@ final class ProtocolReportingBackend implements AutoCloseable {
       HttpUtil.setContentLength(res, res.content().readableBytes());
       boolean keepAlive = HttpUtil.isKeepAlive(req);
       HttpUtil.setKeepAlive(res, keepAlive);
-      var f = ctx.writeAndFlush(res);
-      if (!keepAlive) {
-        f.addListener(ChannelFutureListener.CLOSE);
+      Runnable send = () -> {
+        var f = ctx.writeAndFlush(res);
+        if (!keepAlive) {
+          f.addListener(ChannelFutureListener.CLOSE);
+        }
+      };
+      if (req.uri().startsWith("/slow")) {
+        ctx.executor().schedule(send, 2, java.util.concurrent.TimeUnit.SECONDS);
+      } else {
+        send.run();
       }
     }
   }
