@@ -80,7 +80,11 @@ final class ListenerAccessLog implements ChannelFutureListener {
     }
     long closedAt = System.nanoTime();
     // after the close listeners the network filters added (tcp_proxy finishes its info in one)
-    f.channel().eventLoop().execute(() -> log(closedAt));
+    try {
+      f.channel().eventLoop().execute(() -> log(closedAt));
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      log(closedAt);
+    }
   }
 
   private void log(long closedAt) {
