@@ -138,7 +138,7 @@ class IstioConfigDumpXdsEndToEndTest {
 
   /**
    * The same dumps without what other areas have not built yet ({@link IstioDumpReduction}: Istio's own filters,
-   * Cluster.filters, listener access logs, HCM tracing, ...), so that everything else — LDS/RDS/CDS/EDS as istiod
+   * Cluster.filters, HCM tracing, ...), so that everything else — LDS/RDS/CDS/EDS as istiod
    * shapes them, virtualOutbound's original destination hand-off to the {@code bind_to_port: false} listeners,
    * their routes and EDS clusters — is accepted and routes traffic today. Expected rejections: the lines of
    * {@code reduced:<dump file>} in the list (none today).

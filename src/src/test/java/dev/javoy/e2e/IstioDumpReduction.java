@@ -1,8 +1,6 @@
 package dev.javoy.e2e;
 
 import com.google.protobuf.Any;
-import com.google.protobuf.BoolValue;
-import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -14,11 +12,10 @@ import java.util.Set;
 
 /**
  * Strips from an Istio dump's resources what areas other than xDS have not built yet, so the rest can be served
- * and routed today: Cluster.filters (Istio's upstream metadata exchange), circuit breaker {@code track_remaining},
- * {@code protocol_selection}; the listener's {@code access_log}; Istio's network filters ({@code istio.*}, {@code istio_authn}, types
+ * and routed today: Cluster.filters (Istio's upstream metadata exchange); Istio's network filters ({@code istio.*}, {@code istio_authn}, types
  * this test cannot even parse); the HCM's {@code tracing}, {@code normalize_path}, {@code path_with_escaped_slashes_action}, {@code request_id_extension} and its Istio/Wasm/grpc_stats HTTP filters (Lua stays:
  * the listener Envoy rejected must still be rejected, for it); 1.9's
- * route configurations' {@code max_direct_response_body_size_bytes}; {@code deprecated_v1.bind_to_port} becomes {@code bind_to_port}. Everything xDS, listeners, routes and
+ * route configurations' {@code max_direct_response_body_size_bytes}. Everything xDS, listeners, routes and
  * clusters do with the rest stays as istiod sent it.
  */
 final class IstioDumpReduction {
@@ -30,21 +27,11 @@ final class IstioDumpReduction {
 
   static void apply(IstioConfigDumpXdsEndToEndTest.Served s, IstioDumpResources res) throws Exception {
     for (Map.Entry<String, Cluster> e : s.clusters.entrySet()) {
-      Cluster.Builder c = e.getValue().toBuilder().clearFilters().clearProtocolSelection();
-      if (c.hasCircuitBreakers()) {
-        CircuitBreakers.Builder cb = c.getCircuitBreakersBuilder();
-        for (CircuitBreakers.Thresholds.Builder t : cb.getThresholdsBuilderList()) {
-          t.clearTrackRemaining();
-        }
-      }
-      e.setValue(c.build());
+      e.setValue(e.getValue().toBuilder().clearFilters().build());
     }
     s.routes.replaceAll((name, r) -> r.toBuilder().clearMaxDirectResponseBodySizeBytes().build());
     for (Map.Entry<String, Listener> e : s.listeners.entrySet()) {
-      Listener.Builder l = e.getValue().toBuilder().clearAccessLog();
-      if (l.hasDeprecatedV1()) {
-        l.setBindToPort(BoolValue.of(l.getDeprecatedV1().getBindToPort().getValue())).clearDeprecatedV1();
-      }
+      Listener.Builder l = e.getValue().toBuilder();
       for (FilterChain.Builder fc : l.getFilterChainsBuilderList()) {
         reduce(fc, res);
       }

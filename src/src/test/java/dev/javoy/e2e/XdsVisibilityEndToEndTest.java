@@ -75,6 +75,14 @@ class XdsVisibilityEndToEndTest {
         assertEquals(1, stat(javoy, "http.ingress.rds.routes.update_attempt"));
         assertEquals(0, stat(javoy, "http.ingress.rds.routes.update_rejected"));
         assertTrue(stat(javoy, "http.ingress.rds.routes.version") > 0);
+        // version_info as Envoy's text readouts: quoted in /stats, strings in JSON, absent from Prometheus
+        String texts = javoy.admin("/stats?filter=version_text");
+        assertTrue(texts.contains("cluster_manager.cds.version_text: \"1\"\n"), texts);
+        assertTrue(texts.contains("listener_manager.lds.version_text: \"1\"\n"), texts);
+        assertTrue(texts.contains("http.ingress.rds.routes.version_text: \"1\"\n"), texts);
+        assertTrue(javoy.admin("/stats?format=json&filter=cds.version_text")
+            .contains("{\"name\":\"cluster_manager.cds.version_text\",\"value\":\"1\"}"));
+        assertTrue(!javoy.admin("/stats/prometheus").contains("version_text"));
 
         // a route update reloads
         cache.setSnapshot(GROUP, snapshot("2", backendPort, http, routes("/only"), List.of(), List.of()));
@@ -86,7 +94,8 @@ class XdsVisibilityEndToEndTest {
             .setScopedRoutes(ScopedRoutes.newBuilder().setName("scopes")));
         // (health checks and hash policies, which these once used, are supported now)
         Cluster badCluster = staticCluster("bad_cluster", backendPort).toBuilder()
-            .setProtocolSelection(Cluster.ClusterProtocolSelection.USE_DOWNSTREAM_PROTOCOL).build();
+            .setLbSubsetConfig(Cluster.LbSubsetConfig.newBuilder() // subset load balancing: not built
+                .setFallbackPolicy(Cluster.LbSubsetConfig.LbSubsetFallbackPolicy.ANY_ENDPOINT)).build();
         RouteConfiguration badRoutes = routes("/only").toBuilder().setVirtualHosts(0, routes("/only")
             .getVirtualHosts(0).toBuilder().setRoutes(0, routes("/only").getVirtualHosts(0).getRoutes(0).toBuilder()
                 .setRoute(RouteAction.newBuilder().setCluster("svc").addHashPolicy(
@@ -113,7 +122,7 @@ class XdsVisibilityEndToEndTest {
         assertTrue(listenerPart.contains("\"last_update_attempt\""), listenerPart);
         assertTrue(listenerPart.contains("scoped_routes"), listenerPart);
         assertTrue(listenerPart.contains("\"version_info\": \"3\""), listenerPart);
-        assertTrue(dump.contains("protocol_selection: field not supported"), dump);
+        assertTrue(dump.contains("lb_subset_config: field not supported"), dump);
         assertTrue(dump.contains("hash_policy"), dump);
         // the good versions keep serving
         assertEquals(200, Curl.run("http://127.0.0.1:" + http + "/only").status());

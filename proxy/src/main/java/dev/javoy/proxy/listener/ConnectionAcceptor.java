@@ -45,6 +45,9 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     }
     SocketAddress local = ch.localAddress();
     SocketAddress remote = ch.remoteAddress();
+    if (!cfg.accessLoggers().isEmpty()) {
+      ListenerAccessLog.attach(ch, cfg, local, remote); // logs it if listener filters end it
+    }
     if (cfg.listenerFilters().isEmpty() && !cfg.useOriginalDst()) {
       newConnection(ch, cfg, local, false, remote, "", "", List.of(), null);
       return;
@@ -58,6 +61,7 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
    * again.
    */
   void acceptHandOff(Channel ch, ListenerFilterContext connection, ByteBuf peeked) {
+    ListenerAccessLog.attach(ch, listener.config(), connection.localAddress(), connection.remoteAddress());
     runListenerFilters(ch, listener.config(), connection, peeked, false);
   }
 
@@ -87,8 +91,12 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     ListenerStats stats = cfg.stats();
     String transport = transportProtocol.isEmpty() ? "raw_buffer" : transportProtocol;
     FilterChain chain = cfg.matcher().select(metadata(local, remote, serverName, transport, applicationProtocols));
+    ListenerAccessLog accessLog = ListenerAccessLog.attach(ch, cfg, local, remote);
     if (chain == null) {
       stats.noFilterChainMatch.inc();
+      if (accessLog != null) {
+        accessLog.noFilterChain(serverName);
+      }
       if (peeked != null) {
         peeked.release();
       }
@@ -114,6 +122,9 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     conn.setDrainDecision(listener);
     conn.setRequestedServerName(serverName);
     conn.setLocalAddressRestored(localRestored);
+    if (accessLog != null) {
+      accessLog.connected(conn, chain.name());
+    }
     if (chain.tls() != null && !chain.tls().install(conn)) {
       ch.close(); // its secrets have not arrived: no certificate to present
       return;

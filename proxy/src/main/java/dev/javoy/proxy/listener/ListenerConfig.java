@@ -9,4 +9,6 @@ public record ListenerConfig(String name, Listener proto, SocketAddress address,
     boolean reusePort, int backlog, FilterChainMatcher matcher, int bufferLimitBytes, ListenerStats stats,
     TrafficDirection direction, boolean ignoreGlobalConnLimit,
     dev.javoy.proxy.listener.filter.ListenerFilters listenerFilters, boolean useOriginalDst,
-    ListenerSocketOptions socketOptions) {}
+    ListenerSocketOptions socketOptions,
+    /** The listener's own {@code access_log} ({@link ListenerAccessLog}); empty without. */
+    java.util.List<dev.javoy.proxy.accesslog.AccessLogger> accessLoggers) {}

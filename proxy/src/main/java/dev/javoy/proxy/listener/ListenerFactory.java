@@ -26,7 +26,8 @@ public final class ListenerFactory {
       "per_connection_buffer_limit_bytes", "stat_prefix", "traffic_direction", "bind_to_port",
       "ignore_global_conn_limit", "bypass_overload_manager", "listener_filters", "listener_filters_timeout",
       "continue_on_listener_filters_timeout", "enable_reuse_port", "drain_type", "metadata", "tcp_backlog_size",
-      "use_original_dst", "transparent", "freebind");
+      "use_original_dst", "transparent", "freebind", "deprecated_v1",
+      "access_log");
   private static final Set<String> CHAIN_FIELDS =
       Set.of("filter_chain_match", "filters", "name", "transport_socket", "metadata",
           "transport_socket_connect_timeout");
@@ -58,12 +59,17 @@ public final class ListenerFactory {
     }
     FilterChainMatcher matcher = new FilterChainMatcher(chains, defaultChain, path);
     int limit = l.hasPerConnectionBufferLimitBytes() ? l.getPerConnectionBufferLimitBytes().getValue() : 1024 * 1024;
-    boolean bind = !l.hasBindToPort() || l.getBindToPort().getValue();
+    // Envoy's shouldBindToPort: both bind_to_port and the deprecated deprecated_v1.bind_to_port (Istio 1.9's
+    // virtual listeners) default to true, and the listener binds only when neither is false.
+    FieldSupport.check(l.getDeprecatedV1(), path + ".deprecated_v1", Set.of("bind_to_port"));
+    boolean bind = (!l.hasBindToPort() || l.getBindToPort().getValue())
+        && (!l.getDeprecatedV1().hasBindToPort() || l.getDeprecatedV1().getBindToPort().getValue());
     boolean reusePort = !l.hasEnableReusePort() || l.getEnableReusePort().getValue();
     int backlog = l.hasTcpBacklogSize() ? l.getTcpBacklogSize().getValue() : 128;
     return new ListenerConfig(l.getName(), l, address, bind, reusePort, backlog, matcher, limit,
         new ListenerStats(ctx.stats().scope(statPrefix)), l.getTrafficDirection(), l.getIgnoreGlobalConnLimit(),
-        listenerFilters, l.hasUseOriginalDst() && l.getUseOriginalDst().getValue(), ListenerSocketOptions.from(l));
+        listenerFilters, l.hasUseOriginalDst() && l.getUseOriginalDst().getValue(), ListenerSocketOptions.from(l),
+        dev.javoy.proxy.accesslog.AccessLogs.build(l.getAccessLogList(), path + ".access_log", ctx));
   }
 
   private FilterChain chain(io.envoyproxy.envoy.config.listener.v3.FilterChain fc, String path, FactoryContext ctx)

@@ -135,6 +135,7 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
     stats.updateSuccess().inc();
     stats.updateTime().set(lastUpdated.toEpochMilli());
     stats.version().set(SdsStats.versionHash(this.version));
+    stats.versionText().set(this.version);
     watchFiles(s, files, fingerprint);
     return Map.of();
   }

@@ -10,6 +10,8 @@ public final class Gauge extends Stat {
   public enum ImportMode { ACCUMULATE, NEVER_IMPORT }
 
   private final ImportMode importMode;
+  /** When set, the value is read from it instead of the slots (see {@link #readFrom}). */
+  private volatile java.util.function.LongSupplier reader;
 
   Gauge(StatsStore store, String name, int id, ImportMode importMode) {
     super(store, name, id);
@@ -33,7 +35,33 @@ public final class Gauge extends Stat {
   }
 
   public long value() {
-    return store.sum(id);
+    if (id < 0) {
+      return 0;
+    }
+    java.util.function.LongSupplier r = reader;
+    return r != null ? r.getAsLong() : store.sum(id);
+  }
+
+  /**
+   * Makes the gauge read its value from {@code source} whenever it is read (/stats, sinks) instead of from the
+   * writers' slots: for values that already live elsewhere, such as the circuit breakers' {@code remaining_*}
+   * (limit minus the shared count), so the request path writes nothing more. The last call wins (a cluster
+   * updated by CDS re-binds its gauges to its new counts).
+   */
+  public void readFrom(java.util.function.LongSupplier source) {
+    this.reader = source;
+  }
+
+  /** Stops reading from {@code source} if the gauge still reads from it (its owner went away). */
+  public void stopReadingFrom(java.util.function.LongSupplier source) {
+    if (reader == source) {
+      reader = null;
+    }
+  }
+
+  @Override
+  public boolean used() {
+    return reader != null ? value() != 0 : super.used();
   }
 
   public ImportMode importMode() {

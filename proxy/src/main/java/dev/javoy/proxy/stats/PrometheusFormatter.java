@@ -29,8 +29,8 @@ public final class PrometheusFormatter {
     List<Stat> gauges = new ArrayList<>();
     List<Stat> histograms = new ArrayList<>();
     for (Stat s : stats) {
-      if (!query.selects(s)) {
-        continue;
+      if (!query.selects(s) || s instanceof TextReadout) {
+        continue; // Envoy's Prometheus output has no text readouts
       }
       if (s instanceof Counter) {
         counters.add(s);

@@ -1,7 +1,7 @@
 package dev.javoy.proxy.stats;
 
 /** A named stat backed by a slot id in every writer's {@link WorkerStatSlots}. */
-public abstract sealed class Stat permits Counter, Gauge, Histogram {
+public abstract sealed class Stat permits Counter, Gauge, Histogram, TextReadout {
   final StatsStore store;
   final String name;
   final int id;

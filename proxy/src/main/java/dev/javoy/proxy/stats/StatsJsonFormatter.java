@@ -18,12 +18,15 @@ public final class StatsJsonFormatter {
   public static String format(Collection<Stat> stats, StatsQuery query) {
     List<Stat> numeric = new ArrayList<>();
     List<Histogram> histograms = new ArrayList<>();
+    List<TextReadout> texts = new ArrayList<>();
     for (Stat s : stats) {
       if (!query.type().shows(s) || !query.selects(s)) {
         continue;
       }
       if (s instanceof Histogram h) {
         histograms.add(h);
+      } else if (s instanceof TextReadout t) {
+        texts.add(t);
       } else {
         numeric.add(s);
       }
@@ -31,8 +34,20 @@ public final class StatsJsonFormatter {
     numeric.sort(Comparator.comparing(Stat::name));
     histograms.sort(Comparator.comparing(Stat::name));
     StringBuilder out = new StringBuilder(numeric.size() * 64 + histograms.size() * 400 + 32);
+    texts.sort(Comparator.comparing(Stat::name));
     out.append("{\"stats\":[");
     boolean first = true;
+    for (TextReadout t : texts) { // text readouts first, with string values, as Envoy writes them
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      out.append("{\"name\":");
+      quote(out, t.name());
+      out.append(",\"value\":");
+      quote(out, t.value());
+      out.append('}');
+    }
     for (Stat s : numeric) {
       if (!first) {
         out.append(',');

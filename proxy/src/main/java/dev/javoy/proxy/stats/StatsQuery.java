@@ -22,7 +22,7 @@ public record StatsQuery(boolean usedOnly, Pattern filter, Type type, BucketMode
         case COUNTERS -> s instanceof Counter;
         case GAUGES -> s instanceof Gauge;
         case HISTOGRAMS -> s instanceof Histogram;
-        case TEXT_READOUTS -> false;
+        case TEXT_READOUTS -> s instanceof TextReadout;
       };
     }
   }

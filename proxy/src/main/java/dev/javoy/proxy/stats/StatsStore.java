@@ -55,6 +55,11 @@ public final class StatsStore {
         byName.computeIfAbsent(name, n -> new Histogram(this, n, allocate(n, Histogram.slotCount()), unit));
   }
 
+  /** A text readout (Envoy's {@code textReadoutFromString}); it takes no slots. */
+  public TextReadout textReadout(String name) {
+    return (TextReadout) byName.computeIfAbsent(name, n -> new TextReadout(this, n, allocate(n, 0)));
+  }
+
   // ---- stats with explicit tags (Envoy's counterFromStatNameWithTags), such as Istio's standard metrics ----
 
   /**

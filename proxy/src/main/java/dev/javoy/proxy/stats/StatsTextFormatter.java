@@ -19,19 +19,28 @@ public final class StatsTextFormatter {
   public static String format(Collection<Stat> stats, StatsQuery query) {
     List<Stat> numeric = new ArrayList<>();
     List<Histogram> histograms = new ArrayList<>();
+    List<TextReadout> texts = new ArrayList<>();
     for (Stat s : stats) {
       if (!query.type().shows(s) || !query.selects(s)) {
         continue;
       }
       if (s instanceof Histogram h) {
         histograms.add(h);
+      } else if (s instanceof TextReadout t) {
+        texts.add(t);
       } else {
         numeric.add(s);
       }
     }
     numeric.sort(Comparator.comparing(Stat::name));
     histograms.sort(Comparator.comparing(Stat::name));
+    texts.sort(Comparator.comparing(Stat::name));
     StringBuilder out = new StringBuilder(numeric.size() * 48 + histograms.size() * 160);
+    for (TextReadout t : texts) { // Envoy prints text readouts first, quoted and HTML-escaped
+      out.append(t.name()).append(": \"");
+      sanitize(out, t.value());
+      out.append("\"\n");
+    }
     for (Stat s : numeric) {
       out.append(s.name()).append(": ").append(value(s)).append('\n');
     }
@@ -41,6 +50,21 @@ public final class StatsTextFormatter {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** Envoy's {@code Html::Utility::sanitize}: the characters HTML gives meaning to, as entities. */
+  static void sanitize(StringBuilder out, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> out.append("&amp;");
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
   }
 
   /** The value of a counter or gauge. */

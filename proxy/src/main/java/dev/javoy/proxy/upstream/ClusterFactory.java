@@ -32,7 +32,7 @@ public final class ClusterFactory {
       "least_request_lb_config", "ring_hash_lb_config", "maglev_lb_config", "round_robin_lb_config",
       "load_balancing_policy",
       "outlier_detection", "health_checks", "transport_socket_matches",
-      "filters");
+      "filters", "protocol_selection");
 
   private final StatsStore stats;
   private final List<EventLoop> workerLoops;

@@ -41,7 +41,17 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
   private static final String TYPE_URL = "type.googleapis.com/" + TYPE_KEY;
 
   public static HttpUpstreamOptions from(Cluster c, String path) throws ConfigException {
-    Protocol protocol = c.hasHttp2ProtocolOptions() ? Protocol.HTTP2 : Protocol.HTTP1;
+    // The legacy protocol_selection: USE_DOWNSTREAM_PROTOCOL (Istio's passthrough and inbound clusters up to
+    // 1.9) makes each request go up in its downstream protocol, with http2_protocol_options used for the
+    // HTTP/2 ones, as Envoy's use_downstream_protocol_config does.
+    boolean useDownstream = c.getProtocolSelection() == Cluster.ClusterProtocolSelection.USE_DOWNSTREAM_PROTOCOL;
+    Protocol protocol = useDownstream ? Protocol.USE_DOWNSTREAM
+        : c.hasHttp2ProtocolOptions() ? Protocol.HTTP2 : Protocol.HTTP1;
+    if (useDownstream && c.getTypedExtensionProtocolOptionsMap().containsKey(TYPE_KEY)) {
+      // Envoy: the legacy protocol fields and the typed HttpProtocolOptions cannot be mixed
+      throw new ConfigException(path + ".protocol_selection", "protocol_selection cannot be combined with "
+          + "typed_extension_protocol_options[\"" + TYPE_KEY + "\"]; use its use_downstream_protocol_config");
+    }
     Http2ProtocolConfig http2 = c.hasHttp2ProtocolOptions()
         ? Http2ProtocolConfig.create(c.getHttp2ProtocolOptions(), path + ".http2_protocol_options", false)
         : Http2ProtocolConfig.DEFAULTS;

@@ -67,6 +67,7 @@ public final class UpstreamCluster {
     for (int i = 0; i < workers.length; i++) {
       workers[i] = new WorkerClusterState(this, lbPolicy.newLoadBalancer(stats));
     }
+    resources.bindStats(circuitBreakers, stats.scope(), this::connectionPoolCount); // h-nack
   }
 
   public String name() {
@@ -96,6 +97,15 @@ public final class UpstreamCluster {
 
   public int perConnectionBufferLimitBytes() {
     return perConnectionBufferLimitBytes;
+  }
+
+  /** How many connection pools the workers have (read racily for {@code remaining_cx_pools}). */
+  private int connectionPoolCount() {
+    int n = 0;
+    for (WorkerClusterState w : workers) {
+      n += w.poolCount();
+    }
+    return n;
   }
 
   /** Circuit breaker counts, shared by the workers. */
@@ -160,6 +170,7 @@ public final class UpstreamCluster {
   }
 
   void shutdown() {
+    resources.unbindStats(); // h-nack
     discovery.stop();
     stopHealth();
     transportSockets.close();
@@ -193,6 +204,7 @@ public final class UpstreamCluster {
    * (idle connections close; connections serving a request close when it completes).
    */
   void retire() {
+    resources.unbindStats(); // h-nack
     discovery.stop();
     stopHealth();
     transportSockets.close();

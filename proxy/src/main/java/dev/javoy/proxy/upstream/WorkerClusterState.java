@@ -77,6 +77,11 @@ public final class WorkerClusterState {
     return http2 ? http2Pool(host, loop) : http1Pool(host, loop);
   }
 
+  /** How many pools this worker has; read from other threads only for a gauge, where a stale value is fine. */
+  int poolCount() {
+    return http1Pools.size() + http2Pools.size();
+  }
+
   /** Drains the pools of hosts that are no longer members (runs on this worker's loop). */
   void dropPoolsNotIn(HostSet hosts) {
     dropPoolsNotIn(http1Pools, hosts);

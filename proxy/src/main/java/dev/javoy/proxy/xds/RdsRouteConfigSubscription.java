@@ -59,6 +59,7 @@ final class RdsRouteConfigSubscription implements ResourceSubscriber<RouteConfig
       stats.updateSuccess().inc();
       stats.updateTime().set(now);
       stats.version().set(version == null ? 0 : version.hashCode() & 0xFFFFFFFFL);
+      stats.versionText().set(version);
       if (reload) {
         stats.configReload().inc();
         stats.configReloadTimeMs().set(now);

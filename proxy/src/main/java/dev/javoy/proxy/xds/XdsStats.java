@@ -3,6 +3,7 @@ package dev.javoy.proxy.xds;
 import dev.javoy.proxy.stats.Counter;
 import dev.javoy.proxy.stats.Gauge;
 import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.stats.TextReadout;
 import dev.javoy.xds.ResourceType;
 import dev.javoy.xds.XdsStatsListener;
 import io.grpc.Status;
@@ -17,12 +18,12 @@ import java.util.Map;
 final class XdsStats implements XdsStatsListener {
   /** One subscription type's counters. */
   private record Sub(Counter attempt, Counter success, Counter rejected, Counter failure, Counter initFetchTimeout,
-      Gauge updateTime, Gauge versionHash) {
+      Gauge updateTime, Gauge versionHash, TextReadout versionText) {
     static Sub of(StatsStore s, String prefix) {
       return new Sub(s.counter(prefix + "update_attempt"), s.counter(prefix + "update_success"),
           s.counter(prefix + "update_rejected"), s.counter(prefix + "update_failure"),
           s.counter(prefix + "init_fetch_timeout"), s.gauge(prefix + "update_time", Gauge.ImportMode.NEVER_IMPORT),
-          s.gauge(prefix + "version", Gauge.ImportMode.NEVER_IMPORT));
+          s.gauge(prefix + "version", Gauge.ImportMode.NEVER_IMPORT), s.textReadout(prefix + "version_text"));
     }
   }
 
@@ -53,6 +54,7 @@ final class XdsStats implements XdsStatsListener {
       s.updateTime().set(time.toEpochMilli());
       // Envoy's "version" gauge is a hash of version_info; version_text is a text readout
       s.versionHash().set(version == null ? 0 : version.hashCode() & 0xFFFFFFFFL);
+      s.versionText().set(version);
     }
   }
 

@@ -113,6 +113,7 @@ class SdsSecretProviderTest {
     assertEquals(1, stats.counter("sds.default.update_rejected").value());
     assertEquals(1, stats.counter("sds.default.update_success").value());
     assertEquals(2, stats.counter("sds.default.update_attempt").value());
+    assertEquals("1", stats.textReadout("sds.default.version_text").value()); // the accepted version
 
     SecretsConfigDump.Builder dump = SecretsConfigDump.newBuilder();
     sds.addTo(dump);
