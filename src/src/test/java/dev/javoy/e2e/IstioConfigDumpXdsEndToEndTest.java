@@ -68,8 +68,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the dumps' ports and addresses as they are, iptables REDIRECT to virtualOutbound as istio-iptables does).
  *
  * <p>Checked: every resource Envoy accepted is ACKed, except those in the expected-rejection list
- * ({@code istio-dump-expected-nacks.tsv}: Istio's own extensions, being built on another branch; it may only
- * shrink); the listener Envoy rejected is NACKed with a message naming it while everything else serves;
+ * ({@code istio-dump-expected-nacks.tsv}, empty now; it may only shrink); the listener Envoy rejected is NACKed with a message naming it while everything else serves;
  * {@code /config_dump} parses back with JsonFormat into the resources that were served; and a request sent to a
  * service's address and port through virtualOutbound reaches the cluster the dump's routes name.
  */
