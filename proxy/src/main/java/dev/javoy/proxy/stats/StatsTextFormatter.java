@@ -29,8 +29,8 @@ public final class StatsTextFormatter {
         numeric.add(s);
       }
     }
-    numeric.sort(Comparator.comparing(Stat::name));
-    histograms.sort(Comparator.comparing(Stat::name));
+    Stat.sortByName(numeric, Comparator.naturalOrder());
+    Stat.sortByName(histograms, Comparator.naturalOrder());
     StringBuilder out = new StringBuilder(numeric.size() * 48 + histograms.size() * 160);
     for (Stat s : numeric) {
       out.append(s.name()).append(": ").append(value(s)).append('\n');
