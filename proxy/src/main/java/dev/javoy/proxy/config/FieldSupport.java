@@ -11,12 +11,23 @@ import java.util.Set;
 public final class FieldSupport {
   private FieldSupport() {}
 
+  /**
+   * Fails on the lowest-numbered field set in {@code m} that {@code supported} does not name. Only the
+   * unsupported fields are looked at (no map of all set fields is built): most config sets none of them.
+   */
   public static void check(Message m, String path, Set<String> supported) throws ConfigException {
-    for (FieldDescriptor f : m.getAllFields().keySet()) {
-      if (!supported.contains(f.getName())) {
-        throw new ConfigException(join(path, f.getName()), "field not supported by javoy yet (in "
-            + m.getDescriptorForType().getFullName() + ")");
+    FieldDescriptor first = null;
+    for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
+      if (supported.contains(f.getName()) || (first != null && f.getNumber() > first.getNumber())) {
+        continue;
       }
+      if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 : m.hasField(f)) {
+        first = f;
+      }
+    }
+    if (first != null) {
+      throw new ConfigException(join(path, first.getName()), "field not supported by javoy yet (in "
+          + m.getDescriptorForType().getFullName() + ")");
     }
   }
 
