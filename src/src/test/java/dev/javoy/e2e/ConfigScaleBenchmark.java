@@ -210,17 +210,41 @@ class ConfigScaleBenchmark {
           .append((c.rss - e.rss) / Math.max(1, CLUSTERS)).append(" B RSS. Per listener with its route ")
           .append("configuration: ").append((f.heap - c.heap) / Math.max(1, LISTENERS)).append(" B heap, ")
           .append((f.rss - c.rss) / Math.max(1, LISTENERS)).append(" B RSS.\n");
+      report.append(inProcessTimings(work.resolve("full-0.log")));
       if (!nacks.isEmpty()) {
         report.append("\nNACKs: ").append(nacks).append('\n');
       }
       System.out.println(report);
-      Path out = root.resolve("perf/results/" + LocalDate.now(ZoneOffset.UTC) + "-config-scale.md");
+      Path out = root.resolve("perf/results/" + System.getProperty("javoy.configscale.out",
+          LocalDate.now(ZoneOffset.UTC) + "-config-scale.md"));
       Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
       System.out.println("wrote " + out);
     } finally {
       cp.shutdownNow();
       cp.awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * javoy's own account of each xDS response of round 1 (its {@code config} log at info): resources, time spent
+   * decoding and applying, in its process; wall time under the machine's load, but without start-up and transport.
+   */
+  private static String inProcessTimings(Path log) throws java.io.IOException {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "xDS (\\w+) version (\\S+): (\\d+) resources, decode (\\d+) ms, apply (\\d+) ms");
+    StringBuilder sb = new StringBuilder("\nIn javoy, per xDS response of round 1 (javoy's `config` log: decoding the ")
+        .append("resources, then applying them; wall ms on the pinned CPU):\n\n| type | version | resources | ")
+        .append("decode ms | apply ms |\n|---|---:|---:|---:|---:|\n");
+    int n = 0;
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find() && !m.group(3).equals("0")) {
+        sb.append("| ").append(m.group(1)).append(" | ").append(m.group(2)).append(" | ").append(m.group(3))
+            .append(" | ").append(m.group(4)).append(" | ").append(m.group(5)).append(" |\n");
+        n++;
+      }
+    }
+    return n == 0 ? "" : sb.toString();
   }
 
   private static double loadAverage() {
@@ -335,7 +359,7 @@ class ConfigScaleBenchmark {
         cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile");
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c", config.toString(),
-          "--concurrency", "1", "-l", "warning"));
+          "--concurrency", "1", "-l", "warning", "--component-log-level", "config:info"));
       Path log = work.resolve(name + ".log");
       long t = System.nanoTime();
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
