@@ -16,6 +16,15 @@ public final class FieldSupport {
    * unsupported fields are looked at (no map of all set fields is built): most config sets none of them.
    */
   public static void check(Message m, String path, Set<String> supported) throws ConfigException {
+    FieldDescriptor first = firstUnsupported(m, supported);
+    if (first != null) {
+      throw new ConfigException(join(path, first.getName()), "field not supported by javoy yet (in "
+          + m.getDescriptorForType().getFullName() + ")");
+    }
+  }
+
+  /** The lowest-numbered field set in {@code m} that {@code supported} does not name, or null. */
+  public static FieldDescriptor firstUnsupported(Message m, Set<String> supported) {
     FieldDescriptor first = null;
     for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
       if (supported.contains(f.getName()) || (first != null && f.getNumber() > first.getNumber())) {
@@ -25,10 +34,7 @@ public final class FieldSupport {
         first = f;
       }
     }
-    if (first != null) {
-      throw new ConfigException(join(path, first.getName()), "field not supported by javoy yet (in "
-          + m.getDescriptorForType().getFullName() + ")");
-    }
+    return first;
   }
 
   public static String join(String path, String field) {
