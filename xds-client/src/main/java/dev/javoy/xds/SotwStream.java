@@ -107,7 +107,8 @@ final class SotwStream extends XdsStream implements GrpcCall.Handler<DiscoveryRe
     String version = response.getVersionInfo();
     ctx.stats.onUpdateAttempt(state.type);
     long t0 = System.nanoTime();
-    DecodedResponse<T> decoded = ResourceDecoder.decodeSotw(state.type, response.getResourcesList(), version);
+    DecodedResponse<T> decoded = ResourceDecoder.decodeSotw(state.type, response.getResourcesList(), version,
+        state.decodeMemo);
     long t1 = System.nanoTime();
     Rejections rejections = state.applySotw(decoded, version);
     ApplyTimings.log(state.type, version, response.getResourcesCount(), t1 - t0, System.nanoTime() - t1);
