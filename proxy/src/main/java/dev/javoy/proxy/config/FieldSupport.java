@@ -1,5 +1,6 @@
 package dev.javoy.proxy.config;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import java.util.Set;
@@ -25,16 +26,35 @@ public final class FieldSupport {
 
   /** The lowest-numbered field set in {@code m} that {@code supported} does not name, or null. */
   public static FieldDescriptor firstUnsupported(Message m, Set<String> supported) {
-    FieldDescriptor first = null;
-    for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
-      if (supported.contains(f.getName()) || (first != null && f.getNumber() > first.getNumber())) {
-        continue;
-      }
+    for (FieldDescriptor f : unsupportedFields(m.getDescriptorForType(), supported)) {
       if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 : m.hasField(f)) {
-        first = f;
+        return f; // in field-number order
       }
     }
-    return first;
+    return null;
+  }
+
+  /** A message type's fields outside one supported set, by number; the last set asked for is remembered. */
+  private record Unsupported(Set<String> supported, FieldDescriptor[] fields) {}
+
+  private static final java.util.Map<Descriptor, Unsupported> UNSUPPORTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static FieldDescriptor[] unsupportedFields(Descriptor type, Set<String> supported) {
+    Unsupported u = UNSUPPORTED.get(type);
+    if (u != null && (u.supported() == supported || u.supported().equals(supported))) {
+      return u.fields();
+    }
+    java.util.List<FieldDescriptor> out = new java.util.ArrayList<>();
+    for (FieldDescriptor f : type.getFields()) {
+      if (!supported.contains(f.getName())) {
+        out.add(f);
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(FieldDescriptor::getNumber));
+    FieldDescriptor[] fields = out.toArray(new FieldDescriptor[0]);
+    UNSUPPORTED.put(type, new Unsupported(supported, fields));
+    return fields;
   }
 
   public static String join(String path, String field) {
