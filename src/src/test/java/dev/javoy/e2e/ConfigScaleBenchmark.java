@@ -130,6 +130,7 @@ class ConfigScaleBenchmark {
       memory.put("clusters", measureMemory(cache, clustersOnly, cpPort, work, "clusters"));
 
       List<long[]> rounds = new ArrayList<>();
+      Map<String, Long> cpuSplit = Map.of();
       StringBuilder timeline = new StringBuilder();
       Memory fullMemory = null;
       for (int round = 0; round < ROUNDS; round++) {
@@ -154,6 +155,9 @@ class ConfigScaleBenchmark {
             timeline.append(".\n\n");
           }
           r[2] = javoy.cpuNanos();
+          if (round == 0) {
+            cpuSplit = javoy.cpuByThreadKind();
+          }
           if (fullMemory == null) {
             fullMemory = javoy.memory();
           }
@@ -210,6 +214,7 @@ class ConfigScaleBenchmark {
           .append((c.rss - e.rss) / Math.max(1, CLUSTERS)).append(" B RSS. Per listener with its route ")
           .append("configuration: ").append((f.heap - c.heap) / Math.max(1, LISTENERS)).append(" B heap, ")
           .append((f.rss - c.rss) / Math.max(1, LISTENERS)).append(" B RSS.\n");
+      report.append("\nCold start CPU of round 1 by javoy thread (ms): ").append(cpuSplit).append(".\n");
       report.append(inProcessTimings(work.resolve("full-0.log")));
       if (!nacks.isEmpty()) {
         report.append("\nNACKs: ").append(nacks).append('\n');
@@ -389,6 +394,32 @@ class ConfigScaleBenchmark {
     }
 
     /** CPU time of the process so far (all threads, user + system), from /proc/<pid>/stat at 100 ticks/s. */
+    /**
+     * CPU ms of javoy's threads by name (/proc/<pid>/task/<tid>/stat, digits dropped so that thread pools add
+     * up), the largest first: the JIT compilers ({@code C2 CompilerThre}), the VM thread (where the serial
+     * collector runs), javoy's main loop, ...
+     */
+    Map<String, Long> cpuByThreadKind() throws Exception {
+      Map<String, Long> byName = new java.util.HashMap<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"));
+          } catch (java.io.IOException gone) {
+            continue;
+          }
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9#]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          byName.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        }
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    }
+
     long cpuNanos() throws Exception {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
