@@ -131,6 +131,7 @@ class ConfigScaleBenchmark {
 
       List<long[]> rounds = new ArrayList<>();
       Map<String, Long> cpuSplit = Map.of();
+      Map<String, Long> updateSplit = Map.of();
       StringBuilder timeline = new StringBuilder();
       Memory fullMemory = null;
       for (int round = 0; round < ROUNDS; round++) {
@@ -162,10 +163,18 @@ class ConfigScaleBenchmark {
             fullMemory = javoy.memory();
           }
           long cpu1 = javoy.cpuNanos();
+          Map<String, Long> threads1 = round == 0 ? javoy.cpuByThreadKind() : null;
           long t1 = System.nanoTime();
           cache.setSnapshot(GROUP, full2);
           r[1] = awaitAcked("2", javoy) - t1;
           r[3] = javoy.cpuNanos() - cpu1;
+          if (round == 0) {
+            Map<String, Long> threads2 = javoy.cpuByThreadKind();
+            updateSplit = new LinkedHashMap<>();
+            for (var e : threads2.entrySet()) {
+              updateSplit.put(e.getKey(), e.getValue() - threads1.getOrDefault(e.getKey(), 0L));
+            }
+          }
           String clusters = javoy.admin("/clusters");
           assertTrue(clusters.contains(":8081::"), "the update's endpoints are applied");
           cache.setSnapshot(GROUP, full1); // back, so that the next round starts at version 1 again
@@ -215,6 +224,7 @@ class ConfigScaleBenchmark {
           .append("configuration: ").append((f.heap - c.heap) / Math.max(1, LISTENERS)).append(" B heap, ")
           .append((f.rss - c.rss) / Math.max(1, LISTENERS)).append(" B RSS.\n");
       report.append("\nCold start CPU of round 1 by javoy thread (ms): ").append(cpuSplit).append(".\n");
+      report.append("\nUpdate CPU of round 1 by javoy thread (ms): ").append(updateSplit).append(".\n");
       report.append(inProcessTimings(work.resolve("full-0.log")));
       if (!nacks.isEmpty()) {
         report.append("\nNACKs: ").append(nacks).append('\n');
