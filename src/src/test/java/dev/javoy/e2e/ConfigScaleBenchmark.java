@@ -130,6 +130,8 @@ class ConfigScaleBenchmark {
       memory.put("clusters", measureMemory(cache, clustersOnly, cpPort, work, "clusters"));
 
       List<long[]> rounds = new ArrayList<>();
+      Map<String, Long> cpuSplit = Map.of();
+      Map<String, Long> updateSplit = Map.of();
       StringBuilder timeline = new StringBuilder();
       Memory fullMemory = null;
       for (int round = 0; round < ROUNDS; round++) {
@@ -154,14 +156,25 @@ class ConfigScaleBenchmark {
             timeline.append(".\n\n");
           }
           r[2] = javoy.cpuNanos();
+          if (round == 0) {
+            cpuSplit = javoy.cpuByThreadKind();
+          }
           if (fullMemory == null) {
             fullMemory = javoy.memory();
           }
           long cpu1 = javoy.cpuNanos();
+          Map<String, Long> threads1 = round == 0 ? javoy.cpuByThreadKind() : null;
           long t1 = System.nanoTime();
           cache.setSnapshot(GROUP, full2);
           r[1] = awaitAcked("2", javoy) - t1;
           r[3] = javoy.cpuNanos() - cpu1;
+          if (round == 0) {
+            Map<String, Long> threads2 = javoy.cpuByThreadKind();
+            updateSplit = new LinkedHashMap<>();
+            for (var e : threads2.entrySet()) {
+              updateSplit.put(e.getKey(), e.getValue() - threads1.getOrDefault(e.getKey(), 0L));
+            }
+          }
           String clusters = javoy.admin("/clusters");
           assertTrue(clusters.contains(":8081::"), "the update's endpoints are applied");
           cache.setSnapshot(GROUP, full1); // back, so that the next round starts at version 1 again
@@ -210,17 +223,43 @@ class ConfigScaleBenchmark {
           .append((c.rss - e.rss) / Math.max(1, CLUSTERS)).append(" B RSS. Per listener with its route ")
           .append("configuration: ").append((f.heap - c.heap) / Math.max(1, LISTENERS)).append(" B heap, ")
           .append((f.rss - c.rss) / Math.max(1, LISTENERS)).append(" B RSS.\n");
+      report.append("\nCold start CPU of round 1 by javoy thread (ms): ").append(cpuSplit).append(".\n");
+      report.append("\nUpdate CPU of round 1 by javoy thread (ms): ").append(updateSplit).append(".\n");
+      report.append(inProcessTimings(work.resolve("full-0.log")));
       if (!nacks.isEmpty()) {
         report.append("\nNACKs: ").append(nacks).append('\n');
       }
       System.out.println(report);
-      Path out = root.resolve("perf/results/" + LocalDate.now(ZoneOffset.UTC) + "-config-scale.md");
+      Path out = root.resolve("perf/results/" + System.getProperty("javoy.configscale.out",
+          LocalDate.now(ZoneOffset.UTC) + "-config-scale.md"));
       Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
       System.out.println("wrote " + out);
     } finally {
       cp.shutdownNow();
       cp.awaitTermination(5, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * javoy's own account of each xDS response of round 1 (its {@code config} log at info): resources, time spent
+   * decoding and applying, in its process; wall time under the machine's load, but without start-up and transport.
+   */
+  private static String inProcessTimings(Path log) throws java.io.IOException {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+        "xDS (\\w+) version (\\S+): (\\d+) resources, decode (\\d+) ms, apply (\\d+) ms");
+    StringBuilder sb = new StringBuilder("\nIn javoy, per xDS response of round 1 (javoy's `config` log: decoding the ")
+        .append("resources, then applying them; wall ms on the pinned CPU):\n\n| type | version | resources | ")
+        .append("decode ms | apply ms |\n|---|---:|---:|---:|---:|\n");
+    int n = 0;
+    for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find() && !m.group(3).equals("0")) {
+        sb.append("| ").append(m.group(1)).append(" | ").append(m.group(2)).append(" | ").append(m.group(3))
+            .append(" | ").append(m.group(4)).append(" | ").append(m.group(5)).append(" |\n");
+        n++;
+      }
+    }
+    return n == 0 ? "" : sb.toString();
   }
 
   private static double loadAverage() {
@@ -335,7 +374,7 @@ class ConfigScaleBenchmark {
         cmd.add("-XX:StartFlightRecording=filename=" + work.resolve(name + ".jfr") + ",settings=profile");
       }
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c", config.toString(),
-          "--concurrency", "1", "-l", "warning"));
+          "--concurrency", "1", "-l", "warning", "--component-log-level", "config:info"));
       Path log = work.resolve(name + ".log");
       long t = System.nanoTime();
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -365,6 +404,32 @@ class ConfigScaleBenchmark {
     }
 
     /** CPU time of the process so far (all threads, user + system), from /proc/<pid>/stat at 100 ticks/s. */
+    /**
+     * CPU ms of javoy's threads by name (/proc/<pid>/task/<tid>/stat, digits dropped so that thread pools add
+     * up), the largest first: the JIT compilers ({@code C2 CompilerThre}), the VM thread (where the serial
+     * collector runs), javoy's main loop, ...
+     */
+    Map<String, Long> cpuByThreadKind() throws Exception {
+      Map<String, Long> byName = new java.util.HashMap<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+        for (Path task : (Iterable<Path>) tasks::iterator) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"));
+          } catch (java.io.IOException gone) {
+            continue;
+          }
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9#]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          byName.merge(comm, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+        }
+      }
+      Map<String, Long> out = new LinkedHashMap<>();
+      byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+          .forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    }
+
     long cpuNanos() throws Exception {
       String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

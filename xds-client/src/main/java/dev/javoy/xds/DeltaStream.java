@@ -97,8 +97,11 @@ final class DeltaStream extends XdsStream implements GrpcCall.Handler<DeltaDisco
   private <T extends Message> void handle(TypeState<T> state, DeltaDiscoveryResponse response) {
     String version = response.getSystemVersionInfo();
     ctx.stats.onUpdateAttempt(state.type);
+    long t0 = System.nanoTime();
     DecodedResponse<T> decoded = ResourceDecoder.decodeDelta(state.type, response.getResourcesList());
+    long t1 = System.nanoTime();
     Rejections rejections = state.applyDelta(decoded, response.getRemovedResourcesList(), version);
+    ApplyTimings.log(state.type, version, response.getResourcesCount(), t1 - t0, System.nanoTime() - t1);
     // The ACK or NACK also carries any subscription change the subscribers just made.
     DeltaDiscoveryRequest.Builder request = newRequest(state);
     if (request == null) {

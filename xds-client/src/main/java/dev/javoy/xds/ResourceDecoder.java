@@ -16,9 +16,31 @@ final class ResourceDecoder {
   /** A state-of-the-world response's resources ({@code Any}, each possibly a wrapped {@code Resource}). */
   static <T extends Message> DecodedResponse<T> decodeSotw(ResourceType<T> type, List<Any> resources,
       String responseVersion) {
+    return decodeSotw(type, resources, responseVersion, null);
+  }
+
+  /**
+   * As {@link #decodeSotw(ResourceType, List, String)}; resources equal to the one at the same position of the
+   * previous response ({@code memo}, may be null) are taken as decoded then instead of being parsed again.
+   */
+  static <T extends Message> DecodedResponse<T> decodeSotw(ResourceType<T> type, List<Any> resources,
+      String responseVersion, DecodeMemo<T> memo) {
     DecodedResponse<T> out = new DecodedResponse<>();
+    if (memo != null) {
+      memo.begin(resources.size());
+    }
     for (int i = 0; i < resources.size(); i++) {
       Any any = resources.get(i);
+      Any same = memo == null ? null : memo.previous(i, any);
+      if (same != null && memo.value(i) != null) {
+        T value = memo.value(i);
+        String name = type.resourceName(value);
+        if (!out.mentions(name)) {
+          out.resources.put(name, new DecodedResource<>(name, value, same, responseVersion));
+          memo.record(i, same, value);
+          continue;
+        }
+      }
       if (TypeUrls.RESOURCE.equals(any.getTypeUrl())) {
         Resource wrapper;
         try {
@@ -30,8 +52,14 @@ final class ResourceDecoder {
         String version = wrapper.getVersion().isEmpty() ? responseVersion : wrapper.getVersion();
         decodeWrapped(type, wrapper, version, positional(i), out);
       } else {
-        decodeOne(type, any, "", responseVersion, positional(i), out);
+        DecodedResource<T> decoded = decodeOne(type, any, "", responseVersion, positional(i), out);
+        if (memo != null && decoded != null) {
+          memo.record(i, any, decoded.value());
+        }
       }
+    }
+    if (memo != null) {
+      memo.end();
     }
     return out;
   }
@@ -59,7 +87,8 @@ final class ResourceDecoder {
     decodeOne(type, wrapper.getResource(), wrapper.getName(), version, position, out);
   }
 
-  private static <T extends Message> void decodeOne(ResourceType<T> type, Any any, String givenName,
+
+  private static <T extends Message> DecodedResource<T> decodeOne(ResourceType<T> type, Any any, String givenName,
       String version, String position, DecodedResponse<T> out) {
     T value;
     try {
@@ -70,19 +99,21 @@ final class ResourceDecoder {
       } else {
         out.fail(givenName, any, "cannot unpack: " + e.getMessage());
       }
-      return;
+      return null;
     }
     String name = givenName.isEmpty() ? type.resourceName(value) : givenName;
     if (name.isEmpty()) {
       out.failUnnamed(position, any, "resource has no name");
-      return;
+      return null;
     }
     if (out.mentions(name)) {
       out.fail(name, any, "duplicate resource name in one response");
       out.resources.remove(name);
-      return;
+      return null;
     }
-    out.resources.put(name, new DecodedResource<>(name, value, any, version));
+    DecodedResource<T> decoded = new DecodedResource<>(name, value, any, version);
+    out.resources.put(name, decoded);
+    return decoded;
   }
 
   private static String positional(int index) {

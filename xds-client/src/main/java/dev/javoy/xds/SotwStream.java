@@ -106,8 +106,12 @@ final class SotwStream extends XdsStream implements GrpcCall.Handler<DiscoveryRe
     s.nonce = response.getNonce();
     String version = response.getVersionInfo();
     ctx.stats.onUpdateAttempt(state.type);
-    DecodedResponse<T> decoded = ResourceDecoder.decodeSotw(state.type, response.getResourcesList(), version);
+    long t0 = System.nanoTime();
+    DecodedResponse<T> decoded = ResourceDecoder.decodeSotw(state.type, response.getResourcesList(), version,
+        state.decodeMemo);
+    long t1 = System.nanoTime();
     Rejections rejections = state.applySotw(decoded, version);
+    ApplyTimings.log(state.type, version, response.getResourcesCount(), t1 - t0, System.nanoTime() - t1);
     com.google.rpc.Status error = null;
     if (rejections.isEmpty()) {
       state.onAccepted(version);

@@ -30,6 +30,8 @@ final class TypeState<T extends Message> {
   private final Map<String, List<SubscriberEntry<T>>> named = new TreeMap<>();
   private final List<SubscriberEntry<T>> wildcard = new ArrayList<>();
   private final ResourceCache<T> cache = new ResourceCache<>();
+  /** The last state-of-the-world response, parsed: unchanged resources are not parsed again. */
+  final DecodeMemo<T> decodeMemo = new DecodeMemo<>();
   private String acceptedVersion = "";
   private Instant lastUpdated;
   /** A response of this type has been applied: a wildcard subscriber added now can be served from the cache. */

@@ -28,6 +28,29 @@ class ResourceDecoderTest {
   }
 
   @Test
+  void unchangedResourcesAtTheSamePositionAreNotParsedAgain() {
+    DecodeMemo<Cluster> memo = new DecodeMemo<>();
+    Any a1 = Any.pack(C1);
+    Any b1 = Any.pack(TestResources.cluster("c2", "a"));
+    DecodedResponse<Cluster> first = ResourceDecoder.decodeSotw(ResourceType.CLUSTER, List.of(a1, b1), "v1", memo);
+    Any a2 = Any.pack(C1); // equal content, another object (a new response)
+    Any b2 = Any.pack(TestResources.cluster("c2", "b"));
+    DecodedResponse<Cluster> second = ResourceDecoder.decodeSotw(ResourceType.CLUSTER, List.of(a2, b2), "v2", memo);
+    org.junit.jupiter.api.Assertions.assertSame(first.resources.get("c1").value(), second.resources.get("c1").value());
+    org.junit.jupiter.api.Assertions.assertSame(a1, second.resources.get("c1").raw());
+    assertEquals("v2", second.resources.get("c1").version());
+    assertEquals(TestResources.cluster("c2", "b"), second.resources.get("c2").value());
+    assertEquals(b2, second.resources.get("c2").raw());
+    // order changed: parsed again, same result
+    DecodedResponse<Cluster> third = ResourceDecoder.decodeSotw(ResourceType.CLUSTER, List.of(b2, a2), "v3", memo);
+    assertEquals(C1, third.resources.get("c1").value());
+    assertEquals(Set.of("c1", "c2"), third.resources.keySet());
+    // a duplicate of a memoized resource is still refused
+    DecodedResponse<Cluster> dup = ResourceDecoder.decodeSotw(ResourceType.CLUSTER, List.of(b2, b2), "v4", memo);
+    assertTrue(dup.problems.problem("c2").contains("duplicate"));
+  }
+
+  @Test
   void refusesWrongTypesDuplicatesAndNamelessResources() {
     DecodedResponse<Cluster> decoded = ResourceDecoder.decodeSotw(ResourceType.CLUSTER, List.of(
         Any.pack(C1), Any.pack(C1),

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.config;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import java.util.Set;
@@ -11,13 +12,49 @@ import java.util.Set;
 public final class FieldSupport {
   private FieldSupport() {}
 
+  /**
+   * Fails on the lowest-numbered field set in {@code m} that {@code supported} does not name. Only the
+   * unsupported fields are looked at (no map of all set fields is built): most config sets none of them.
+   */
   public static void check(Message m, String path, Set<String> supported) throws ConfigException {
-    for (FieldDescriptor f : m.getAllFields().keySet()) {
-      if (!supported.contains(f.getName())) {
-        throw new ConfigException(join(path, f.getName()), "field not supported by javoy yet (in "
-            + m.getDescriptorForType().getFullName() + ")");
+    FieldDescriptor first = firstUnsupported(m, supported);
+    if (first != null) {
+      throw new ConfigException(join(path, first.getName()), "field not supported by javoy yet (in "
+          + m.getDescriptorForType().getFullName() + ")");
+    }
+  }
+
+  /** The lowest-numbered field set in {@code m} that {@code supported} does not name, or null. */
+  public static FieldDescriptor firstUnsupported(Message m, Set<String> supported) {
+    for (FieldDescriptor f : unsupportedFields(m.getDescriptorForType(), supported)) {
+      if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 : m.hasField(f)) {
+        return f; // in field-number order
       }
     }
+    return null;
+  }
+
+  /** A message type's fields outside one supported set, by number; the last set asked for is remembered. */
+  private record Unsupported(Set<String> supported, FieldDescriptor[] fields) {}
+
+  private static final java.util.Map<Descriptor, Unsupported> UNSUPPORTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static FieldDescriptor[] unsupportedFields(Descriptor type, Set<String> supported) {
+    Unsupported u = UNSUPPORTED.get(type);
+    if (u != null && (u.supported() == supported || u.supported().equals(supported))) {
+      return u.fields();
+    }
+    java.util.List<FieldDescriptor> out = new java.util.ArrayList<>();
+    for (FieldDescriptor f : type.getFields()) {
+      if (!supported.contains(f.getName())) {
+        out.add(f);
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(FieldDescriptor::getNumber));
+    FieldDescriptor[] fields = out.toArray(new FieldDescriptor[0]);
+    UNSUPPORTED.put(type, new Unsupported(supported, fields));
+    return fields;
   }
 
   public static String join(String path, String field) {

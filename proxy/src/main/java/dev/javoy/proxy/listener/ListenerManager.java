@@ -25,6 +25,9 @@ import dev.javoy.proxy.tls.ListenerTls;
  */
 public final class ListenerManager {
   private final List<ActiveListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The first listener of {@link #listeners} with each name (main thread). */
+  private final Map<String, ActiveListener> activeByName = new HashMap<>();
+  private boolean reindexScheduled;
   private final AtomicLong globalConnections = new AtomicLong();
   private final long maxGlobalConnections;
   private final Counter listenerAdded;
@@ -75,7 +78,7 @@ public final class ListenerManager {
             + "': has duplicate address '" + config.address() + "' as existing listener");
       }
     }
-    listeners.add(new ActiveListener(config, this));
+    addListener(new ActiveListener(config, this));
     listenerAdded.inc();
     reindex();
   }
@@ -122,8 +125,8 @@ public final class ListenerManager {
         listenerCreateFailure.inc();
         continue;
       }
-      for (ActiveListener other : listeners) {
-        if (other != current && built.bindToPort() && other.config().bindToPort()
+      for (ActiveListener other : built.bindToPort() ? listeners : List.<ActiveListener>of()) {
+        if (other != current && other.config().bindToPort()
             && other.config().address().equals(built.address())) {
           errors.put(name, "error adding listener '" + name + "': has duplicate address '" + built.address()
               + "' as existing listener");
@@ -181,13 +184,13 @@ public final class ListenerManager {
       return;
     }
     ActiveListener next = new ActiveListener(built, this);
-    listeners.add(next);
+    addListener(next);
     listenerAdded.inc();
     pendingBinds++;
     next.bind(workers, transport).whenComplete((ok, err) -> mainLoop.execute(() -> {
       pendingBinds--;
       if (err != null) {
-        listeners.remove(next);
+        removeListener(next);
         listenerCreateFailure.inc();
         bindFailures.put(name, err.getMessage());
         ListenerTls.close(built.matcher());
@@ -195,7 +198,7 @@ public final class ListenerManager {
         listenerCreateSuccess.inc();
       }
       totalListenersActive.set(listeners.size());
-      reindex();
+      reindexSoon();
       runBindWaiters();
     }));
     if (current != null) {
@@ -203,7 +206,7 @@ public final class ListenerManager {
       listenerModified.inc();
     }
     totalListenersActive.set(listeners.size());
-    reindex();
+    reindexSoon();
   }
 
   private void runBindWaiters() {
@@ -257,8 +260,8 @@ public final class ListenerManager {
   /** Drains a replaced or removed listener: it stops accepting now, closes what is left after the drain time and
    *  then stops its secret watches. */
   private void retire(ActiveListener l) {
-    listeners.remove(l);
-    reindex();
+    removeListener(l);
+    reindexSoon();
     l.stopListening();
     l.startDraining();
     mainLoop.schedule(() -> {
@@ -315,12 +318,44 @@ public final class ListenerManager {
   }
 
   private ActiveListener byName(String name) {
-    for (ActiveListener l : listeners) {
-      if (l.config().name().equals(name)) {
-        return l;
+    return activeByName.get(name);
+  }
+
+  private void addListener(ActiveListener l) {
+    listeners.add(l);
+    activeByName.putIfAbsent(l.config().name(), l);
+  }
+
+  private void removeListener(ActiveListener l) {
+    listeners.remove(l);
+    String name = l.config().name();
+    if (activeByName.get(name) == l) {
+      activeByName.remove(name);
+      for (ActiveListener other : listeners) { // a replacement of the same name, if one is already in
+        if (other.config().name().equals(name)) {
+          activeByName.put(name, other);
+          break;
+        }
       }
     }
-    return null;
+  }
+
+  /**
+   * Rebuilds the address index once, on the main loop, after a batch of changes (one LDS response activates
+   * listeners one by one; rebuilding after each would make an update quadratic in the number of listeners).
+   */
+  private void reindexSoon() {
+    if (mainLoop == null) {
+      reindex();
+      return;
+    }
+    if (!reindexScheduled) {
+      reindexScheduled = true;
+      mainLoop.execute(() -> {
+        reindexScheduled = false;
+        reindex();
+      });
+    }
   }
 
   /** Runs {@code r} on the main thread once no listener is still binding (at once if none is). */

@@ -6,6 +6,10 @@ public final class Counter extends Stat {
     super(store, name, id);
   }
 
+  Counter(StatsStore store, String suffix, int id, StatFamily family) {
+    super(store, suffix, id, family);
+  }
+
   public void inc() {
     store.add(id, 1);
   }

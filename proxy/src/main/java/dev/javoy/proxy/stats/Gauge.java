@@ -18,6 +18,11 @@ public final class Gauge extends Stat {
     this.importMode = importMode;
   }
 
+  Gauge(StatsStore store, String suffix, int id, ImportMode importMode, StatFamily family) {
+    super(store, suffix, id, family);
+    this.importMode = importMode;
+  }
+
   public void inc() {
     store.add(id, 1);
   }

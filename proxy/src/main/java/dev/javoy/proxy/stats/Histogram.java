@@ -21,6 +21,11 @@ public final class Histogram extends Stat {
     this.unit = unit;
   }
 
+  Histogram(StatsStore store, String suffix, int firstId, Unit unit, StatFamily family) {
+    super(store, suffix, firstId, family);
+    this.unit = unit;
+  }
+
   /** Slots used: one per bucket, then +Inf, then the count and the sum. */
   static int slotCount() {
     return DEFAULT_BUCKETS.length + 3;

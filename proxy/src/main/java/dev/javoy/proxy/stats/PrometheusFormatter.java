@@ -60,7 +60,7 @@ public final class PrometheusFormatter {
       }
       out.append("# TYPE ").append(metric).append(' ').append(type).append('\n');
       List<Stat> members = group.getValue();
-      members.sort((a, b) -> compareByTokens(a.name(), b.name()));
+      Stat.sortByName(members, BY_TOKENS);
       for (Stat s : members) {
         String labels = labels(extractors.tagged(s).tags());
         if (s instanceof Histogram h) {

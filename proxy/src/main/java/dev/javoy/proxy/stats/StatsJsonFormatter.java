@@ -31,8 +31,8 @@ public final class StatsJsonFormatter {
         numeric.add(s);
       }
     }
-    numeric.sort(Comparator.comparing(Stat::name));
-    histograms.sort(Comparator.comparing(Stat::name));
+    Stat.sortByName(numeric, Comparator.naturalOrder());
+    Stat.sortByName(histograms, Comparator.naturalOrder());
     StringBuilder out = new StringBuilder(numeric.size() * 64 + histograms.size() * 400 + 32);
     texts.sort(Comparator.comparing(Stat::name));
     out.append("{\"stats\":[");

@@ -20,17 +20,20 @@ public final class StatsMatchers {
   private StatsMatchers() {}
 
   /** The predicate for {@link StatsStore}: true when the stat named by the argument is instantiated. */
+  /** Every stat is instantiated (no {@code stats_matcher}); the store skips per-name tests for it. */
+  public static final Predicate<String> INCLUDE_ALL = name -> true;
+
   public static Predicate<String> fromConfig(StatsConfig config) throws ConfigException {
     if (!config.hasStatsMatcher()) {
-      return name -> true;
+      return INCLUDE_ALL;
     }
     StatsMatcher m = config.getStatsMatcher();
     String path = "stats_config.stats_matcher";
     return switch (m.getStatsMatcherCase()) {
-      case REJECT_ALL -> m.getRejectAll() ? name -> false : name -> true;
+      case REJECT_ALL -> m.getRejectAll() ? name -> false : INCLUDE_ALL;
       case INCLUSION_LIST -> anyOf(m.getInclusionList(), path + ".inclusion_list");
       case EXCLUSION_LIST -> anyOf(m.getExclusionList(), path + ".exclusion_list").negate();
-      case STATSMATCHER_NOT_SET -> name -> true;
+      case STATSMATCHER_NOT_SET -> INCLUDE_ALL;
     };
   }
 

@@ -26,6 +26,11 @@ public final class StatsScope {
     return store.histogram(prefix + name, unit);
   }
 
+  /** The family of {@code schema}'s stats under this scope's prefix (see {@link StatsStore#family}). */
+  public StatFamily family(StatFamilySchema schema) {
+    return store.family(prefix, schema);
+  }
+
   public StatsScope scope(String more) {
     return new StatsScope(store, prefix + more);
   }

@@ -19,16 +19,20 @@ public final class StatsStore {
   private final Map<String, Stat> byName = new ConcurrentHashMap<>();
   private final List<WorkerStatSlots> workerSlots = new CopyOnWriteArrayList<>();
   private final WorkerStatSlots shared = new WorkerStatSlots(true);
+  /** Families of stats by prefix (one entry per cluster for its {@code cluster.<name>.*} stats). */
+  private final Map<String, StatFamily> families = new ConcurrentHashMap<>();
   private final Predicate<String> inclusion;
+  private final boolean includesAll;
   private int nextId;
 
   public StatsStore() {
-    this(name -> true);
+    this(StatsMatchers.INCLUDE_ALL);
   }
 
   /** @param inclusion which stat names are instantiated ({@code stats_config.stats_matcher}) */
   public StatsStore(Predicate<String> inclusion) {
     this.inclusion = inclusion;
+    this.includesAll = inclusion == StatsMatchers.INCLUDE_ALL;
   }
 
   /** Slots for one more worker thread; give them to its {@link WorkerThread}. */
@@ -39,7 +43,50 @@ public final class StatsStore {
   }
 
   public Counter counter(String name) {
-    return (Counter) byName.computeIfAbsent(name, n -> new Counter(this, n, allocate(n, 1)));
+    Stat s = existing(name);
+    return s != null ? (Counter) s : (Counter) byName.computeIfAbsent(name, n -> new Counter(this, n, allocate(n, 1)));
+  }
+
+  /**
+   * The family of stats under {@code prefix} with {@code schema}'s names: created once (one slot range, no name
+   * strings), the same object on later calls, so a re-created cluster keeps its stats.
+   */
+  public StatFamily family(String prefix, StatFamilySchema schema) {
+    StatFamily f = families.get(prefix);
+    if (f == null) {
+      f = families.computeIfAbsent(prefix, p -> new StatFamily(this, p, schema, allocate(schema.slotCount),
+          !includesAll));
+    }
+    if (f.schema != schema) {
+      throw new IllegalStateException("stat family " + prefix + " exists with another schema");
+    }
+    return f;
+  }
+
+  /** A stat registered by its own name or as a family member, or null. */
+  private Stat existing(String name) {
+    Stat s = byName.get(name);
+    if (s != null || families.isEmpty()) {
+      return s;
+    }
+    return familyMember(name);
+  }
+
+  private Stat familyMember(String name) {
+    for (int dot = name.indexOf('.'); dot >= 0 && dot < name.length() - 1; dot = name.indexOf('.', dot + 1)) {
+      StatFamily f = families.get(name.substring(0, dot + 1));
+      if (f != null) {
+        Stat s = f.member(name.substring(dot + 1));
+        if (s != null) {
+          return s;
+        }
+      }
+    }
+    return null;
+  }
+
+  boolean includes(String name) {
+    return inclusion.test(name);
   }
 
   public Gauge gauge(String name) {
@@ -47,10 +94,18 @@ public final class StatsStore {
   }
 
   public Gauge gauge(String name, Gauge.ImportMode mode) {
+    Stat s = existing(name);
+    if (s != null) {
+      return (Gauge) s;
+    }
     return (Gauge) byName.computeIfAbsent(name, n -> new Gauge(this, n, allocate(n, 1), mode));
   }
 
   public Histogram histogram(String name, Histogram.Unit unit) {
+    Stat s = existing(name);
+    if (s != null) {
+      return (Histogram) s;
+    }
     return (Histogram)
         byName.computeIfAbsent(name, n -> new Histogram(this, n, allocate(n, Histogram.slotCount()), unit));
   }
@@ -115,24 +170,35 @@ public final class StatsStore {
 
   /** Every enabled stat, unordered. */
   public Collection<Stat> all() {
-    List<Stat> out = new ArrayList<>(byName.size());
+    List<Stat> out = new ArrayList<>(byName.size() + families.size() * 64);
     for (Stat s : byName.values()) {
       if (s.id >= 0) {
         out.add(s);
+      }
+    }
+    for (StatFamily f : families.values()) {
+      for (Stat s : f.members) {
+        if (s.id >= 0) {
+          out.add(s);
+        }
       }
     }
     return out;
   }
 
   public Stat find(String name) {
-    Stat s = byName.get(name);
+    Stat s = existing(name);
     return s == null || s.id < 0 ? null : s;
   }
 
-  private synchronized int allocate(String name, int slots) {
+  private int allocate(String name, int slots) {
     if (!inclusion.test(name)) {
       return -1;
     }
+    return allocate(slots);
+  }
+
+  private synchronized int allocate(int slots) {
     int id = nextId;
     nextId += slots;
     return id;

@@ -32,8 +32,8 @@ public final class StatsTextFormatter {
         numeric.add(s);
       }
     }
-    numeric.sort(Comparator.comparing(Stat::name));
-    histograms.sort(Comparator.comparing(Stat::name));
+    Stat.sortByName(numeric, Comparator.naturalOrder());
+    Stat.sortByName(histograms, Comparator.naturalOrder());
     texts.sort(Comparator.comparing(Stat::name));
     StringBuilder out = new StringBuilder(numeric.size() * 48 + histograms.size() * 160);
     for (TextReadout t : texts) { // Envoy prints text readouts first, quoted and HTML-escaped

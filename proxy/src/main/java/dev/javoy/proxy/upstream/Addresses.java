@@ -47,6 +47,10 @@ public final class Addresses {
 
   /** Parses an IP literal without any DNS lookup. */
   public static InetAddress ipLiteral(String s, String path) throws ConfigException {
+    InetAddress v4 = plainIpv4(s);
+    if (v4 != null) {
+      return v4;
+    }
     String host = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
     if (!isIpLiteral(host)) {
       throw new ConfigException(path, "malformed IP address: " + s);
@@ -55,6 +59,50 @@ public final class Addresses {
       return InetAddress.getByName(host);
     } catch (UnknownHostException e) {
       throw new ConfigException(path, "malformed IP address: " + s, e);
+    }
+  }
+
+  /**
+   * The common case of an endpoint address, a dotted-quad IPv4 literal without leading zeros, parsed without
+   * splitting or the resolver's checks; null for anything else (which takes the general path).
+   */
+  static InetAddress plainIpv4(String s) {
+    int n = s.length();
+    if (n < 7 || n > 15) {
+      return null;
+    }
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i <= n; i++) {
+      char c = i == n ? '.' : s.charAt(i);
+      if (c == '.') {
+        if (digits == 0 || part == 4) {
+          return null;
+        }
+        out[part++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (digits == 1 && value == 0) {
+          return null; // a leading zero: the general path decides
+        }
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else {
+        return null;
+      }
+    }
+    if (part != 4) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(out);
+    } catch (UnknownHostException e) {
+      return null; // cannot happen for four bytes
     }
   }
 

@@ -116,12 +116,30 @@ public final class HostSet {
   }
 
   /**
-   * Keeps the Host objects of {@code previous} that equal new ones, so their pools and counters survive. One
-   * hash lookup per host: an update of thousands of endpoints stays linear.
+   * Keeps the Host objects of {@code previous} that equal new ones, so their pools and counters survive. Hosts
+   * listed in the same order are matched by position; otherwise one hash lookup per host: an update of thousands
+   * of endpoints stays linear.
    */
   public static List<Host> reuse(List<Host> fresh, HostSet previous) {
     if (previous.all.isEmpty()) {
       return fresh;
+    }
+    if (fresh.size() == previous.all.size()) { // the usual update lists the same hosts in the same order
+      List<Host> out = null;
+      int i = 0;
+      for (; i < fresh.size(); i++) {
+        Host before = previous.all.get(i);
+        if (!before.identity().equals(fresh.get(i).identity())) {
+          break;
+        }
+        if (out == null) {
+          out = new ArrayList<>(fresh.size());
+        }
+        out.add(before);
+      }
+      if (i == fresh.size()) {
+        return out;
+      }
     }
     java.util.Map<Host.Identity, Host> old = new java.util.HashMap<>(previous.all.size() * 2);
     for (Host h : previous.all) {

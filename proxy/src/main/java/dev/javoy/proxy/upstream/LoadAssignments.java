@@ -19,12 +19,21 @@ public final class LoadAssignments {
     void visit(LocalityLbEndpoints group, LbEndpoint endpoint, String path) throws ConfigException;
   }
 
+  private static final Set<String> ASSIGNMENT_FIELDS = Set.of("cluster_name", "endpoints", "policy");
+  private static final Set<String> POLICY_FIELDS = Set.of("overprovisioning_factor", "weighted_priority_health");
+  private static final Set<String> LOCALITY_FIELDS =
+      Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority");
+  private static final Set<String> LB_ENDPOINT_FIELDS =
+      Set.of("endpoint", "health_status", "metadata", "load_balancing_weight");
+  private static final Set<String> ENDPOINT_FIELDS = Set.of("address", "hostname", "health_check_config");
+  private static final Set<String> HEALTH_CHECK_CONFIG_FIELDS = Set.of("port_value", "hostname");
+
   private LoadAssignments() {}
 
   public static void forEach(ClusterLoadAssignment la, String path, EndpointVisitor visitor) throws ConfigException {
-    FieldSupport.check(la, path, Set.of("cluster_name", "endpoints", "policy"));
+    FieldSupport.check(la, path, ASSIGNMENT_FIELDS);
     if (la.hasPolicy()) {
-      FieldSupport.check(la.getPolicy(), path + ".policy", Set.of("overprovisioning_factor", "weighted_priority_health"));
+      FieldSupport.check(la.getPolicy(), path + ".policy", POLICY_FIELDS);
       if (la.getPolicy().hasOverprovisioningFactor() && la.getPolicy().getOverprovisioningFactor().getValue() == 0) {
         throw new ConfigException(path + ".policy.overprovisioning_factor", "must be greater than 0");
       }
@@ -32,15 +41,17 @@ public final class LoadAssignments {
     for (int i = 0; i < la.getEndpointsCount(); i++) {
       LocalityLbEndpoints group = la.getEndpoints(i);
       String gp = FieldSupport.index(path, "endpoints", i);
-      FieldSupport.check(group, gp, Set.of("locality", "lb_endpoints", "load_balancing_weight", "priority"));
+      FieldSupport.check(group, gp, LOCALITY_FIELDS);
       for (int j = 0; j < group.getLbEndpointsCount(); j++) {
         LbEndpoint e = group.getLbEndpoints(j);
         String ep = FieldSupport.index(gp, "lb_endpoints", j);
-        FieldSupport.check(e, ep, Set.of("endpoint", "health_status", "metadata", "load_balancing_weight"));
-        FieldSupport.check(e.getEndpoint(), ep + ".endpoint", Set.of("address", "hostname", "health_check_config"));
+        FieldSupport.check(e, ep, LB_ENDPOINT_FIELDS);
+        if (FieldSupport.firstUnsupported(e.getEndpoint(), ENDPOINT_FIELDS) != null) { // the path only on error
+          FieldSupport.check(e.getEndpoint(), ep + ".endpoint", ENDPOINT_FIELDS);
+        }
         if (e.getEndpoint().hasHealthCheckConfig()) {
           FieldSupport.check(e.getEndpoint().getHealthCheckConfig(), ep + ".endpoint.health_check_config",
-              Set.of("port_value", "hostname"));
+              HEALTH_CHECK_CONFIG_FIELDS);
         }
         visitor.visit(group, e, ep);
       }
@@ -50,7 +61,7 @@ public final class LoadAssignments {
   /** Hosts for endpoints whose addresses are IP literals or pipes (STATIC and EDS clusters). */
   public static List<Host> resolvedHosts(String clusterName, ClusterLoadAssignment la, String path)
       throws ConfigException {
-    List<Host> hosts = new ArrayList<>();
+    List<Host> hosts = new ArrayList<>(la.getEndpointsCount() == 1 ? la.getEndpoints(0).getLbEndpointsCount() : 8);
     forEach(la, path, (group, e, ep) -> {
       int weight = e.hasLoadBalancingWeight() ? e.getLoadBalancingWeight().getValue() : 1;
       Host h = new Host(clusterName, Addresses.resolved(e.getEndpoint().getAddress(), ep + ".endpoint.address"),
