@@ -27,7 +27,7 @@ final class HttpUpstreamCodecs {
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
         .setAllowDuplicateContentLengths(false)
-        .setTrailersFactory(SmallTrailers.FACTORY);
+        .setTrailersFactory(LazyTrailers.FACTORY);
   }
 
   /** Response headers stored with lower-case names (Envoy's codec without a preserve_case formatter). */
