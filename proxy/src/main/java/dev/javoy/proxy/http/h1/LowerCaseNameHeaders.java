@@ -2,6 +2,7 @@ package dev.javoy.proxy.http.h1;
 
 import io.netty.handler.codec.DefaultHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Iterator;
 import java.util.Map;
@@ -12,13 +13,26 @@ import java.util.Map;
  * {@link HeaderKeyFormat#format} has nothing to check or rewrite for them in its default lower-case mode.
  */
 public class LowerCaseNameHeaders extends DefaultHttpHeaders {
+  /** Netty's validating name check (RFC 9110 token), as its default headers factory has it. */
+  private static final DefaultHeaders.NameValidator<CharSequence> VALIDATING =
+      DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+  /**
+   * The same check, skipped for Netty's well-known header name constants (valid tokens by construction), which
+   * most names are: the ones javoy adds and the ones the decoders map to constants. Same verdicts, less work.
+   */
+  private static final DefaultHeaders.NameValidator<CharSequence> VALIDATING_UNKNOWN = name -> {
+    if (!HeaderNames.isWellKnownConstant(name)) {
+      VALIDATING.validateName(name);
+    }
+  };
+
   private final boolean lowerCaseNames;
   /** No name was added as is ({@link #addAsIs}) with an upper-case letter. */
   private boolean allLowerCase;
 
   protected LowerCaseNameHeaders(DefaultHeaders.NameValidator<CharSequence> names,
       DefaultHeaders.ValueValidator<CharSequence> values, boolean lowerCaseNames) {
-    super(names, values);
+    super(names == VALIDATING ? VALIDATING_UNKNOWN : names, values);
     this.lowerCaseNames = lowerCaseNames;
     this.allLowerCase = lowerCaseNames;
   }
