@@ -25,12 +25,12 @@ public final class DeadlineQueue {
     protected abstract void onDeadline();
 
     /** Whether the entry waits in a queue. */
-    public final boolean armed() {
+    public final boolean deadlineArmed() {
       return queue != null;
     }
 
     /** Disarms the entry (nothing when it is not armed). */
-    public final void cancel() {
+    public final void cancelDeadline() {
       DeadlineQueue q = queue;
       if (q != null) {
         q.unlink(this);

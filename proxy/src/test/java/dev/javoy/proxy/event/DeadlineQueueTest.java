@@ -54,7 +54,7 @@ class DeadlineQueueTest {
       q.arm(a);
       q.arm(b);
       q.arm(c);
-      a.cancel(); // the head goes: the scheduled task stays and moves on to b
+      a.cancelDeadline(); // the head goes: the scheduled task stays and moves on to b
       return null;
     });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -62,8 +62,8 @@ class DeadlineQueueTest {
       Thread.sleep(10);
     }
     assertEquals(List.of("b", "c"), fired);
-    assertFalse(onLoop(a::armed));
-    assertFalse(onLoop(b::armed));
+    assertFalse(onLoop(a::deadlineArmed));
+    assertFalse(onLoop(b::deadlineArmed));
     assertTrue(b.firedAt - b.armedAt >= TimeUnit.MILLISECONDS.toNanos(200));
   }
 

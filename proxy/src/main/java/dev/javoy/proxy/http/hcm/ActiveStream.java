@@ -366,7 +366,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
   private void cancelTimers() {
     if (idleTimer != null) {
-      cancel();
+      cancelDeadline();
       idleTimer = null;
     }
     if (requestTimer != null) {
@@ -382,7 +382,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
   /** A request or response event: {@code stream_idle_timeout} starts over. */
   private void onActivity() {
-    if (idleTimer != null && armed()) {
+    if (idleTimer != null && deadlineArmed()) {
       idleTimer.rearm(this);
     }
   }

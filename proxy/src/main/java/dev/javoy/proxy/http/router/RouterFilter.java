@@ -40,8 +40,8 @@ import java.util.function.Consumer;
  * connection from this worker's pool for the host, streams the request up and the response down as the same
  * buffers, and turns failures into Envoy's local replies and response flags (NR, NC, UH, UO, UF, UC, UT).
  */
-public final class RouterFilter extends DeadlineQueue.Entry implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks,
-    DownstreamWatermarkListener {
+public final class RouterFilter extends DeadlineQueue.Entry
+    implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks, DownstreamWatermarkListener {
   private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
       io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
   private final RouterConfig config;
@@ -518,7 +518,7 @@ public final class RouterFilter extends DeadlineQueue.Entry implements HttpFilte
     }
     done = true;
     if (timeout != null) {
-      cancel();
+      cancelDeadline();
       timeout = null;
     }
     if (retry != null) {
