@@ -4,7 +4,10 @@
 # counters, the same as com.sun.management.ThreadMXBean#getThreadAllocatedBytes) sampled at the start and
 # the end of a recording that spans exactly the measured requests.
 #
-#   perf/bench/alloc.sh [--jar PATH] [-n REQUESTS] [--warmup REQUESTS] [-c CONNS] [--out FILE]
+#   perf/bench/alloc.sh [--jar PATH] [-n REQUESTS] [--warmup REQUESTS] [-c CONNS] [--out FILE] [--classes]
+#
+# --classes adds what the HTTP/1.1 bytes are, by class: a second javoy with the Epsilon GC (it never collects,
+# so `jcmd GC.class_histogram -all` before and after 20,000 requests differ by exactly what they allocated).
 #
 # Everything runs on 127.0.0.1. javoy runs `--concurrency 1` pinned to CPU 1, nginx (backend) and h2load to
 # CPU 0. Writes perf/results/<date>-alloc.md and keeps raw files in perf/results/raw/<date>_<time>-alloc/.
@@ -18,6 +21,7 @@ STREAMS=10
 JAR=""
 OUT=""
 JAVA_OPTS_EXTRA=${JAVA_OPTS_EXTRA:-}
+CLASSES=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) JAR=$2; shift 2 ;;
@@ -25,7 +29,8 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=$2; shift 2 ;;
     -c) CONNS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --classes) CLASSES=1; shift ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -167,6 +172,24 @@ for proto in h1 h2; do
 done
 kill "$JPID" 2>/dev/null || true
 
+if (( CLASSES )); then
+  wait "$JPID" 2>/dev/null || true
+  taskset -c 1 java $JAVA_OPTS_EXTRA -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms3g -Xmx3g \
+    -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >"$RAW/javoy-epsilon.log" 2>&1 &
+  JPID=$!
+  PIDS+=($JPID)
+  for ((i = 0; i < 300; i++)); do
+    curl -fsS -o /dev/null "$URL" 2>/dev/null && break
+    kill -0 $JPID 2>/dev/null || { echo "javoy (Epsilon) exited; see $RAW/javoy-epsilon.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  load h1 20000 >"$RAW/classes-warmup.txt"
+  jcmd $JPID GC.class_histogram -all >"$RAW/classes-before.txt"
+  load h1 20000 >"$RAW/classes-h1.txt"
+  jcmd $JPID GC.class_histogram -all >"$RAW/classes-after.txt"
+  kill "$JPID" 2>/dev/null || true
+fi
+
 python3 - "$RAW" "$N" "$OUT" "$JAR" "$CONNS" "$STREAMS" "$WARMUP" "$ROOT" <<'PY'
 import json, re, sys, datetime, platform, subprocess, os
 raw, n, out, jar, conns, streams, warmup, root = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
@@ -237,5 +260,23 @@ start or end inside the window are not counted.
         for (tid, name), v in top:
             f.write(f"| {name} | {v:,} |\n")
     f.write(f"\nRaw files: `{os.path.relpath(raw, root)}` (gitignored).\n")
+if os.path.exists(f"{raw}/classes-after.txt"):
+    def histo(path):
+        d = {}
+        for line in open(path):
+            m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+            if m:
+                d[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+        return d
+    before, after = histo(f"{raw}/classes-before.txt"), histo(f"{raw}/classes-after.txt")
+    k = 20000
+    rows = sorted(((b - before.get(c, (0, 0))[1]) / k, (n - before.get(c, (0, 0))[0]) / k, c)
+                  for c, (n, b) in after.items() if b - before.get(c, (0, 0))[1] > 0)[::-1]
+    with open(out, "a") as f:
+        f.write(f"\n## HTTP/1.1 allocation by class (--classes)\n\nA second javoy with `-XX:+UseEpsilonGC` (no collection), "
+                f"`jcmd GC.class_histogram -all` before and after {k:,} requests (after {k:,} of warm-up); all threads. "
+                f"Total: **{sum(r[0] for r in rows):,.0f} B/request**.\n\n| class | B/request | objects/request |\n|---|---:|---:|\n")
+        for b, n, c in rows[:30]:
+            f.write(f"| `{c}` | {b:,.1f} | {n:.2f} |\n")
 print(open(out).read())
 PY

@@ -99,6 +99,9 @@ public final class HeaderKeyFormat {
 
   /** Rewrites the header names of {@code headers} in place (order kept) when any is not in the wanted case. */
   public void format(HttpHeaders headers) {
+    if (mode == Mode.LOWER_CASE && headers instanceof LowerCaseNameHeaders l && l.lowerCaseNames()) {
+      return; // every name went in lower case: nothing to check (and no iterator to allocate)
+    }
     Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
     boolean change = false;
     while (it.hasNext()) {
@@ -114,7 +117,12 @@ public final class HeaderKeyFormat {
     headers.clear();
     for (Map.Entry<String, String> e : entries) {
       String name = e.getKey();
-      headers.add(needsChange(name) ? formatted(name) : name, e.getValue());
+      String n = needsChange(name) ? formatted(name) : name;
+      if (headers instanceof LowerCaseNameHeaders l) {
+        l.addAsIs(n, e.getValue()); // not lower-cased again
+      } else {
+        headers.add(n, e.getValue());
+      }
     }
   }
 

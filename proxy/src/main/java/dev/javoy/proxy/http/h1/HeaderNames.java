@@ -50,6 +50,19 @@ public final class HeaderNames {
     return AsciiString.of(name).toLowerCase();
   }
 
+  /** Whether {@code name} is one of Netty's {@code HttpHeaderNames} constants (the instance itself). */
+  public static boolean isWellKnownConstant(CharSequence name) {
+    if (!(name instanceof AsciiString a)) {
+      return false;
+    }
+    for (int i = a.hashCode() & MASK; TABLE[i] != null; i = (i + 1) & MASK) {
+      if (TABLE[i] == name) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean hasUpperCase(CharSequence s) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
 import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
@@ -30,7 +31,7 @@ import java.util.function.Consumer;
  * {@code ActiveStream}): decoder filters in order, then the router; the response back through encoder filters
  * in reverse order. Lives on the connection's worker thread.
  */
-final class ActiveStream {
+final class ActiveStream extends DeadlineQueue.Entry {
   private final StreamCodec connection;
   private final HttpConnectionManagerConfig config;
   final StreamInfo info = new StreamInfo();
@@ -50,9 +51,11 @@ final class ActiveStream {
   boolean responseStarted;
   boolean responseComplete;
   private boolean destroyed;
-  /** {@code stream_idle_timeout}: one scheduled check, re-armed lazily from {@link #lastActivityNanos}. */
-  private ScheduledFuture<?> idleTimer;
-  private long lastActivityNanos;
+  /**
+   * {@code stream_idle_timeout}: this stream is an entry of the loop's queue for that timeout, moved to its tail
+   * by every request or response event; null when the timeout is off.
+   */
+  private DeadlineQueue idleTimer;
   /** {@code request_timeout}: the whole request must have arrived by then. */
   private ScheduledFuture<?> requestTimer;
   /** The request's tracing when the connection manager has {@code tracing}, else null. */
@@ -176,10 +179,10 @@ final class ActiveStream {
    */
   void decodeData(HttpContent content, boolean last) {
     info.bytesReceived += content.content().readableBytes();
-    lastActivityNanos = System.nanoTime();
+    onActivity();
     if (last) {
       requestComplete = true;
-      info.lastDownstreamRxNanos = lastActivityNanos;
+      info.lastDownstreamRxNanos = System.nanoTime();
       if (requestTimer != null) {
         requestTimer.cancel(false);
         requestTimer = null;
@@ -263,7 +266,7 @@ final class ActiveStream {
       filters[i].encodeHeaders(response, endStream);
     }
     responseStarted = true;
-    lastActivityNanos = System.nanoTime();
+    onActivity();
     info.responseHeaders = response;
     info.responseCode = response.status().code();
     if (info.responseCodeDetails == null) {
@@ -284,7 +287,7 @@ final class ActiveStream {
   }
 
   void encodeData(int fromFilter, HttpContent data, boolean last) {
-    lastActivityNanos = System.nanoTime();
+    onActivity();
     for (int i = fromFilter - 1; i >= 0; i--) {
       if (filters[i].encodeData(data, last) != FilterStatus.CONTINUE) {
         // The filter keeps (retained) or transforms the data and injects what follows itself.
@@ -364,8 +367,8 @@ final class ActiveStream {
   private void startTimers() {
     EventLoop loop = connection.downstream().channel().eventLoop();
     if (config.streamIdleTimeoutMillis > 0) {
-      lastActivityNanos = System.nanoTime();
-      idleTimer = loop.schedule(this::onIdleCheck, config.streamIdleTimeoutMillis, TimeUnit.MILLISECONDS);
+      idleTimer = DeadlineQueue.of(loop, config.streamIdleTimeoutMillis);
+      idleTimer.arm(this);
     }
     if (config.requestTimeoutMillis > 0 && !requestComplete) {
       requestTimer = loop.schedule(this::onRequestTimeout, config.requestTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -374,7 +377,7 @@ final class ActiveStream {
 
   private void cancelTimers() {
     if (idleTimer != null) {
-      idleTimer.cancel(false);
+      cancelDeadline();
       idleTimer = null;
     }
     if (requestTimer != null) {
@@ -388,16 +391,18 @@ final class ActiveStream {
     return requestComplete ? 504 : 408;
   }
 
-  private void onIdleCheck() {
+  /** A request or response event: {@code stream_idle_timeout} starts over. */
+  private void onActivity() {
+    if (idleTimer != null && deadlineArmed()) {
+      idleTimer.rearm(this);
+    }
+  }
+
+  /** {@code stream_idle_timeout} elapsed without a request or response event. */
+  @Override
+  protected void onDeadline() {
     idleTimer = null;
     if (destroyed || responseComplete) {
-      return;
-    }
-    long idleNanos = System.nanoTime() - lastActivityNanos;
-    long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.streamIdleTimeoutMillis);
-    if (idleNanos < timeoutNanos) {
-      idleTimer = connection.downstream().channel().eventLoop()
-          .schedule(this::onIdleCheck, timeoutNanos - idleNanos, TimeUnit.NANOSECONDS);
       return;
     }
     config.stats.downstreamRqIdleTimeout.inc();

@@ -1,7 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
-import dev.javoy.proxy.http.h1.HeaderNames;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import dev.javoy.proxy.http.h1.LowerCaseNameHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -13,7 +12,7 @@ import io.netty.util.AsciiString;
  * because {@code Transfer-Encoding: chunked} was also present: Netty accepts that request (RFC 9112 allows it),
  * Envoy rejects it with 400 ({@code http1.content_length_and_chunked_not_allowed}), and so does javoy.
  */
-final class Http1RequestHeaders extends DefaultHttpHeaders {
+final class Http1RequestHeaders extends LowerCaseNameHeaders {
   /** The decoder's headers factory: Netty's validating one, with these headers; names kept as received. */
   static final HttpHeadersFactory FACTORY = factory(false);
   /** {@link #FACTORY} storing names in lower case (Envoy's codec, when no preserve_case formatter records them). */
@@ -37,16 +36,9 @@ final class Http1RequestHeaders extends DefaultHttpHeaders {
 
   /** Both Content-Length and Transfer-Encoding came with the request. */
   boolean contentLengthWithTransferEncoding;
-  private final boolean lowerCaseNames;
 
   private Http1RequestHeaders(DefaultHttpHeadersFactory f, boolean lowerCaseNames) {
-    super(f.getNameValidator(), f.getValueValidator());
-    this.lowerCaseNames = lowerCaseNames;
-  }
-
-  @Override
-  public HttpHeaders add(CharSequence name, Object value) {
-    return super.add(lowerCaseNames ? HeaderNames.lowerCase(name) : name, value);
+    super(f.getNameValidator(), f.getValueValidator(), lowerCaseNames);
   }
 
   @Override

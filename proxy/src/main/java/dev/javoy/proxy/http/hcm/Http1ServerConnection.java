@@ -410,9 +410,10 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     while (current == null && (next = pipelined.pollFirst()) != null) {
       dispatch(next);
     }
-    if (pipelined.isEmpty()) {
+    if (pipelined.isEmpty() && !ch.config().isAutoRead()) {
+      // Reading was paused (pipelining, backpressure): resume; turning auto-read on issues the read. When it
+      // was never paused the socket is still being read, and the usual keep-alive response costs no read() call.
       ch.config().setAutoRead(true);
-      ch.read();
     }
   }
 

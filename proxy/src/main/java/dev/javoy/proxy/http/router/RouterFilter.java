@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
 import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
@@ -30,10 +31,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,8 +40,8 @@ import java.util.function.Consumer;
  * connection from this worker's pool for the host, streams the request up and the response down as the same
  * buffers, and turns failures into Envoy's local replies and response flags (NR, NC, UH, UO, UF, UC, UT).
  */
-public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks,
-    DownstreamWatermarkListener {
+public final class RouterFilter extends DeadlineQueue.Entry
+    implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks, DownstreamWatermarkListener {
   private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
       io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
   private final RouterConfig config;
@@ -70,7 +69,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
   private boolean responseStarted;
   private boolean done;
   private boolean holdsRequestSlot;
-  private ScheduledFuture<?> timeout;
+  /** The router's timeout (from the end of the request): this filter is an entry of the loop's queue for it. */
+  private DeadlineQueue timeout;
   private long upstreamStartNanos;
   /** The request's hash key from the route's {@code hash_policy}, or null when the route has none. */
   private HashPolicy.RequestHash requestHash;
@@ -262,7 +262,8 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
 
   private void startTimeout() {
     if (timeoutMillis > 0 && timeout == null && !done) {
-      timeout = callbacks.eventLoop().schedule(this::onTimeout, timeoutMillis, TimeUnit.MILLISECONDS);
+      timeout = DeadlineQueue.of(callbacks.eventLoop(), timeoutMillis);
+      timeout.arm(this);
     }
   }
 
@@ -452,7 +453,9 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
   }
 
-  private void onTimeout() {
+  /** The router's timeout elapsed. */
+  @Override
+  protected void onDeadline() {
     timeout = null;
     if (done) {
       return;
@@ -518,7 +521,7 @@ public final class RouterFilter implements HttpFilter, ResponseHandler, HttpConn
     }
     done = true;
     if (timeout != null) {
-      timeout.cancel(false);
+      cancelDeadline();
       timeout = null;
     }
     if (retry != null) {

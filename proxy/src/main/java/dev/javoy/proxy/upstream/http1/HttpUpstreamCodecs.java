@@ -1,8 +1,7 @@
 package dev.javoy.proxy.upstream.http1;
 
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
-import dev.javoy.proxy.http.h1.HeaderNames;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import dev.javoy.proxy.http.h1.LowerCaseNameHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -27,11 +26,11 @@ final class HttpUpstreamCodecs {
         .setMaxChunkSize(64 * 1024)
         .setStrictLineParsing(true)
         .setAllowDuplicateContentLengths(false)
-        .setTrailersFactory(SmallTrailers.FACTORY);
+        .setTrailersFactory(LazyTrailers.FACTORY);
   }
 
   /** Response headers stored with lower-case names (Envoy's codec without a preserve_case formatter). */
-  static final class LowerCaseHeaders extends DefaultHttpHeaders {
+  static final class LowerCaseHeaders extends LowerCaseNameHeaders {
     static final HttpHeadersFactory FACTORY = new HttpHeadersFactory() {
       private final DefaultHttpHeadersFactory base = DefaultHttpHeadersFactory.headersFactory();
 
@@ -47,12 +46,7 @@ final class HttpUpstreamCodecs {
     };
 
     private LowerCaseHeaders(DefaultHttpHeadersFactory f) {
-      super(f.getNameValidator(), f.getValueValidator());
-    }
-
-    @Override
-    public HttpHeaders add(CharSequence name, Object value) {
-      return super.add(HeaderNames.lowerCase(name), value);
+      super(f.getNameValidator(), f.getValueValidator(), true);
     }
   }
 
