@@ -143,7 +143,7 @@ public final class Main {
   }
 
   private static Bootstrap loadBootstrap(ServerOptions options, boolean demo) throws ConfigException {
-    BootstrapLoader loader = new BootstrapLoader(CoreTypes.defaultRegistry().typeRegistry());
+    BootstrapLoader loader = new BootstrapLoader(CoreTypes.defaultRegistry().anyTypes());
     if (!demo) {
       return loader.load(options);
     }
