@@ -2,7 +2,7 @@
 # javoy's footprint and start-up under given JVM flags (what docs/README "JVM flags" were chosen with).
 #
 #   perf/bench/footprint.sh [--jar PATH] [--opts "JVM FLAGS"] [--starts 5] [--conns 1000] [--rps-secs 30]
-#                           [--launcher bin/javoy]
+#                           [--launcher bin/javoy] [--config perf/bench/conf/javoy-sidecar.yaml]
 #
 # Static config = perf/bench/conf/javoy.yaml (HCM AUTO + tcp_proxy listener, STATIC cluster, admin), one
 # nginx backend. javoy runs --concurrency 1 pinned to CPU 1. Prints, one "key value" a line:
@@ -10,19 +10,23 @@
 #   rss_idle_kb (after start + one request), threads, rss_conns_kb and bytes_per_conn (--conns idle
 #   keep-alive connections, holdconns.py), gc pauses (-Xlog:gc during --rps-secs of 1,000 req/s h2load
 #   HTTP/1.1: count, max, p99 in ms; 0 skips).
+# --config: another config with the same placeholders (javoy-sidecar.yaml: Istio-sidecar-sized, from
+# sidecar_config.py). JAVOY_STARTUP_TRACE=1 adds -Djavoy.startup.trace=true (per-phase uptime/CPU in the log).
 # --launcher runs javoy through a launcher script (bin/javoy) instead of `java -jar`; then --opts goes
 # to JAVOY_JAVA_OPTS.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAR=""; OPTS=""; STARTS=5; CONNS=1000; RPS_SECS=30; LAUNCHER=""
+JAR=""; OPTS=""; STARTS=5; CONNS=1000; RPS_SECS=30; LAUNCHER=""; CONFIG=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) JAR=$2; shift 2 ;; --opts) OPTS=$2; shift 2 ;; --starts) STARTS=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;; --rps-secs) RPS_SECS=$2; shift 2 ;; --launcher) LAUNCHER=$2; shift 2 ;;
+    --config) CONFIG=$2; shift 2 ;;
     -h|--help) sed -n 2,15p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ -n $JAR ]] || JAR=$(ls -t "$ROOT"/src/target*/javoy-*.jar | head -1)
+[[ -n $JAR ]] || JAR=$(ls -t "$ROOT"/src/target*/javoy-*.jar | grep -v '/original-' | head -1)
+JAR=$(readlink -f "$JAR")
 RAW=$(mktemp -d /tmp/javoy-footprint.XXXXXX)
 fp() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 BP=$(fp); HP=$(fp); TP=$(fp); AP=$(fp)
@@ -36,7 +40,8 @@ http { access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
  server { listen 127.0.0.1:$BP backlog=4096; location / { default_type text/plain; return 200 "$BODY"; } } }
 CONF
 sed -e "s/@JAVOY_ADMIN_PORT@/$AP/; s/@JAVOY_HTTP_PORT@/$HP/; s/@JAVOY_TCP_PORT@/$TP/; s/@BACKEND_PORT@/$BP/" \
-  "$ROOT/perf/bench/conf/javoy.yaml" >"$RAW/javoy.yaml"
+  "${CONFIG:-$ROOT/perf/bench/conf/javoy.yaml}" >"$RAW/javoy.yaml"
+[[ -z ${JAVOY_STARTUP_TRACE:-} ]] || OPTS="$OPTS -Djavoy.startup.trace=true"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT

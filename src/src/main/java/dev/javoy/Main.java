@@ -54,6 +54,7 @@ public final class Main {
   }
 
   private int run(String[] args) {
+    StartupTrace.mark("main");
     CliOptions cli = new CliOptions();
     CommandLine cmd = new CommandLine(cli).setExpandAtFiles(false).setOverwrittenOptionsAllowed(false);
     try {
@@ -89,6 +90,7 @@ public final class Main {
       err.println("error: cannot open log file '" + cli.logPath + "': " + e.getMessage());
       return 1;
     }
+    StartupTrace.mark("command line parsed, logging installed");
     return runServer(cli, options);
   }
 
@@ -114,6 +116,7 @@ public final class Main {
     }
     try {
       Bootstrap bootstrap = loadBootstrap(options, demo);
+      StartupTrace.mark("bootstrap loaded");
       String format = ApplicationLogFormat.choose(cli.logFormat, bootstrap);
       if (!format.equals(((SpdlogFormatter) LogLevels.formatter()).pattern())) {
         LogLevels.setFormatter(new SpdlogFormatter(format, cli.logFormatEscaped));
@@ -143,7 +146,7 @@ public final class Main {
   }
 
   private static Bootstrap loadBootstrap(ServerOptions options, boolean demo) throws ConfigException {
-    BootstrapLoader loader = new BootstrapLoader(CoreTypes.defaultRegistry().typeRegistry());
+    BootstrapLoader loader = new BootstrapLoader(CoreTypes.defaultRegistry().anyTypes());
     if (!demo) {
       return loader.load(options);
     }
@@ -167,11 +170,13 @@ public final class Main {
   private int serve(ServerOptions options, Bootstrap bootstrap, boolean demo, String adminAddressPath)
       throws ConfigException {
     Server server = Server.create(options, bootstrap);
+    StartupTrace.mark("server created");
     if (options.mode() == ServerOptions.Mode.SERVE) {
       ShutdownSignals.install(server::shutdown, () -> awaitQuietly(server));
     }
     try {
       server.start();
+      StartupTrace.mark("server started");
     } catch (ConfigException e) {
       stopQuietly(server);
       throw e;

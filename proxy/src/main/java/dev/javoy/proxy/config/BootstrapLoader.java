@@ -28,6 +28,11 @@ public final class BootstrapLoader {
     this.parser = new ProtoJsonParser(types);
   }
 
+  /** @param types the types of the {@code Any}s each parsed config names (ExtensionRegistry#anyTypes) */
+  public BootstrapLoader(AnyTypes types) {
+    this.parser = new ProtoJsonParser(types);
+  }
+
   public ProtoJsonParser parser() {
     return parser;
   }

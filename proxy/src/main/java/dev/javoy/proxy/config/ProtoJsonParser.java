@@ -19,14 +19,20 @@ public final class ProtoJsonParser {
   private static final Logger LOG = Log.get("config");
   private static final int LISTED_UNKNOWN_FIELDS = 5;
 
-  private final JsonFormat.TypeRegistry types;
+  private final AnyTypes anyTypes;
 
   public ProtoJsonParser(JsonFormat.TypeRegistry types) {
-    this.types = types;
+    this(AnyTypes.fixed(types));
   }
 
-  public JsonFormat.TypeRegistry types() {
-    return types;
+  /** @param anyTypes the registry for each parse, covering the {@code "@type"}s of the tree parsed */
+  public ProtoJsonParser(AnyTypes anyTypes) {
+    this.anyTypes = anyTypes;
+  }
+
+  /** The types {@code tree}'s {@code Any}s may hold. */
+  public JsonFormat.TypeRegistry types(JsonNode tree) {
+    return anyTypes.covering(tree);
   }
 
   /**
@@ -37,6 +43,7 @@ public final class ProtoJsonParser {
    */
   public <B extends Message.Builder> B merge(JsonNode tree, B builder, UnknownFieldPolicy policy, String path)
       throws ConfigException {
+    JsonFormat.TypeRegistry types = anyTypes.covering(tree);
     ProtoJsonChecker checker = new ProtoJsonChecker(types, policy != UnknownFieldPolicy.REJECT);
     JsonNode checked;
     try {

@@ -23,7 +23,8 @@ public interface ExtensionFactory {
     return List.of();
   }
 
+  /** The config's type URL (from its class name where it can: see {@link ProtoTypeNames}). */
   default String typeUrl() {
-    return "type.googleapis.com/" + defaultConfig().getDescriptorForType().getFullName();
+    return ProtoTypeNames.typeUrl(defaultConfig());
   }
 }

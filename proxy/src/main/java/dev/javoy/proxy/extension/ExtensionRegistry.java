@@ -1,6 +1,5 @@
 package dev.javoy.proxy.extension;
 
-import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import java.util.ArrayList;
@@ -24,19 +23,16 @@ public final class ExtensionRegistry {
   private final Map<Class<?>, Map<String, ExtensionFactory>> byTypeUrl = new HashMap<>();
   private final Map<Class<?>, Map<String, ExtensionFactory>> byName = new HashMap<>();
   private final List<ExtensionFactory> all = new ArrayList<>();
-  private final JsonFormat.TypeRegistry typeRegistry;
+  private final ConfigTypeRegistry types;
 
   private ExtensionRegistry(List<Message> coreTypes) {
-    JsonFormat.TypeRegistry.Builder types = JsonFormat.TypeRegistry.newBuilder();
-    for (Message m : coreTypes) {
-      types.add(m.getDescriptorForType());
-    }
+    List<Message> types = new ArrayList<>(coreTypes);
     for (Class<? extends ExtensionFactory> category : CATEGORIES) {
       for (ExtensionFactory f : ServiceLoader.load(category, ExtensionRegistry.class.getClassLoader())) {
         register(category, f, types);
       }
     }
-    this.typeRegistry = types.build();
+    this.types = ConfigTypeRegistry.of(types);
   }
 
   /** Loads every factory on the class path; {@code coreTypes} are messages the core itself unpacks from Any. */
@@ -44,17 +40,14 @@ public final class ExtensionRegistry {
     return new ExtensionRegistry(coreTypes);
   }
 
-  private void register(Class<?> category, ExtensionFactory f, JsonFormat.TypeRegistry.Builder types) {
+  private void register(Class<?> category, ExtensionFactory f, List<Message> types) {
     all.add(f);
     byTypeUrl.computeIfAbsent(category, c -> new HashMap<>()).put(f.typeUrl(), f);
     for (String n : f.names()) {
       byName.computeIfAbsent(category, c -> new HashMap<>()).put(n, f);
     }
-    Descriptor d = f.defaultConfig().getDescriptorForType();
-    types.add(d);
-    for (Message nested : f.nestedTypes()) {
-      types.add(nested.getDescriptorForType());
-    }
+    types.add(f.defaultConfig());
+    types.addAll(f.nestedTypes());
   }
 
   /** The factory of {@code category} whose config has {@code typeUrl}, or null. */
@@ -71,8 +64,26 @@ public final class ExtensionRegistry {
     return List.copyOf(all);
   }
 
-  /** Every message type that may appear inside an {@code Any} in config javoy accepts. */
+  /**
+   * Every message type that may appear inside an {@code Any} in config javoy accepts. Building it builds the
+   * descriptors of every extension (about a second of start-up): for parsing config, use {@link #anyTypes()}
+   * (covers what the config names) or {@link #configTypes()}; this one is for printing any config
+   * ({@code /config_dump}).
+   */
   public JsonFormat.TypeRegistry typeRegistry() {
-    return typeRegistry;
+    return types.all();
+  }
+
+  /** For parsing JSON config: a registry covering the {@code "@type"}s of the tree parsed, built as needed. */
+  public ConfigTypeRegistry anyTypes() {
+    return types;
+  }
+
+  /**
+   * The types of the config parsed so far, for unpacking an {@code Any} whose prototype is known (the registry
+   * is only consulted for an {@code Any} inside a TypedStruct's JSON, which the config's parse has covered).
+   */
+  public JsonFormat.TypeRegistry configTypes() {
+    return types.current();
   }
 }

@@ -36,8 +36,9 @@ public final class ExtensionResolver {
         throw new ConfigException(path + ".typed_config", "unsupported " + categoryName(category)
             + " extension '" + name + "' with type URL " + typeUrl);
       }
-      Message config = TypedConfigs.unpack(
-          typedConfig, factory.defaultConfig(), path + ".typed_config", registry.typeRegistry());
+      // a TypedStruct's JSON may hold Anys of any type (rare): the whole registry; else none is consulted
+      Message config = TypedConfigs.unpack(typedConfig, factory.defaultConfig(), path + ".typed_config",
+          TypedConfigs.isTypedStruct(typedConfig) ? registry.typeRegistry() : registry.configTypes());
       return new Resolved<>(factory, config);
     }
     F factory = registry.byName(category, name);

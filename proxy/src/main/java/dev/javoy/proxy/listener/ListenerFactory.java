@@ -103,7 +103,7 @@ public final class ListenerFactory {
     if (fc.hasTransportSocket()) {
       String tp = path + ".transport_socket";
       DownstreamTlsContext tlsContext =
-          TransportSockets.downstream(fc.getTransportSocket(), tp, resolver.registry().typeRegistry());
+          TransportSockets.downstream(fc.getTransportSocket(), tp, resolver.registry().configTypes());
       if (tlsContext != null) {
         tls = DownstreamTlsSocketFactory.create(tlsContext, tp + ".typed_config", ctx.secrets(),
             new TlsStats(ctx.stats().scope(ctx.listenerStatPrefix())))

@@ -103,7 +103,7 @@ public final class Server {
       clusterFactory.setMainLoop(mainGroup.next()); // outlier detection and health checks run there
       this.clusterManager = new ClusterManager(clusterFactory);
       XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
-          transport, new ProtoJsonParser(registry.typeRegistry()));
+          transport, new ProtoJsonParser(registry.anyTypes()));
       this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       clusterFactory.setSecrets(secrets); // before any cluster is built: transport sockets watch their secrets

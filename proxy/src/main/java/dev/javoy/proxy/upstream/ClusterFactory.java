@@ -92,7 +92,7 @@ public final class ClusterFactory {
     UpstreamFilterChain upstreamFilters = upstreamFilters(c, path);
     LbPolicy lb = discovery instanceof OriginalDstCluster ? LbPolicy.CLUSTER_PROVIDED : LbPolicy.from(c, path);
     UpstreamTransportSockets sockets = UpstreamTransportSockets.from(c, path, secrets,
-        CoreTypes.defaultRegistry().typeRegistry(), clusterStats.scope());
+        CoreTypes.defaultRegistry().configTypes(), clusterStats.scope());
     try {
       UpstreamCluster cluster = new UpstreamCluster(c, connectTimeout, http, cb,
           c.getUpstreamConnectionOptions().hasTcpKeepalive() ? c.getUpstreamConnectionOptions().getTcpKeepalive() : null,

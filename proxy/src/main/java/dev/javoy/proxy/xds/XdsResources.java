@@ -65,7 +65,7 @@ public final class XdsResources implements EdsSource, RdsSource {
     this.cdsPath = cdsPath;
     this.mainLoop = mainLoop;
     this.fileParser = new dev.javoy.proxy.config.ProtoJsonParser(
-        routeContext.extensions().registry().typeRegistry());
+        routeContext.extensions().registry().anyTypes());
     this.clusters = clusters;
     this.listeners = listeners;
     this.routeContext = routeContext;

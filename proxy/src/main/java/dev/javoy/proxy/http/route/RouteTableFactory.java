@@ -229,7 +229,7 @@ public final class RouteTableFactory {
       if (owner == null) {
         throw new ConfigException(p, "no HTTP filter accepts per-route config with type URL " + typeUrl);
       }
-      var msg = TypedConfigs.unpack(any, proto, p, context.extensions().registry().typeRegistry());
+      var msg = TypedConfigs.unpack(any, proto, p, context.extensions().registry().configTypes());
       out.put(e.getKey(), owner.createRouteConfig(msg, context));
     }
     return Map.copyOf(out);

@@ -138,7 +138,7 @@ final class LbPolicyParser {
         continue;
       }
       Message m = TypedConfigs.unpack(ext.getTypedConfig(), prototype, tp,
-          CoreTypes.defaultRegistry().typeRegistry());
+          CoreTypes.defaultRegistry().configTypes());
       return fromExtension(m, tp);
     }
     throw new ConfigException(path, "none of the load balancing policies is supported by javoy: " + seen
