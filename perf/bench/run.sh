@@ -5,8 +5,8 @@
 #
 #   --quick               ~3 minute smoke run (1 round, short durations, 512 MiB TCP transfer)
 #   --rounds N            measured rounds, interleaved across proxies; medians reported (default 3)
-#   --sat-duration S      HTTP/1.1 saturation run length, wrk -t1 -c64 (default 10)
-#   --fixed-duration S    fixed-rate run length (default 30)
+#   --sat-duration S      HTTP/1.1 saturation run length, wrk -t1 -c64 (default 8)
+#   --fixed-duration S    fixed-rate run length (default 25)
 #   --fixed-rate R        fixed-rate total requests/s (default 1000), over --fixed-conns (default 16)
 #   --h2-duration S       h2c saturation run length, h2load -c16 -m10 (default 8)
 #   --tcp-mb N            bytes per TCP-proxy transfer, in MiB (default 1024)
@@ -38,7 +38,7 @@
 # A proxy that fails to start or serve is marked `failed` (HTTP/2 against javoy:
 # `unsupported`) and the run goes on. Every wait and tool has a timeout; every
 # process started here is stopped on exit. Traffic only to 127.0.0.1.
-# Default run ≈ 13–14 minutes on 2 cores (incl. the javoy build); --quick ≈ 3 minutes. See perf/bench/README.md.
+# Default run ≈ 14 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
 
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx, haproxy live in /usr/sbin
@@ -48,9 +48,9 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 CMDLINE="perf/bench/run.sh${*:+ $*}"
 
 ROUNDS=3
-SAT_DUR=10
+SAT_DUR=8
 SAT_CONNS=64
-FIXED_DUR=30
+FIXED_DUR=25
 FIXED_RATE=1000
 FIXED_CONNS=16
 H2_DUR=8
@@ -209,7 +209,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 pick_ports() {
   local base=$1 off
-  for off in 0 1 10 11 12 13 14 15 16 20 21 22 23 30 31 32 33; do port_free $((base + off)) || return 1; done
+  for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33; do port_free $((base + off)) || return 1; done
   return 0
 }
 for ((try = 0; try < 20; try++)); do
@@ -219,7 +219,6 @@ done
 B=$((BASE_PORT + 100 * try))
 BACKEND_PORT=$B;            BACKEND_H2_PORT=$((B + 1))
 JAVOY_HTTP_PORT=$((B + 10)); JAVOY_TCP_PORT=$((B + 11)); JAVOY_ADMIN_PORT=$((B + 12)); JAVOY_TLS_PORT=$((B + 13))
-NOSPLICE_TCP_PORT=$((B + 14)); NOSPLICE_ADMIN_PORT=$((B + 15)); NOSPLICE_HTTP_PORT=$((B + 16))
 NGINX_TLS_PORT=$((B + 23)); HAPROXY_TLS_PORT=$((B + 33))
 NGINX_HTTP_PORT=$((B + 20)); NGINX_H2_PORT=$((B + 21)); NGINX_TCP_PORT=$((B + 22))
 HAPROXY_HTTP_PORT=$((B + 30)); HAPROXY_H2_PORT=$((B + 31)); HAPROXY_TCP_PORT=$((B + 32))
@@ -660,15 +659,20 @@ run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-aliv
 
 # ---------------------------------------------------------------- javoy warm-up
 if has_proxy javoy && [[ ${STATE[javoy]:-} == up ]] && ((WARMUP > 0)); then
-  log "javoy warm-up: HTTP/1.1 ${WARMUP}s, h2c $((WARMUP / 3 + 1))s, one TCP transfer, TLS handshakes $((WARMUP / 3 + 1))s"
+  log "javoy warm-up: HTTP/1.1 ${WARMUP}s, h2c $((WARMUP / 3 + 1))s, one TCP transfer, TLS handshakes ${WARMUP}s, HTTPS $((WARMUP / 3 + 1))s, 1 MiB downloads 3s"
   if ready javoy; then
     "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$SAT_CONNS" -d"${WARMUP}s" --timeout 5s \
       "http://127.0.0.1:$JAVOY_HTTP_PORT/" >"$RAW/warmup-javoy-h1.txt" 2>&1
     "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) h2load -t1 -c"$H2_CONNS" -m"$H2_STREAMS" -D$((WARMUP / 3 + 1)) -N5s \
       "http://127.0.0.1:$JAVOY_HTTP_PORT/" >"$RAW/warmup-javoy-h2.txt" 2>&1
     "${PIN_LOAD[@]}" curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$JAVOY_TCP_PORT/big" 2>/dev/null
-    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) wrk -t1 -c"$TLS_HS_CONNS" -d$((WARMUP / 3 + 1))s -H "Connection: close" \
+    # TLS: the handshake path needs ~10,000 handshakes before C2 has compiled it (measured: CPU per handshake
+    # falls from ~2 ms to ~0.35 ms over the first 30 s), so it gets the full warm-up time too
+    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$TLS_HS_CONNS" -d"${WARMUP}s" -H "Connection: close" \
       "https://127.0.0.1:$JAVOY_TLS_PORT/" >"$RAW/warmup-javoy-tls.txt" 2>&1
+    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) wrk -t1 -c"$SAT_CONNS" -d$((WARMUP / 3 + 1))s \
+      "https://127.0.0.1:$JAVOY_TLS_PORT/" >>"$RAW/warmup-javoy-tls.txt" 2>&1
+    "${PIN_LOAD[@]}" timeout -k 5 40 wrk -t1 -c4 -d3s "https://127.0.0.1:$JAVOY_TLS_PORT/1m" >>"$RAW/warmup-javoy-tls.txt" 2>&1
   fi
 fi
 
