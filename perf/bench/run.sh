@@ -11,7 +11,7 @@
 #   --h2-duration S       h2c saturation run length, h2load -c16 -m10 (default 8)
 #   --tcp-mb N            bytes per TCP-proxy transfer, in MiB (default 1024)
 #   --tls-duration S      each TLS run's length: new-connection handshakes, HTTPS keep-alive
-#                         saturation, 1 MiB downloads (default 5)
+#                         saturation, 1 MiB downloads (default 4)
 #   --idle-conns N        idle keep-alive connections for the memory scenario (default 1000)
 #   --warmup S            javoy JIT warm-up before measuring (default 15; HTTP/1.1 for S s,
 #                         then h2c for S/3 s and one TCP transfer)
@@ -57,7 +57,7 @@ H2_DUR=8
 H2_CONNS=16
 H2_STREAMS=10
 TCP_MB=1024
-TLS_DUR=5
+TLS_DUR=4
 TLS_HS_CONNS=16
 IDLE_CONNS=1000
 WARMUP=15
