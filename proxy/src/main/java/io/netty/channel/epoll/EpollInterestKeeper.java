@@ -16,6 +16,10 @@ import java.io.IOException;
  * the descriptor is never removed while the channel is open. epoll reports EPOLLERR whether asked for or not, and
  * Netty's event handling already treats a reported EPOLLERR as "ready to read and write" (it then finds the error
  * on the socket), so asking for it changes no behaviour other than avoiding the empty set.
+ *
+ * <p>Once the channel's output is shut down it writes no more, so the defect cannot strike; the flag must then go
+ * ({@link #release}): a socket shut down both ways reports EPOLLHUP on every epoll_wait, which Netty ignores, and
+ * with the descriptor still registered the event loop would spin until the channel closes.
  */
 public final class EpollInterestKeeper {
   private EpollInterestKeeper() {}
@@ -24,13 +28,29 @@ public final class EpollInterestKeeper {
    * Keeps {@code ch}'s epoll interest set non-empty; does nothing for other transports and for a channel that is
    * not connected yet (a socket that is not connected reports EPOLLHUP, which Netty does not handle: call again
    * once it is active). Call on the channel's event loop.
+   *
+   * @return whether the flag was set now (false: not an epoll channel, not connected yet, or already kept)
    */
-  public static void keepInterest(Channel ch) {
-    if (ch instanceof AbstractEpollChannel epoll && ch.isRegistered() && ch.isActive()) {
+  public static boolean keepInterest(Channel ch) {
+    if (ch instanceof AbstractEpollChannel epoll && ch.isRegistered() && ch.isActive()
+        && !epoll.isFlagSet(Native.EPOLLERR)) {
       try {
         epoll.setFlag(Native.EPOLLERR);
+        return true;
       } catch (IOException e) {
         ch.pipeline().fireExceptionCaught(e); // epoll_ctl failed: the descriptor is unusable, the handler closes it
+      }
+    }
+    return false;
+  }
+
+  /** Drops the kept flag once {@code ch}'s output is shut down (see the class comment). Event loop only. */
+  public static void release(Channel ch) {
+    if (ch instanceof AbstractEpollChannel epoll && ch.isRegistered() && epoll.isFlagSet(Native.EPOLLERR)) {
+      try {
+        epoll.clearFlag(Native.EPOLLERR);
+      } catch (IOException e) {
+        ch.pipeline().fireExceptionCaught(e);
       }
     }
   }
