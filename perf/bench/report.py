@@ -209,6 +209,28 @@ def compute(raw, meta, meas):
                     per["tcp_mbs"][p].append(nbytes / secs / 1e6)
                     if p != "direct" and "cpu_ticks" in d:
                         per["tcp_cpu_gb"][p].append(int(d["cpu_ticks"]) / clk / (nbytes / 1e9))
+            # --- TLS 1.3 (wrk over https): handshakes (new connection per request), keep-alive, 1 MiB downloads
+            for kind, label in (("hs", "TLS handshakes"), ("sat", "HTTPS saturation"), ("1m", "TLS 1 MiB downloads")):
+                d = meas.get((r, p, "tls" + kind))
+                if d is None:
+                    continue
+                w = parse_wrk(os.path.join(raw, d.get("file", ""))) if d.get("status") == "ok" else None
+                if not w or not w["rps"] or w["requests"] == 0:
+                    mark("tls" + kind, p, "failed", "%s: no successful requests (round %d)" % (label, r)
+                         if d.get("status") == "ok" else None)
+                elif w["errors"] > ERROR_LIMIT * w["requests"]:
+                    mark("tls" + kind, p, "failed", "%s: %d errors / %d requests (round %d)"
+                         % (label, w["errors"], w["requests"], r))
+                else:
+                    cpu_s = int(d.get("cpu_ticks", "0")) / clk
+                    wall_s = int(d.get("wall_us", "1")) / 1e6
+                    if kind == "1m":
+                        per["tls1m_mbs"][p].append(w["rps"] * 1048576 / 1e6)
+                        per["tls1m_cpu_gb"][p].append(cpu_s / (w["requests"] * 1048576 / 1e9))
+                    else:
+                        per["tls%s_rps" % kind][p].append(w["rps"])
+                        per["tls%s_cpu_us" % kind][p].append(cpu_s / w["requests"] * 1e6)
+                        per["tls%s_util" % kind][p].append(100.0 * cpu_s / wall_s)
             # --- start-up
             d = meas.get((r, p, "startup"))
             if d is not None:
@@ -288,7 +310,7 @@ def rows(meta):
         ("tcp_mbs", "throughput, MB/s (10^6 B/s)", "higher", "tcp", "int", True),
         ("tcp_cpu_gb", "proxy CPU per GB transferred, s", "lower", "tcp", "f3", False),
         ("placeholder", "javoy TCP proxy with splice(2) on vs off, MB/s", "higher",
-         "later (separate item); runs use javoy's default"),
+         "not built: Netty 4.2.18's spliceTo drops the bytes still queued at a FIN (README, known problems)"),
         ("section", "Memory (RSS summed over the proxy's processes)"),
         ("rss_idle", "RSS idle (after start + 1 request), MiB", "lower", "mem", "f1", False),
         ("rss_conns", "RSS with %s idle keep-alive connections, MiB" % n, "lower", "mem_conns", "f1", False),
@@ -297,10 +319,17 @@ def rows(meta):
         ("section", "Start-up"),
         ("startup_ms", "exec → first successful request, ms (curl poll every 5 ms)", "lower", "startup",
          "int", False),
-        ("section", "TLS (later)"),
-        ("placeholder", "HTTPS keep-alive saturation, requests/s", "higher", "not yet measured"),
-        ("placeholder", "TLS handshakes/s (new connection per request)", "higher", "not yet measured"),
-        ("placeholder", "TLS 1 MiB download throughput, MB/s", "higher", "not yet measured"),
+        ("section", "TLS 1.3, ECDSA P-256, same certificate everywhere (wrk -t1 over https, %s s per run; "
+         "no session resumption: every new connection is a full handshake)" % meta.get("tls_dur", "?")),
+        ("tlshs_rps", "TLS handshakes/s, new connection per request (-c%s, Connection: close)"
+         % meta.get("tls_hs_conns", "?"), "higher", "tlshs", "int", False),
+        ("tlshs_util", "proxy CPU utilisation during the handshake run, %", "info", "tlshs", "f0", False),
+        ("tlshs_cpu_us", "proxy CPU per handshake (incl. its request), µs", "lower", "tlshs", "f1", False),
+        ("tlssat_rps", "HTTPS keep-alive saturation, requests/s (-c%s)" % meta.get("tls_sat_conns", "?"),
+         "higher", "tlssat", "int", False),
+        ("tlssat_cpu_us", "HTTPS keep-alive: proxy CPU per request, µs", "lower", "tlssat", "f2", False),
+        ("tls1m_mbs", "TLS 1 MiB download throughput, MB/s (-c4, keep-alive)", "higher", "tls1m", "int", False),
+        ("tls1m_cpu_gb", "TLS 1 MiB downloads: proxy CPU per GB, s", "lower", "tls1m", "f3", False),
     ]
 
 
@@ -391,7 +420,10 @@ def interference_lines(meta, per):
 def per_round_section(meta, per):
     keys = [("sat_rps", "HTTP/1.1 saturation req/s", "int"), ("sat_cpu_us", "HTTP/1.1 CPU µs/req", "f2"),
             ("fixed_p99", "fixed-rate p99 ms", "f3"), ("fixed_cpu_us", "fixed-rate CPU µs/req", "f2"),
-            ("h2_rps", "h2c req/s", "int"), ("tcp_mbs", "TCP MB/s", "int"), ("startup_ms", "start-up ms", "int")]
+            ("h2_rps", "h2c req/s", "int"), ("tcp_mbs", "TCP MB/s", "int"),
+            ("tlshs_rps", "TLS handshakes/s", "int"), ("tlshs_cpu_us", "TLS CPU µs/handshake", "f1"),
+            ("tlssat_rps", "HTTPS req/s", "int"), ("tls1m_mbs", "TLS 1 MiB MB/s", "int"),
+            ("startup_ms", "start-up ms", "int")]
     proxies = [p for p in PROXIES if p in meta.get("proxies", ",".join(PROXIES)).split(",")]
     out = ["| metric | " + " | ".join(proxies) + " |", "|---|" + "---:|" * len(proxies)]
     for key, label, kind in keys:

@@ -5,11 +5,13 @@
 #
 #   --quick               ~3 minute smoke run (1 round, short durations, 512 MiB TCP transfer)
 #   --rounds N            measured rounds, interleaved across proxies; medians reported (default 3)
-#   --sat-duration S      HTTP/1.1 saturation run length, wrk -t1 -c64 (default 10)
-#   --fixed-duration S    fixed-rate run length (default 30)
+#   --sat-duration S      HTTP/1.1 saturation run length, wrk -t1 -c64 (default 8)
+#   --fixed-duration S    fixed-rate run length (default 25)
 #   --fixed-rate R        fixed-rate total requests/s (default 1000), over --fixed-conns (default 16)
 #   --h2-duration S       h2c saturation run length, h2load -c16 -m10 (default 8)
 #   --tcp-mb N            bytes per TCP-proxy transfer, in MiB (default 1024)
+#   --tls-duration S      each TLS run's length: new-connection handshakes, HTTPS keep-alive
+#                         saturation, 1 MiB downloads (default 4)
 #   --idle-conns N        idle keep-alive connections for the memory scenario (default 1000)
 #   --warmup S            javoy JIT warm-up before measuring (default 15; HTTP/1.1 for S s,
 #                         then h2c for S/3 s and one TCP transfer)
@@ -36,7 +38,7 @@
 # A proxy that fails to start or serve is marked `failed` (HTTP/2 against javoy:
 # `unsupported`) and the run goes on. Every wait and tool has a timeout; every
 # process started here is stopped on exit. Traffic only to 127.0.0.1.
-# Default run ≈ 13–14 minutes on 2 cores (incl. the javoy build); --quick ≈ 3 minutes. See perf/bench/README.md.
+# Default run ≈ 14 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
 
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx, haproxy live in /usr/sbin
@@ -46,15 +48,17 @@ REPO=$(cd "$BENCH_DIR/../.." && pwd)
 CMDLINE="perf/bench/run.sh${*:+ $*}"
 
 ROUNDS=3
-SAT_DUR=10
+SAT_DUR=8
 SAT_CONNS=64
-FIXED_DUR=30
+FIXED_DUR=25
 FIXED_RATE=1000
 FIXED_CONNS=16
 H2_DUR=8
 H2_CONNS=16
 H2_STREAMS=10
 TCP_MB=1024
+TLS_DUR=4
+TLS_HS_CONNS=16
 IDLE_CONNS=1000
 WARMUP=15
 PROXIES="direct,javoy,nginx,haproxy"
@@ -73,7 +77,7 @@ WAIT_QUIET=0
 die() { echo "run.sh: $*" >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --quick) QUICK=yes; ROUNDS=1; SAT_DUR=5; FIXED_DUR=10; H2_DUR=5; TCP_MB=512; WARMUP=6 ;;
+    --quick) QUICK=yes; ROUNDS=1; SAT_DUR=5; FIXED_DUR=10; H2_DUR=5; TCP_MB=512; WARMUP=6; TLS_DUR=3 ;;
     --rounds) ROUNDS=$2; shift ;;
     --sat-duration) SAT_DUR=$2; shift ;;
     --fixed-duration) FIXED_DUR=$2; shift ;;
@@ -81,6 +85,7 @@ while [[ $# -gt 0 ]]; do
     --fixed-conns) FIXED_CONNS=$2; shift ;;
     --h2-duration) H2_DUR=$2; shift ;;
     --tcp-mb) TCP_MB=$2; shift ;;
+    --tls-duration) TLS_DUR=$2; shift ;;
     --idle-conns) IDLE_CONNS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --proxies) PROXIES=$2; shift ;;
@@ -99,7 +104,7 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-for v in WAIT_QUIET ROUNDS SAT_DUR FIXED_DUR FIXED_RATE FIXED_CONNS H2_DUR TCP_MB IDLE_CONNS WARMUP BASE_PORT PROXY_CPU LOAD_CPU; do
+for v in WAIT_QUIET ROUNDS SAT_DUR FIXED_DUR FIXED_RATE FIXED_CONNS H2_DUR TCP_MB TLS_DUR IDLE_CONNS WARMUP BASE_PORT PROXY_CPU LOAD_CPU; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a non-negative integer (got '${!v}')"
 done
 (( ROUNDS >= 1 && FIXED_CONNS >= 1 && FIXED_RATE >= 1 )) || die "rounds, fixed rate and connections must be >= 1"
@@ -132,6 +137,7 @@ command -v haproxy >/dev/null || need_pkgs+=(haproxy)
 command -v wrk >/dev/null || need_pkgs+=(wrk)
 command -v h2load >/dev/null || need_pkgs+=(nghttp2-client)
 command -v curl >/dev/null || need_pkgs+=(curl)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v ss >/dev/null || need_pkgs+=(iproute2)
 command -v taskset >/dev/null || need_pkgs+=(util-linux)
 command -v timeout >/dev/null || need_pkgs+=(coreutils)
@@ -203,7 +209,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 pick_ports() {
   local base=$1 off
-  for off in 0 1 10 11 12 20 21 22 30 31 32; do port_free $((base + off)) || return 1; done
+  for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33; do port_free $((base + off)) || return 1; done
   return 0
 }
 for ((try = 0; try < 20; try++)); do
@@ -212,22 +218,31 @@ done
 ((try < 20)) || die "no free port block found from $BASE_PORT"
 B=$((BASE_PORT + 100 * try))
 BACKEND_PORT=$B;            BACKEND_H2_PORT=$((B + 1))
-JAVOY_HTTP_PORT=$((B + 10)); JAVOY_TCP_PORT=$((B + 11)); JAVOY_ADMIN_PORT=$((B + 12))
+JAVOY_HTTP_PORT=$((B + 10)); JAVOY_TCP_PORT=$((B + 11)); JAVOY_ADMIN_PORT=$((B + 12)); JAVOY_TLS_PORT=$((B + 13))
+NGINX_TLS_PORT=$((B + 23)); HAPROXY_TLS_PORT=$((B + 33))
 NGINX_HTTP_PORT=$((B + 20)); NGINX_H2_PORT=$((B + 21)); NGINX_TCP_PORT=$((B + 22))
 HAPROXY_HTTP_PORT=$((B + 30)); HAPROXY_H2_PORT=$((B + 31)); HAPROXY_TCP_PORT=$((B + 32))
 declare -A HTTP_PORT=([direct]=$BACKEND_PORT [javoy]=$JAVOY_HTTP_PORT [nginx]=$NGINX_HTTP_PORT [haproxy]=$HAPROXY_HTTP_PORT)
 declare -A H2_PORT=([direct]=$BACKEND_H2_PORT [javoy]=$JAVOY_HTTP_PORT [nginx]=$NGINX_H2_PORT [haproxy]=$HAPROXY_H2_PORT)
 declare -A TCP_PORT=([direct]=$BACKEND_PORT [javoy]=$JAVOY_TCP_PORT [nginx]=$NGINX_TCP_PORT [haproxy]=$HAPROXY_TCP_PORT)
-log "ports: backend $BACKEND_PORT/$BACKEND_H2_PORT javoy $JAVOY_HTTP_PORT/$JAVOY_TCP_PORT/$JAVOY_ADMIN_PORT nginx $NGINX_HTTP_PORT/$NGINX_H2_PORT/$NGINX_TCP_PORT haproxy $HAPROXY_HTTP_PORT/$HAPROXY_H2_PORT/$HAPROXY_TCP_PORT"
+declare -A TLS_PORT=([javoy]=$JAVOY_TLS_PORT [nginx]=$NGINX_TLS_PORT [haproxy]=$HAPROXY_TLS_PORT)
+log "ports: backend $BACKEND_PORT/$BACKEND_H2_PORT javoy $JAVOY_HTTP_PORT/$JAVOY_TCP_PORT/$JAVOY_ADMIN_PORT nginx $NGINX_HTTP_PORT/$NGINX_H2_PORT/$NGINX_TCP_PORT haproxy $HAPROXY_HTTP_PORT/$HAPROXY_H2_PORT/$HAPROXY_TCP_PORT; TLS javoy/nginx/haproxy $JAVOY_TLS_PORT/$NGINX_TLS_PORT/$HAPROXY_TLS_PORT"
 
 # ---------------------------------------------------------------- configs
 BODY_1K=$(head -c 1024 /dev/zero | tr '\0' 'x')
-mkdir -p "$RUN"/{conf,www,backend/tmp,nginx/tmp/body,nginx/tmp/proxy,haproxy,javoy}
+mkdir -p "$RUN"/{conf,www,backend/tmp,nginx/tmp/body,nginx/tmp/proxy,haproxy,javoy,tls}
+# one ECDSA P-256 certificate for every TLS listener (javoy, nginx, HAProxy: the same key and chain)
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench.javoy.test \
+  -addext subjectAltName=DNS:bench.javoy.test -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" >"$RAW/openssl-req.log" 2>&1 \
+  || die "openssl could not make the benchmark certificate (see $RAW/openssl-req.log)"
+cat "$RUN/tls/cert.pem" "$RUN/tls/key.pem" >"$RUN/tls/bundle.pem"
+chmod 644 "$RUN"/tls/*.pem
 render() { # template -> rendered file
   sed -e "s|@RUN@|$RUN|g" -e "s|@BODY_1K@|$BODY_1K|g" \
       -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" -e "s|@BACKEND_H2_PORT@|$BACKEND_H2_PORT|g" \
       -e "s|@JAVOY_HTTP_PORT@|$JAVOY_HTTP_PORT|g" -e "s|@JAVOY_TCP_PORT@|$JAVOY_TCP_PORT|g" \
-      -e "s|@JAVOY_ADMIN_PORT@|$JAVOY_ADMIN_PORT|g" \
+      -e "s|@JAVOY_ADMIN_PORT@|$JAVOY_ADMIN_PORT|g" -e "s|@JAVOY_TLS_PORT@|$JAVOY_TLS_PORT|g" \
+      -e "s|@NGINX_TLS_PORT@|$NGINX_TLS_PORT|g" -e "s|@HAPROXY_TLS_PORT@|$HAPROXY_TLS_PORT|g" \
       -e "s|@NGINX_HTTP_PORT@|$NGINX_HTTP_PORT|g" -e "s|@NGINX_H2_PORT@|$NGINX_H2_PORT|g" \
       -e "s|@NGINX_TCP_PORT@|$NGINX_TCP_PORT|g" \
       -e "s|@HAPROXY_HTTP_PORT@|$HAPROXY_HTTP_PORT|g" -e "s|@HAPROXY_H2_PORT@|$HAPROXY_H2_PORT|g" \
@@ -312,6 +327,10 @@ fi
   echo "fixed_dur=$FIXED_DUR"
   echo "h2=h2load -c$H2_CONNS -m$H2_STREAMS -D $H2_DUR (h2c prior knowledge)"
   echo "tcp_mb=$TCP_MB"
+  echo "tls_dur=$TLS_DUR"
+  echo "tls_hs_conns=$TLS_HS_CONNS"
+  echo "tls_sat_conns=$SAT_CONNS"
+  echo "openssl=$(openssl version | head -1)"
   echo "idle_conns=$IDLE_CONNS"
   echo "warmup=$WARMUP"
   echo "proxy_cpu=$PROXY_CPU"
@@ -615,15 +634,45 @@ run_tcp() {
   log "tcp     r$r $p: code/bytes/seconds = $out (rc=$rc)"
 }
 
+# TLS 1.3 scenarios (javoy, nginx, HAProxy terminate TLS with the same ECDSA P-256 certificate and proxy
+# plaintext HTTP/1.1 to the backend; no "direct" figure). wrk (OpenSSL 3 client) never offers a session to
+# resume (it calls no SSL_set_session), so each new connection is a full TLS 1.3 handshake (X25519, ECDSA
+# P-256 signature); the servers still send their session tickets as they do by default.
+run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-alive) | 1m (1 MiB downloads)
+  local r=$1 p=$2 kind=$3 f="$RAW/tls$3-$2-r$1.txt" conns path="/" hdr=()
+  [[ $p == direct ]] && return
+  ready "$p" || { rec "$r" "$p" "tls$kind" status failed; return; }
+  case $kind in
+    hs) conns=$TLS_HS_CONNS; hdr=(-H "Connection: close") ;;
+    sat) conns=$SAT_CONNS ;;
+    1m) conns=4; path=/1m ;;
+  esac
+  win_begin "$p"
+  "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
+    "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
+  local rc=$?
+  win_end "$r" "$p" "tls$kind"
+  rec "$r" "$p" "tls$kind" rc $rc; rec "$r" "$p" "tls$kind" file "$(basename "$f")"
+  rec "$r" "$p" "tls$kind" status ok
+  log "tls-$kind $(printf '%-4s' '') r$r $p: $(grep -E 'Requests/sec' "$f" | tr -s ' ') (rc=$rc)"
+}
+
 # ---------------------------------------------------------------- javoy warm-up
 if has_proxy javoy && [[ ${STATE[javoy]:-} == up ]] && ((WARMUP > 0)); then
-  log "javoy warm-up: HTTP/1.1 ${WARMUP}s, h2c $((WARMUP / 3 + 1))s, one TCP transfer"
+  log "javoy warm-up: HTTP/1.1 ${WARMUP}s, h2c $((WARMUP / 3 + 1))s, one TCP transfer, TLS handshakes ${WARMUP}s, HTTPS $((WARMUP / 3 + 1))s, 1 MiB downloads 3s"
   if ready javoy; then
     "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$SAT_CONNS" -d"${WARMUP}s" --timeout 5s \
       "http://127.0.0.1:$JAVOY_HTTP_PORT/" >"$RAW/warmup-javoy-h1.txt" 2>&1
     "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) h2load -t1 -c"$H2_CONNS" -m"$H2_STREAMS" -D$((WARMUP / 3 + 1)) -N5s \
       "http://127.0.0.1:$JAVOY_HTTP_PORT/" >"$RAW/warmup-javoy-h2.txt" 2>&1
     "${PIN_LOAD[@]}" curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$JAVOY_TCP_PORT/big" 2>/dev/null
+    # TLS: the handshake path needs ~10,000 handshakes before C2 has compiled it (measured: CPU per handshake
+    # falls from ~2 ms to ~0.35 ms over the first 30 s), so it gets the full warm-up time too
+    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$TLS_HS_CONNS" -d"${WARMUP}s" -H "Connection: close" \
+      "https://127.0.0.1:$JAVOY_TLS_PORT/" >"$RAW/warmup-javoy-tls.txt" 2>&1
+    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) wrk -t1 -c"$SAT_CONNS" -d$((WARMUP / 3 + 1))s \
+      "https://127.0.0.1:$JAVOY_TLS_PORT/" >>"$RAW/warmup-javoy-tls.txt" 2>&1
+    "${PIN_LOAD[@]}" timeout -k 5 40 wrk -t1 -c4 -d3s "https://127.0.0.1:$JAVOY_TLS_PORT/1m" >>"$RAW/warmup-javoy-tls.txt" 2>&1
   fi
 fi
 
@@ -634,6 +683,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for p in "${PROXY_LIST[@]}"; do run_fixed "$r" "$p"; sleep 0.5; done
   for p in "${PROXY_LIST[@]}"; do run_h2 "$r" "$p"; sleep 0.5; done
   for p in "${PROXY_LIST[@]}"; do run_tcp "$r" "$p"; sleep 0.5; done
+  for kind in hs sat 1m; do
+    for p in "${PROXY_LIST[@]}"; do run_tls "$r" "$p" "$kind"; sleep 0.5; done
+  done
 done
 
 # final liveness: a proxy that died in the last scenario

@@ -3,6 +3,7 @@ package dev.javoy.proxy.tcp;
 import dev.javoy.proxy.accesslog.AccessLogs;
 import dev.javoy.proxy.log.Log;
 import dev.javoy.proxy.network.DownstreamConnection;
+import dev.javoy.proxy.network.HalfClosure;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.stream.ResponseFlag;
 import dev.javoy.proxy.stream.StreamInfo;
@@ -19,7 +20,6 @@ import dev.javoy.proxy.upstream.outlier.OutlierResult;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -77,7 +77,7 @@ final class TcpProxySession {
   /** Adds the downstream handler; the upstream connect starts once the downstream is active. */
   void install() {
     downstream.config().setAutoRead(false);
-    downstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // the listener set the watermarks
+    HalfClosure.allow(downstream); // the listener set the watermarks
     downstream.pipeline().addLast(new RelayHandler(this, relay, Side.DOWNSTREAM));
     downstream.closeFuture().addListener(f -> onDownstreamClosed());
     if (downstream.isActive()) {
@@ -166,7 +166,7 @@ final class TcpProxySession {
 
   /** Upstream channel settings, applied before it connects. */
   void configureUpstream(Channel ch) {
-    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    HalfClosure.allow(ch);
     int limit = cluster.perConnectionBufferLimitBytes();
     ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(limit / 2, limit));
   }
@@ -179,6 +179,7 @@ final class TcpProxySession {
       return;
     }
     upstream = ch;
+    HalfClosure.allow(ch); // connected now: the epoll workaround applies
     host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_SUCCESS_FINAL); // outlier detection
     upstreamConnectedNanos = System.nanoTime();
     clusterStats.upstreamCxConnectMs.record((upstreamConnectedNanos - startNanos) / 1_000_000);

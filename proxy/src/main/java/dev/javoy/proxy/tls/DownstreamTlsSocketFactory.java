@@ -91,7 +91,8 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
   }
 
   private SslContext build(TlsCertificateMaterial cert, CertificateValidation validation) throws SSLException {
-    SslContextBuilder b = SslContextBuilder.forServer(cert.key(), cert.chain()).sslProvider(TlsEngine.PROVIDER);
+    // the key through our own fixed-alias key manager: no key store and no JDK key manager search per handshake
+    SslContextBuilder b = SslContextBuilder.forServer(ServerKeyManager.factory(cert)).sslProvider(TlsEngine.PROVIDER);
     source.params.applyTo(b);
     TrustManager tm;
     if (validation != null) {

@@ -41,9 +41,10 @@ public final class TlsConnectionInfo {
   private String peerSerial = "";
   private String peerSha256 = "";
   private String peerSha1 = "";
-  private List<String> localUriSans = List.of();
-  private List<String> localDnsSans = List.of();
-  private String localSubject = "";
+  private X509Certificate localCertificate; // its names are read on first use: most connections never ask
+  private List<String> localUriSans;
+  private List<String> localDnsSans;
+  private String localSubject;
   private String tlsVersion = "";
   private String cipher = "";
   private String sessionId = "";
@@ -78,9 +79,7 @@ public final class TlsConnectionInfo {
     this.sessionId = id == null ? "" : HexFormat.of().withUpperCase().formatHex(id);
     this.alpn = applicationProtocol == null ? "" : applicationProtocol;
     if (local != null && local.length > 0 && local[0] instanceof X509Certificate lc) {
-      localUriSans = CertificateNames.sans(lc, CertificateNames.URI);
-      localDnsSans = CertificateNames.sans(lc, CertificateNames.DNS);
-      localSubject = CertificateNames.subject(lc);
+      localCertificate = lc;
     }
     if (peer != null && peer.length > 0 && peer[0] instanceof X509Certificate pc) {
       peerCertificatePresented = true;
@@ -159,14 +158,25 @@ public final class TlsConnectionInfo {
   }
 
   public List<String> localUriSans() {
+    if (localUriSans == null) {
+      localUriSans = localCertificate == null ? List.of()
+          : CertificateNames.sans(localCertificate, CertificateNames.URI);
+    }
     return localUriSans;
   }
 
   public List<String> localDnsSans() {
+    if (localDnsSans == null) {
+      localDnsSans = localCertificate == null ? List.of()
+          : CertificateNames.sans(localCertificate, CertificateNames.DNS);
+    }
     return localDnsSans;
   }
 
   public String localSubject() {
+    if (localSubject == null) {
+      localSubject = localCertificate == null ? "" : CertificateNames.subject(localCertificate);
+    }
     return localSubject;
   }
 

@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -48,7 +47,7 @@ final class StreamTunnel implements Tunnel {
       p.remove(codec);
     }
     if (upstream instanceof DuplexChannel) {
-      upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      dev.javoy.proxy.network.HalfClosure.allow(upstream); // h-tlsperf: epoll half-close workaround
     }
     if (!upstream.isActive()) {
       endResponse();

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -51,7 +50,7 @@ public final class UpgradeTunnel implements Tunnel {
       p.remove(codec);
     }
     if (ch instanceof DuplexChannel) {
-      ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+      dev.javoy.proxy.network.HalfClosure.allow(ch); // h-tlsperf: epoll half-close workaround
     }
     if (!ch.isActive()) {
       close();
