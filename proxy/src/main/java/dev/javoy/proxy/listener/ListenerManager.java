@@ -48,6 +48,7 @@ public final class ListenerManager {
   private long drainMillis;
   private int pendingBinds;
   private final List<Runnable> bindWaiters = new java.util.ArrayList<>();
+  private ListenerInitTargets initTargets = ListenerInitTargets.NONE;
 
   /** @param maxGlobalConnections {@code global_downstream_max_connections}, or Long.MAX_VALUE */
   public ListenerManager(StatsStore stats, long maxGlobalConnections) {
@@ -115,13 +116,16 @@ public final class ListenerManager {
         continue;
       }
       ListenerConfig built;
+      initTargets.beginListener();
       try {
         built = factory.create(e.getValue(), "");
       } catch (ConfigException ex) {
+        initTargets.endListener();
         errors.put(name, ex.getMessage());
         listenerCreateFailure.inc();
         continue;
       }
+      CompletableFuture<Void> targetsReady = initTargets.endListener();
       for (ActiveListener other : listeners) {
         if (other != current && built.bindToPort() && other.config().bindToPort()
             && other.config().address().equals(built.address())) {
@@ -140,7 +144,7 @@ public final class ListenerManager {
       cancelWarming(name);
       warmingConfigs.put(name, ready);
       pendingBinds++;
-      whenTlsReady(ready, () -> {
+      whenWarm(ready, targetsReady, () -> {
         if (warmingConfigs.get(name) != ready) {
           return; // replaced or removed while warming: cancelWarming accounted for it
         }
@@ -213,6 +217,29 @@ public final class ListenerManager {
       bindWaiters.clear();
       ready.forEach(Runnable::run);
     }
+  }
+
+  // ---- warming on RDS (h-xdsrest): Envoy's per-listener init manager ----------------------------------------
+
+  /** Where the RDS route configurations a listener subscribes to while being built are collected (xDS). */
+  public void initTargets(ListenerInitTargets targets) {
+    this.initTargets = targets;
+  }
+
+  /**
+   * Runs {@code r} on the main thread once {@code cfg} has its secrets and its other init targets ({@code targets}:
+   * route configurations) arrived or timed out; synchronously when all already are. Until then the listener is in
+   * {@code dynamic_warming_listeners} and the active version of the same name keeps serving.
+   */
+  private void whenWarm(ListenerConfig cfg, CompletableFuture<Void> targets, Runnable r) {
+    if (targets.isDone()) {
+      whenTlsReady(cfg, r);
+      return;
+    }
+    dev.javoy.proxy.log.Log.get("config").info("listener '" + cfg.name()
+        + "' warming: waiting for its route configurations");
+    totalListenersWarming.set(warmingConfigs.size());
+    targets.whenComplete((v, e) -> mainLoop.execute(() -> whenTlsReady(cfg, r)));
   }
 
   // ---- warming on secrets (h-tls2) ---------------------------------------------------------------------------

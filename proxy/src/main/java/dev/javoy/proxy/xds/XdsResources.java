@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * the client, which NACKs it naming each resource while the rest applies. Everything runs on the main thread.
  * Initialization follows Envoy: CDS first (and the EDS of its clusters), then LDS.
  */
-public final class XdsResources implements EdsSource, RdsSource {
+public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy.listener.ListenerInitTargets {
   private static final Logger LOG = Log.get("config");
 
   private final XdsClient client;
@@ -49,6 +49,8 @@ public final class XdsResources implements EdsSource, RdsSource {
   /** Route configurations subscribed to that have not arrived yet (listeners warm on them at start). */
   private final Set<String> routesPending = new java.util.HashSet<>();
   private final java.util.List<Runnable> routeWaiters = new java.util.ArrayList<>();
+  /** Route configurations the listener being built subscribes to (its init targets), null between listeners. */
+  private java.util.List<java.util.concurrent.CompletableFuture<Void>> listenerTargets;
 
   private final java.nio.file.Path ldsPath;
   private final java.nio.file.Path cdsPath;
@@ -79,9 +81,13 @@ public final class XdsResources implements EdsSource, RdsSource {
         in.transportGroup(), in.transport());
     XdsClient client = s.client() == null ? null
         : XdsClient.create(s.client().statsListener(new XdsStats(in.stats())).build());
-    return new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
+    XdsResources xds = new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
         s.ldsInitialFetchTimeout(), s.cdsInitialFetchTimeout(), s.ldsPath(), s.cdsPath(), in.mainLoop(),
         in.stats());
+    if (client != null) {
+      in.listeners().initTargets(xds); // LDS listeners warm on their RDS route configurations
+    }
+    return xds;
   }
 
   /** Whether a management server is configured (EDS and RDS need one). */
@@ -221,6 +227,9 @@ public final class XdsResources implements EdsSource, RdsSource {
   public RdsRouteProvider provider(String name, String statPrefix) {
     RdsRouteConfigSubscription e = routes.get(name);
     if (e != null) {
+      if (listenerTargets != null) {
+        listenerTargets.add(e.initialized);
+      }
       return e.provider();
     }
     RdsRouteConfigSubscription sub = new RdsRouteConfigSubscription(name, new RdsRouteProvider(name),
@@ -228,8 +237,27 @@ public final class XdsResources implements EdsSource, RdsSource {
         () -> routeReady(name));
     routesPending.add(name);
     routes.put(name, sub);
+    if (listenerTargets != null) {
+      listenerTargets.add(sub.initialized);
+    }
     sub.subscription = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout, sub);
     return sub.provider();
+  }
+
+  @Override
+  public void beginListener() {
+    listenerTargets = new java.util.ArrayList<>();
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> endListener() {
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> targets = listenerTargets;
+    listenerTargets = null;
+    if (targets == null || targets.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return java.util.concurrent.CompletableFuture.allOf(
+        targets.toArray(java.util.concurrent.CompletableFuture[]::new));
   }
 
   /** Runs {@code r} once every route configuration asked for so far arrived (or is known to be absent). */
@@ -242,6 +270,10 @@ public final class XdsResources implements EdsSource, RdsSource {
   }
 
   private void routeReady(String name) {
+    RdsRouteConfigSubscription sub = routes.get(name);
+    if (sub != null) {
+      sub.initialized.complete(null); // listeners warming on it may go active
+    }
     if (routesPending.remove(name) && routesPending.isEmpty() && !routeWaiters.isEmpty()) {
       java.util.List<Runnable> ready = java.util.List.copyOf(routeWaiters);
       routeWaiters.clear();
