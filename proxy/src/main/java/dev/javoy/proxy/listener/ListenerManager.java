@@ -437,13 +437,25 @@ public final class ListenerManager {
       if (inboundOnly && l.config().direction() != TrafficDirection.INBOUND) {
         continue;
       }
-      l.startDraining();
-      n++;
+      if (drainsOnServerDrain(l)) {
+        l.startDraining();
+        n++;
+      }
       if (!graceful) {
         l.stopListening();
       }
     }
     totalListenersDraining.set(n);
+  }
+
+  /**
+   * Envoy's {@code drain_type}: a {@code DEFAULT} listener drains on server-wide drains ({@code /drain_listeners},
+   * the shutdown drain) as well as when it is modified or removed; a {@code MODIFY_ONLY} one only when it is
+   * modified or removed (LDS), so server-wide drains leave its connections alone (they still stop accepting when
+   * the listeners stop).
+   */
+  static boolean drainsOnServerDrain(ActiveListener l) {
+    return l.config().proto().getDrainType() != Listener.DrainType.MODIFY_ONLY;
   }
 
   public void stopListening(boolean inboundOnly) {
