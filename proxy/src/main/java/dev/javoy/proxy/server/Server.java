@@ -104,6 +104,7 @@ public final class Server {
       this.clusterManager = new ClusterManager(clusterFactory);
       XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
           transport, new ProtoJsonParser(registry.typeRegistry()));
+      sdsSources.setStats(stats); // h-xdsrest: sds.<name>.control_plane.connected_state
       this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       clusterFactory.setSecrets(secrets); // before any cluster is built: transport sockets watch their secrets
