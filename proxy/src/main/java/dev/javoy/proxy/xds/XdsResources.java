@@ -41,6 +41,7 @@ public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy
   private final Duration ldsTimeout;
   private final Duration cdsTimeout;
   private final Map<String, RdsRouteConfigSubscription> routes = new LinkedHashMap<>();
+  private final Map<String, EcdsFilterSubscription> httpFilterConfigs = new LinkedHashMap<>();
   private final StatsStore stats;
   /** Envoy's error_state of listeners, clusters and route configurations whose last update was rejected. */
   private final ErrorStates listenerErrors = new ErrorStates();
@@ -242,6 +243,43 @@ public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy
     }
     sub.subscription = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout, sub);
     return sub.provider();
+  }
+
+  @Override
+  public dev.javoy.proxy.http.filter.HttpFilterDiscovery httpFilterDiscovery() {
+    return this::subscribeHttpFilter;
+  }
+
+  /** ECDS: subscribes an HTTP filter with {@code config_discovery}; the listener being built warms on it. */
+  private void subscribeHttpFilter(dev.javoy.proxy.http.filter.DynamicHttpFilterConfig filter, boolean warm) {
+    EcdsFilterSubscription sub = httpFilterConfigs.get(filter.name());
+    boolean created = sub == null;
+    if (created) {
+      sub = new EcdsFilterSubscription(filter.name(), stats);
+      httpFilterConfigs.put(filter.name(), sub);
+    }
+    sub.add(filter);
+    if (warm && listenerTargets != null) {
+      listenerTargets.add(filter.initialized());
+    }
+    if (created) {
+      sub.subscription = client.subscribe(ResourceType.EXTENSION_CONFIG, filter.name(), ldsTimeout, sub);
+    }
+  }
+
+  /** An accepted ECDS resource of HTTP filters, for {@code /config_dump}'s {@code ecds_filter_http}. */
+  public record HttpFilterResource(String version, io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig config,
+      long lastUpdatedMillis) {}
+
+  /** The accepted ECDS resources of HTTP filters. */
+  public java.util.List<HttpFilterResource> httpFilterConfigs() {
+    java.util.List<HttpFilterResource> out = new java.util.ArrayList<>();
+    httpFilterConfigs.values().forEach(s -> {
+      if (s.last() != null) {
+        out.add(new HttpFilterResource(s.version(), s.last(), s.lastUpdatedMillis()));
+      }
+    });
+    return out;
   }
 
   @Override
