@@ -251,7 +251,8 @@ public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy
   }
 
   /** ECDS: subscribes an HTTP filter with {@code config_discovery}; the listener being built warms on it. */
-  private void subscribeHttpFilter(dev.javoy.proxy.http.filter.DynamicHttpFilterConfig filter, boolean warm) {
+  private void subscribeHttpFilter(dev.javoy.proxy.http.filter.DynamicHttpFilterConfig filter,
+      io.envoyproxy.envoy.config.core.v3.ConfigSource source, boolean warm) {
     EcdsFilterSubscription sub = httpFilterConfigs.get(filter.name());
     boolean created = sub == null;
     if (created) {
@@ -263,7 +264,8 @@ public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy
       listenerTargets.add(filter.initialized());
     }
     if (created) {
-      sub.subscription = client.subscribe(ResourceType.EXTENSION_CONFIG, filter.name(), ldsTimeout, sub);
+      sub.subscription = client.subscribe(ResourceType.EXTENSION_CONFIG, filter.name(),
+          XdsBootstrap.fetchTimeout(source), sub);
     }
   }
 

@@ -8,8 +8,10 @@ public interface HttpFilterDiscovery {
   /**
    * Subscribes {@code filter} to its resource; it gets the latest accepted config at once if there is one.
    *
+   * @param source the {@code config_source} (its {@code initial_fetch_timeout} bounds the first fetch)
    * @param warm whether the listener being built waits for the config (false with
    *     {@code apply_default_config_without_warming})
    */
-  void subscribe(DynamicHttpFilterConfig filter, boolean warm);
+  void subscribe(DynamicHttpFilterConfig filter, io.envoyproxy.envoy.config.core.v3.ConfigSource source,
+      boolean warm);
 }

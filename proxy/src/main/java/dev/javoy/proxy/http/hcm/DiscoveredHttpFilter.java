@@ -58,7 +58,7 @@ final class DiscoveredHttpFilter {
           "apply_default_config_without_warming needs a default_config");
     }
     DynamicHttpFilterConfig filter = new DynamicHttpFilterConfig(name, typeUrls, builder, defaultConfig);
-    discovery.subscribe(filter, !(defaultConfig != null && ecs.getApplyDefaultConfigWithoutWarming()));
+    discovery.subscribe(filter, cs, !(defaultConfig != null && ecs.getApplyDefaultConfigWithoutWarming()));
     return filter;
   }
 
