@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A listener's {@code drain_type} (Envoy's DEFAULT vs MODIFY_ONLY): a server-wide drain
  * ({@code /drain_listeners?graceful}) makes DEFAULT listeners close their HTTP connections (idle ones at once, busy
  * ones after the current response with {@code Connection: close}) while MODIFY_ONLY listeners keep theirs alive, and only DEFAULT ones count in
- * {@code listener_manager.total_listeners_draining}.
+ * {@code listener_manager.total_listeners_draining}; while the server fails health checks ({@code /healthcheck/fail})
+ * DEFAULT listeners drain-close every connection after its response, MODIFY_ONLY ones do not.
  */
 class DrainTypeEndToEndTest {
   @TempDir
@@ -38,6 +39,37 @@ class DrainTypeEndToEndTest {
                   - name: envoy.filters.http.router
                     typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
         """.formatted(name, drainType, port, name, name);
+  }
+
+  @Test
+  void failedHealthChecksDrainCloseDefaultListenersOnly() throws Exception {
+    int admin = JavoyProcess.freePort();
+    int defaultPort = JavoyProcess.freePort();
+    int modifyOnlyPort = JavoyProcess.freePort();
+    Path config = dir.resolve("envoy.yaml");
+    Files.writeString(config, """
+        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
+        static_resources:
+          listeners:
+        %s%s""".formatted(admin, listener("dflt", defaultPort, "DEFAULT"),
+        listener("modify", modifyOnlyPort, "MODIFY_ONLY")));
+    try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1");
+        RawHttpClient dflt = new RawHttpClient(defaultPort);
+        RawHttpClient modify = new RawHttpClient(modifyOnlyPort)) {
+      assertNull(dflt.get("a", "/").headers().get("connection"));
+      assertEquals(200, javoy.adminPost("/healthcheck/fail").statusCode());
+      RawHttpClient.Response r = dflt.get("a", "/");
+      assertEquals("dflt", r.text());
+      assertEquals("close", r.headers().get("connection"), "a DEFAULT listener drain-closes while health checks fail");
+      for (int i = 0; i < 3; i++) {
+        r = modify.get("a", "/");
+        assertEquals("modify", r.text());
+        assertNull(r.headers().get("connection"), "a MODIFY_ONLY listener ignores /healthcheck/fail");
+      }
+      assertEquals(200, javoy.adminPost("/healthcheck/ok").statusCode());
+      r = dflt.get("a", "/"); // reconnects: the previous response closed the connection
+      assertNull(r.headers().get("connection"), "after /healthcheck/ok nothing drains");
+    }
   }
 
   @Test

@@ -458,6 +458,17 @@ public final class ListenerManager {
     return l.config().proto().getDrainType() != Listener.DrainType.MODIFY_ONLY;
   }
 
+  private volatile boolean healthCheckFailed;
+
+  /** {@code /healthcheck/fail} (true) and {@code /healthcheck/ok}: DEFAULT listeners drain-close meanwhile. */
+  public void setHealthCheckFailed(boolean failed) {
+    healthCheckFailed = failed;
+  }
+
+  boolean healthCheckFailed() {
+    return healthCheckFailed;
+  }
+
   public void stopListening(boolean inboundOnly) {
     for (ActiveListener l : listeners) {
       if (!inboundOnly || l.config().direction() == TrafficDirection.INBOUND) {

@@ -250,6 +250,7 @@ public final class Server {
 
   void setHealthCheckFailed(boolean failed) {
     healthCheckFailed = failed;
+    listenerManager.setHealthCheckFailed(failed); // h-xdsrest: DEFAULT listeners drain-close meanwhile
     setState(state);
   }
 
