@@ -28,6 +28,8 @@ public final class CoreTypes {
       io.envoyproxy.envoy.admin.v3.RoutesConfigDump.getDefaultInstance(),
       io.envoyproxy.envoy.admin.v3.EndpointsConfigDump.getDefaultInstance(),
       io.envoyproxy.envoy.admin.v3.SecretsConfigDump.getDefaultInstance(),
+      io.envoyproxy.envoy.admin.v3.EcdsConfigDump.getDefaultInstance(), // ecds_filter_http (h-xdsrest)
+      io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig.getDefaultInstance(),
       io.envoyproxy.envoy.config.cluster.v3.Cluster.getDefaultInstance(),
       io.envoyproxy.envoy.config.listener.v3.Listener.getDefaultInstance(),
       io.envoyproxy.envoy.config.route.v3.RouteConfiguration.getDefaultInstance(),

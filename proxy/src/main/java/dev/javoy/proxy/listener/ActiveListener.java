@@ -193,7 +193,8 @@ public final class ActiveListener implements DrainDecision {
 
   @Override
   public boolean drainClose() {
-    return draining;
+    // Envoy's DrainManagerImpl: a DEFAULT listener also drain-closes while the server fails health checks
+    return draining || manager.healthCheckFailed() && ListenerManager.drainsOnServerDrain(this);
   }
 
   public boolean draining() {

@@ -51,6 +51,7 @@ public final class ListenerManager {
   private long drainMillis;
   private int pendingBinds;
   private final List<Runnable> bindWaiters = new java.util.ArrayList<>();
+  private ListenerInitTargets initTargets = ListenerInitTargets.NONE;
 
   /** @param maxGlobalConnections {@code global_downstream_max_connections}, or Long.MAX_VALUE */
   public ListenerManager(StatsStore stats, long maxGlobalConnections) {
@@ -118,13 +119,16 @@ public final class ListenerManager {
         continue;
       }
       ListenerConfig built;
+      initTargets.beginListener();
       try {
         built = factory.create(e.getValue(), "");
       } catch (ConfigException ex) {
+        initTargets.endListener();
         errors.put(name, ex.getMessage());
         listenerCreateFailure.inc();
         continue;
       }
+      CompletableFuture<Void> targetsReady = initTargets.endListener();
       for (ActiveListener other : built.bindToPort() ? listeners : List.<ActiveListener>of()) {
         if (other != current && other.config().bindToPort()
             && other.config().address().equals(built.address())) {
@@ -143,7 +147,7 @@ public final class ListenerManager {
       cancelWarming(name);
       warmingConfigs.put(name, ready);
       pendingBinds++;
-      whenTlsReady(ready, () -> {
+      whenWarm(ready, targetsReady, () -> {
         if (warmingConfigs.get(name) != ready) {
           return; // replaced or removed while warming: cancelWarming accounted for it
         }
@@ -216,6 +220,29 @@ public final class ListenerManager {
       bindWaiters.clear();
       ready.forEach(Runnable::run);
     }
+  }
+
+  // ---- warming on RDS (h-xdsrest): Envoy's per-listener init manager ----------------------------------------
+
+  /** Where the RDS route configurations a listener subscribes to while being built are collected (xDS). */
+  public void initTargets(ListenerInitTargets targets) {
+    this.initTargets = targets;
+  }
+
+  /**
+   * Runs {@code r} on the main thread once {@code cfg} has its secrets and its other init targets ({@code targets}:
+   * route configurations) arrived or timed out; synchronously when all already are. Until then the listener is in
+   * {@code dynamic_warming_listeners} and the active version of the same name keeps serving.
+   */
+  private void whenWarm(ListenerConfig cfg, CompletableFuture<Void> targets, Runnable r) {
+    if (targets.isDone()) {
+      whenTlsReady(cfg, r);
+      return;
+    }
+    dev.javoy.proxy.log.Log.get("config").info("listener '" + cfg.name()
+        + "' warming: waiting for its route configurations");
+    totalListenersWarming.set(warmingConfigs.size());
+    targets.whenComplete((v, e) -> mainLoop.execute(() -> whenTlsReady(cfg, r)));
   }
 
   // ---- warming on secrets (h-tls2) ---------------------------------------------------------------------------
@@ -445,13 +472,36 @@ public final class ListenerManager {
       if (inboundOnly && l.config().direction() != TrafficDirection.INBOUND) {
         continue;
       }
-      l.startDraining();
-      n++;
+      if (drainsOnServerDrain(l)) {
+        l.startDraining();
+        n++;
+      }
       if (!graceful) {
         l.stopListening();
       }
     }
     totalListenersDraining.set(n);
+  }
+
+  /**
+   * Envoy's {@code drain_type}: a {@code DEFAULT} listener drains on server-wide drains ({@code /drain_listeners},
+   * the shutdown drain) as well as when it is modified or removed; a {@code MODIFY_ONLY} one only when it is
+   * modified or removed (LDS), so server-wide drains leave its connections alone (they still stop accepting when
+   * the listeners stop).
+   */
+  static boolean drainsOnServerDrain(ActiveListener l) {
+    return l.config().proto().getDrainType() != Listener.DrainType.MODIFY_ONLY;
+  }
+
+  private volatile boolean healthCheckFailed;
+
+  /** {@code /healthcheck/fail} (true) and {@code /healthcheck/ok}: DEFAULT listeners drain-close meanwhile. */
+  public void setHealthCheckFailed(boolean failed) {
+    healthCheckFailed = failed;
+  }
+
+  boolean healthCheckFailed() {
+    return healthCheckFailed;
   }
 
   public void stopListening(boolean inboundOnly) {

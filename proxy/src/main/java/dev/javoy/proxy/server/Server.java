@@ -104,6 +104,7 @@ public final class Server {
       this.clusterManager = new ClusterManager(clusterFactory);
       XdsSecretSources sdsSources = new XdsSecretSources(bootstrap, clusterManager, mainGroup.next(), mainGroup,
           transport, new ProtoJsonParser(registry.anyTypes()));
+      sdsSources.setStats(stats); // h-xdsrest: sds.<name>.control_plane.connected_state
       this.sds = new SdsSecretProvider(sdsSources, stats, mainGroup.next(), java.time.Clock.systemUTC());
       this.secrets = StaticSecretProvider.of(sr.getSecretsList(), "static_resources", sds);
       clusterFactory.setSecrets(secrets); // before any cluster is built: transport sockets watch their secrets
@@ -249,6 +250,7 @@ public final class Server {
 
   void setHealthCheckFailed(boolean failed) {
     healthCheckFailed = failed;
+    listenerManager.setHealthCheckFailed(failed); // h-xdsrest: DEFAULT listeners drain-close meanwhile
     setState(state);
   }
 

@@ -207,6 +207,15 @@ final class ServerAdmin implements AdminBackend {
     if (includeEds) {
       dump.addConfigs(Any.pack(endpoints.build()));
     }
+    if (server.xds != null && !server.xds.httpFilterConfigs().isEmpty()) { // ecds_filter_http (h-xdsrest)
+      var ecds = io.envoyproxy.envoy.admin.v3.EcdsConfigDump.newBuilder();
+      for (var r : server.xds.httpFilterConfigs()) {
+        ecds.addEcdsFilters(io.envoyproxy.envoy.admin.v3.EcdsConfigDump.EcdsFilterConfig.newBuilder()
+            .setVersionInfo(r.version()).setEcdsFilter(Any.pack(r.config()))
+            .setLastUpdated(Timestamps.fromMillis(r.lastUpdatedMillis())));
+      }
+      dump.addConfigs(Any.pack(ecds.build()));
+    }
     return dump.addConfigs(Any.pack(listeners.build()))
         .addConfigs(Any.pack(routes.build()))
         .addConfigs(Any.pack(secrets(lastUpdated)))

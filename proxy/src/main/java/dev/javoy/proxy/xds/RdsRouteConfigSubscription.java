@@ -28,6 +28,8 @@ final class RdsRouteConfigSubscription implements ResourceSubscriber<RouteConfig
   private final Runnable arrivedOrAbsent;
   private long lastUpdatedMillis;
   dev.javoy.xds.Subscription subscription;
+  /** Completes when the first version arrived (or was rejected) or the resource is known absent (init target). */
+  final java.util.concurrent.CompletableFuture<Void> initialized = new java.util.concurrent.CompletableFuture<>();
 
   RdsRouteConfigSubscription(String name, RdsRouteProvider provider, RouteTableFactory factory, RdsStats stats,
       ErrorStates errors, Runnable arrivedOrAbsent) {

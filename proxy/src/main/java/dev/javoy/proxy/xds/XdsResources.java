@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * the client, which NACKs it naming each resource while the rest applies. Everything runs on the main thread.
  * Initialization follows Envoy: CDS first (and the EDS of its clusters), then LDS.
  */
-public final class XdsResources implements EdsSource, RdsSource {
+public final class XdsResources implements EdsSource, RdsSource, dev.javoy.proxy.listener.ListenerInitTargets {
   private static final Logger LOG = Log.get("config");
 
   private final XdsClient client;
@@ -41,6 +41,7 @@ public final class XdsResources implements EdsSource, RdsSource {
   private final Duration ldsTimeout;
   private final Duration cdsTimeout;
   private final Map<String, RdsRouteConfigSubscription> routes = new LinkedHashMap<>();
+  private final Map<String, EcdsFilterSubscription> httpFilterConfigs = new LinkedHashMap<>();
   private final StatsStore stats;
   /** Envoy's error_state of listeners, clusters and route configurations whose last update was rejected. */
   private final ErrorStates listenerErrors = new ErrorStates();
@@ -49,6 +50,8 @@ public final class XdsResources implements EdsSource, RdsSource {
   /** Route configurations subscribed to that have not arrived yet (listeners warm on them at start). */
   private final Set<String> routesPending = new java.util.HashSet<>();
   private final java.util.List<Runnable> routeWaiters = new java.util.ArrayList<>();
+  /** Route configurations the listener being built subscribes to (its init targets), null between listeners. */
+  private java.util.List<java.util.concurrent.CompletableFuture<Void>> listenerTargets;
 
   private final java.nio.file.Path ldsPath;
   private final java.nio.file.Path cdsPath;
@@ -79,9 +82,13 @@ public final class XdsResources implements EdsSource, RdsSource {
         in.transportGroup(), in.transport());
     XdsClient client = s.client() == null ? null
         : XdsClient.create(s.client().statsListener(new XdsStats(in.stats())).build());
-    return new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
+    XdsResources xds = new XdsResources(client, in.clusters(), in.listeners(), in.routeContext(),
         s.ldsInitialFetchTimeout(), s.cdsInitialFetchTimeout(), s.ldsPath(), s.cdsPath(), in.mainLoop(),
         in.stats());
+    if (client != null) {
+      in.listeners().initTargets(xds); // LDS listeners warm on their RDS route configurations
+    }
+    return xds;
   }
 
   /** Whether a management server is configured (EDS and RDS need one). */
@@ -221,6 +228,9 @@ public final class XdsResources implements EdsSource, RdsSource {
   public RdsRouteProvider provider(String name, String statPrefix) {
     RdsRouteConfigSubscription e = routes.get(name);
     if (e != null) {
+      if (listenerTargets != null) {
+        listenerTargets.add(e.initialized);
+      }
       return e.provider();
     }
     RdsRouteConfigSubscription sub = new RdsRouteConfigSubscription(name, new RdsRouteProvider(name),
@@ -228,8 +238,66 @@ public final class XdsResources implements EdsSource, RdsSource {
         () -> routeReady(name));
     routesPending.add(name);
     routes.put(name, sub);
+    if (listenerTargets != null) {
+      listenerTargets.add(sub.initialized);
+    }
     sub.subscription = client.subscribe(ResourceType.ROUTE_CONFIGURATION, name, ldsTimeout, sub);
     return sub.provider();
+  }
+
+  @Override
+  public dev.javoy.proxy.http.filter.HttpFilterDiscovery httpFilterDiscovery() {
+    return this::subscribeHttpFilter;
+  }
+
+  /** ECDS: subscribes an HTTP filter with {@code config_discovery}; the listener being built warms on it. */
+  private void subscribeHttpFilter(dev.javoy.proxy.http.filter.DynamicHttpFilterConfig filter,
+      io.envoyproxy.envoy.config.core.v3.ConfigSource source, boolean warm) {
+    EcdsFilterSubscription sub = httpFilterConfigs.get(filter.name());
+    boolean created = sub == null;
+    if (created) {
+      sub = new EcdsFilterSubscription(filter.name(), stats);
+      httpFilterConfigs.put(filter.name(), sub);
+    }
+    sub.add(filter);
+    if (warm && listenerTargets != null) {
+      listenerTargets.add(filter.initialized());
+    }
+    if (created) {
+      sub.subscription = client.subscribe(ResourceType.EXTENSION_CONFIG, filter.name(),
+          XdsBootstrap.fetchTimeout(source), sub);
+    }
+  }
+
+  /** An accepted ECDS resource of HTTP filters, for {@code /config_dump}'s {@code ecds_filter_http}. */
+  public record HttpFilterResource(String version, io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig config,
+      long lastUpdatedMillis) {}
+
+  /** The accepted ECDS resources of HTTP filters. */
+  public java.util.List<HttpFilterResource> httpFilterConfigs() {
+    java.util.List<HttpFilterResource> out = new java.util.ArrayList<>();
+    httpFilterConfigs.values().forEach(s -> {
+      if (s.last() != null) {
+        out.add(new HttpFilterResource(s.version(), s.last(), s.lastUpdatedMillis()));
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public void beginListener() {
+    listenerTargets = new java.util.ArrayList<>();
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> endListener() {
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> targets = listenerTargets;
+    listenerTargets = null;
+    if (targets == null || targets.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    return java.util.concurrent.CompletableFuture.allOf(
+        targets.toArray(java.util.concurrent.CompletableFuture[]::new));
   }
 
   /** Runs {@code r} once every route configuration asked for so far arrived (or is known to be absent). */
@@ -242,6 +310,10 @@ public final class XdsResources implements EdsSource, RdsSource {
   }
 
   private void routeReady(String name) {
+    RdsRouteConfigSubscription sub = routes.get(name);
+    if (sub != null) {
+      sub.initialized.complete(null); // listeners warming on it may go active
+    }
     if (routesPending.remove(name) && routesPending.isEmpty() && !routeWaiters.isEmpty()) {
       java.util.List<Runnable> ready = java.util.List.copyOf(routeWaiters);
       routeWaiters.clear();

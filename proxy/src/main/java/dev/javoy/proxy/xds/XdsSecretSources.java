@@ -44,6 +44,8 @@ public final class XdsSecretSources implements SecretSources {
   private final ProtoJsonParser fileParser;
   private Supplier<XdsClient> ads = () -> null;
   private final Map<ApiConfigSource, XdsClient> clients = new LinkedHashMap<>();
+  private final Map<ApiConfigSource, SdsConnectedState> connectedStates = new LinkedHashMap<>();
+  private dev.javoy.proxy.stats.StatsStore stats;
   private final Map<Path, FileSecretSource> files = new LinkedHashMap<>();
   private boolean closed;
 
@@ -55,6 +57,11 @@ public final class XdsSecretSources implements SecretSources {
     this.transportGroup = transportGroup;
     this.transport = transport;
     this.fileParser = fileParser;
+  }
+
+  /** Where SDS clients keep {@code sds.<name>.control_plane.connected_state} (none without). */
+  public void setStats(dev.javoy.proxy.stats.StatsStore stats) {
+    this.stats = stats;
   }
 
   /** The ADS client ({@link XdsResources#client()}), once the server created it. */
@@ -99,12 +106,22 @@ public final class XdsSecretSources implements SecretSources {
       XdsClient client = clients.get(api);
       if (client == null && !closed) {
         try {
-          client = XdsClient.create(XdsBootstrap.clientConfig(api, ap, false, bootstrap.getNode(), clusters,
-              mainLoop, transportGroup, transport).build());
+          var config = XdsBootstrap.clientConfig(api, ap, false, bootstrap.getNode(), clusters, mainLoop,
+              transportGroup, transport);
+          if (stats != null) {
+            SdsConnectedState state = new SdsConnectedState(stats);
+            connectedStates.put(api, state);
+            config.statsListener(state);
+          }
+          client = XdsClient.create(config.build());
           clients.put(api, client);
         } catch (ConfigException e) {
           LOG.warning("SDS: cannot reach the SDS server: " + e.getMessage());
         }
+      }
+      SdsConnectedState state = connectedStates.get(api);
+      if (state != null) {
+        state.track(name);
       }
       return subscribe(client, name, timeout, subscriber);
     };

@@ -195,10 +195,14 @@ public final class HttpConnectionManagerConfig {
     for (int i = 0; i < p.getHttpFiltersCount(); i++) {
       HttpFilter f = p.getHttpFilters(i);
       String fp = FieldSupport.index(path, "http_filters", i);
-      FieldSupport.check(f, fp, Set.of("name", "typed_config", "is_optional"));
+      FieldSupport.check(f, fp, Set.of("name", "typed_config", "is_optional", "config_discovery"));
       if (sawTerminal) {
         throw new ConfigException(fp, "the terminal filter must be the last in http_filters; '" + f.getName()
             + "' follows it");
+      }
+      if (f.hasConfigDiscovery()) { // ECDS (h-xdsrest)
+        filters.add(new NamedFilter(f.getName(), DiscoveredHttpFilter.create(f, fp, statPrefix, ctx)));
+        continue;
       }
       ExtensionResolver.Resolved<HttpFilterFactory> r;
       try {

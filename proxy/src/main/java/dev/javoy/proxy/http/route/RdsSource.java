@@ -17,4 +17,9 @@ public interface RdsSource {
   default RdsRouteProvider provider(String routeConfigName, String statPrefix) {
     return provider(routeConfigName);
   }
+
+  /** ECDS for HTTP filters with {@code config_discovery} over the same xDS client; null when unavailable. */
+  default dev.javoy.proxy.http.filter.HttpFilterDiscovery httpFilterDiscovery() {
+    return null;
+  }
 }
