@@ -321,9 +321,9 @@ class Http1SmugglingEndToEndTest {
   @Test
   void http2MaxConnectionDurationDrainsInTwoGoaways() throws Exception {
     long before = ConfigTemplate.stat(javoy, "http.h2.downstream_cx_max_duration_reached");
+    long t0 = System.nanoTime(); // before connecting: max_connection_duration runs from the connection's start
     try (RawH2Connection c = RawH2Connection.open(h2Port)) {
       c.headers(1, RawH2Connection.request("GET", "/hang"), true); // 3 s at the backend
-      long t0 = System.nanoTime();
       List<Long> goaways = new java.util.ArrayList<>();
       List<Long> at = new java.util.ArrayList<>();
       String status = null;
