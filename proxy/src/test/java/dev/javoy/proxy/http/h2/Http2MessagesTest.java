@@ -80,6 +80,25 @@ class Http2MessagesTest {
   }
 
   @Test
+  void headerNamesLowercaseCommonOnesWithoutAllocating() {
+    org.junit.jupiter.api.Assertions.assertSame(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+        Http2Messages.lowerCaseName("Content-Length"));
+    io.netty.util.AsciiString lower = io.netty.util.AsciiString.of("x-already-lower");
+    org.junit.jupiter.api.Assertions.assertSame(lower, Http2Messages.lowerCaseName(lower));
+    assertEquals("x-foo-bar", Http2Messages.lowerCaseName("X-Foo-Bar").toString());
+  }
+
+  @Test
+  void uncommonMethodsKeepTheirName() throws Exception {
+    io.netty.handler.codec.http2.Http2Headers h = new io.netty.handler.codec.http2.DefaultHttp2Headers()
+        .method("PURGE").path("/x").scheme("http").authority("a");
+    assertEquals("PURGE", Http2Messages.toRequest(h, true).method().name());
+    h.method("GET");
+    org.junit.jupiter.api.Assertions.assertSame(io.netty.handler.codec.http.HttpMethod.GET,
+        Http2Messages.toRequest(h, true).method());
+  }
+
+  @Test
   void responseHeadersDropConnectionSpecificOnesAndLowercase() {
     HttpResponse resp = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     resp.headers().add("Content-Type", "text/plain").add("Connection", "keep-alive").add("Keep-Alive", "5")
