@@ -13,6 +13,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -264,6 +265,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     }
     if (activeStreams == 0) {
       if (draining) {
+        flushNow(); // the last response's frames first
         ctx.channel().close();
       } else {
         armIdleTimer();
@@ -325,6 +327,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   private void drain() {
     draining = true;
     if (activeStreams == 0) {
+      flushNow();
       ctx.channel().close(); // GOAWAY, then close
     } else {
       // Envoy's two-phase drain: a shutdown notice (last stream id 2^31-1) lets requests already on the way
@@ -432,9 +435,12 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     // Stream errors: the stream ends with RST_STREAM. Connection errors: the codec sends GOAWAY and closes;
     // I/O errors end the connection.
     if (cause instanceof Http2FrameStreamException e) {
-      Http2ServerStream s = streams.get(e.stream().id());
+      Http2FrameStream fs = e.stream();
+      Http2ServerStream s = streams.get(fs.id());
       if (s != null) {
         s.onStreamError(e.error());
+      } else if (fs.state() != Http2Stream.State.CLOSED) {
+        writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(fs)); // before its first frame reached us
       }
     } else if (cause instanceof Http2Exception e) {
       stats.downstreamCxProtocolError.inc();
