@@ -2,11 +2,13 @@ package dev.javoy.proxy.http.h2;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -35,6 +37,13 @@ public final class Http2Messages {
   }
 
   private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+  /**
+   * Headers of a request decoded from HTTP/2: the codec has validated the names already (lower-case tokens,
+   * {@code Http2Codecs} validates headers), so only the values are checked again (no CR, LF or NUL may reach an
+   * HTTP/1.1 upstream).
+   */
+  private static final HttpHeadersFactory DECODED_REQUEST_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(true);
   private static final HttpMethod[] COMMON_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD, HttpMethod.PUT,
       HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.TRACE, HttpMethod.CONNECT};
   /** Header names a response usually has, lower case: upper-case spellings map to these without allocating. */
@@ -86,7 +95,7 @@ public final class Http2Messages {
     }
     HttpRequest req;
     try {
-      req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method(method), path.toString());
+      req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method(method), path.toString(), DECODED_REQUEST_HEADERS);
       copyRegular(h, req.headers());
     } catch (IllegalArgumentException e) {
       throw new InvalidMessageException("invalid header: " + e.getMessage());

@@ -50,6 +50,9 @@ class Http2MessagesTest {
         Http2Messages.toRequest(new DefaultHttp2Headers().method("GET").scheme("http"), true));
     assertThrows(Http2Messages.InvalidMessageException.class, () ->
         Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT"), false));
+    // values are checked again: CR/LF must not reach an HTTP/1.1 upstream
+    assertThrows(Http2Messages.InvalidMessageException.class, () -> Http2Messages.toRequest(
+        new DefaultHttp2Headers(false).method("GET").scheme("http").path("/").add("x-a", "v\r\nx-b: smuggled"), true));
   }
 
   @Test
