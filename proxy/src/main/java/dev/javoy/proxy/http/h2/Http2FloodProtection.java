@@ -3,6 +3,7 @@ package dev.javoy.proxy.http.h2;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2Error;
@@ -60,6 +61,14 @@ public final class Http2FloodProtection extends ChannelDuplexHandler {
   private int outboundControlFrames;
   private int scannedFrames;
   private int scannedControlFrames;
+  /**
+   * The frame counts of the tracked writes not yet completed, oldest first (frames in the high half, control frames
+   * in the low half): write promises complete in write order, so one listener per connection takes them off.
+   */
+  private long[] pendingWrites = new long[16];
+  private int pendingHead;
+  private int pendingSize;
+  private final ChannelFutureListener writeDone = f -> onWriteDone();
 
   /**
    * @param server whether this is the server side (the peer's preface is then the first inbound bytes; a client
@@ -197,12 +206,8 @@ public final class Http2FloodProtection extends ChannelDuplexHandler {
     stats.outboundFramesActive.add(frames);
     stats.outboundControlFramesActive.add(control);
     ChannelPromise tracked = promise.isVoid() ? ctx.newPromise() : promise;
-    tracked.addListener(f -> {
-      outboundFrames -= frames;
-      outboundControlFrames -= control;
-      stats.outboundFramesActive.add(-frames);
-      stats.outboundControlFramesActive.add(-control);
-    });
+    pushPending((long) frames << 32 | control);
+    tracked.addListener(writeDone);
     ctx.write(msg, tracked);
     if (outboundFrames > cfg.maxOutboundFrames) {
       flood(stats.outboundFlood, "too many frames in the outbound queue");
@@ -211,6 +216,35 @@ public final class Http2FloodProtection extends ChannelDuplexHandler {
       flood(stats.outboundControlFlood, "too many control frames in the outbound queue");
       abort(ctx);
     }
+  }
+
+  private void pushPending(long counts) {
+    long[] q = pendingWrites;
+    if (pendingSize == q.length) {
+      long[] bigger = new long[q.length * 2];
+      for (int i = 0; i < pendingSize; i++) {
+        bigger[i] = q[(pendingHead + i) & (q.length - 1)];
+      }
+      pendingWrites = q = bigger;
+      pendingHead = 0;
+    }
+    q[(pendingHead + pendingSize) & (q.length - 1)] = counts;
+    pendingSize++;
+  }
+
+  private void onWriteDone() {
+    if (pendingSize == 0) {
+      return;
+    }
+    long counts = pendingWrites[pendingHead];
+    pendingHead = (pendingHead + 1) & (pendingWrites.length - 1);
+    pendingSize--;
+    int frames = (int) (counts >>> 32);
+    int control = (int) counts;
+    outboundFrames -= frames;
+    outboundControlFrames -= control;
+    stats.outboundFramesActive.add(-frames);
+    stats.outboundControlFramesActive.add(-control);
   }
 
   private boolean onOutboundFrame(int type, int flags, int streamId, int length, int payload, long errorCode) {

@@ -2,11 +2,13 @@ package dev.javoy.proxy.http.h2;
 
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -35,6 +37,21 @@ public final class Http2Messages {
   }
 
   private static final AsciiString TRAILERS = AsciiString.cached("trailers");
+  /**
+   * Headers of a request decoded from HTTP/2: the codec has validated the names already (lower-case tokens,
+   * {@code Http2Codecs} validates headers), so only the values are checked again (no CR, LF or NUL may reach an
+   * HTTP/1.1 upstream).
+   */
+  private static final HttpHeadersFactory DECODED_REQUEST_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(true);
+  private static final HttpMethod[] COMMON_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.HEAD, HttpMethod.PUT,
+      HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.TRACE, HttpMethod.CONNECT};
+  /** Header names a response usually has, lower case: upper-case spellings map to these without allocating. */
+  private static final AsciiString[] COMMON_NAMES = {HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_LENGTH,
+      HttpHeaderNames.DATE, HttpHeaderNames.SERVER, HttpHeaderNames.CACHE_CONTROL, HttpHeaderNames.ETAG,
+      HttpHeaderNames.LAST_MODIFIED, HttpHeaderNames.VARY, HttpHeaderNames.LOCATION, HttpHeaderNames.SET_COOKIE,
+      HttpHeaderNames.ACCEPT_RANGES, HttpHeaderNames.CONTENT_ENCODING, HttpHeaderNames.EXPIRES,
+      HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.TRANSFER_ENCODING};
 
   private Http2Messages() {}
 
@@ -78,7 +95,7 @@ public final class Http2Messages {
     }
     HttpRequest req;
     try {
-      req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method.toString()), path.toString());
+      req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, method(method), path.toString(), DECODED_REQUEST_HEADERS);
       copyRegular(h, req.headers());
     } catch (IllegalArgumentException e) {
       throw new InvalidMessageException("invalid header: " + e.getMessage());
@@ -185,6 +202,40 @@ public final class Http2Messages {
     return out;
   }
 
+  /** The method of {@code :method}; the common ones without allocating. */
+  private static HttpMethod method(CharSequence name) {
+    for (HttpMethod m : COMMON_METHODS) {
+      if (m.asciiName().contentEquals(name)) {
+        return m;
+      }
+    }
+    return HttpMethod.valueOf(name.toString());
+  }
+
+  /** {@code name} in lower case; a common name as its constant (no allocation). */
+  static AsciiString lowerCaseName(CharSequence name) {
+    if (name instanceof AsciiString a && !hasUpperCase(a)) {
+      return a;
+    }
+    int n = name.length();
+    for (AsciiString c : COMMON_NAMES) {
+      if (c.length() == n && c.contentEqualsIgnoreCase(name)) {
+        return c;
+      }
+    }
+    return AsciiString.of(name).toLowerCase();
+  }
+
+  private static boolean hasUpperCase(AsciiString s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      byte b = s.byteAt(i);
+      if (b >= 'A' && b <= 'Z') {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void copyRegular(Http2Headers in, HttpHeaders out) {
     StringBuilder cookies = null;
     for (Map.Entry<CharSequence, CharSequence> e : in) {
@@ -211,7 +262,7 @@ public final class Http2Messages {
     Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence();
     while (it.hasNext()) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
-      AsciiString name = AsciiString.of(e.getKey()).toLowerCase();
+      AsciiString name = lowerCaseName(e.getKey());
       if (name.isEmpty() || name.charAt(0) == ':' || isConnectionSpecific(name)) {
         continue;
       }

@@ -9,16 +9,28 @@ import dev.javoy.proxy.network.DrainEvent;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamEvent;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,11 +39,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Design: the pipeline is {@code Http2FloodProtection} (Envoy's frame limits on the raw bytes) →
  * [{@code Http2Keepalive}] → Netty's {@code Http2FrameCodec} (HPACK, flow control, stream states, SETTINGS) →
- * {@code Http2MultiplexHandler} → this handler. Every stream the client opens becomes a child channel whose
- * only handler is an {@link Http2ServerStream}: the {@link StreamCodec} of one {@link ActiveStream}, so HTTP/2
- * requests run through the same filters and router as HTTP/1.1 ones. A child channel's writability is its
- * stream's send window (and the connection's), and pausing its reads withholds WINDOW_UPDATEs: HTTP/2 flow
- * control is the per-stream backpressure the router already drives.
+ * this handler, which dispatches each stream's frames to its {@link Http2ServerStream} (kept by stream id; no
+ * channel per stream): the {@link StreamCodec} of one {@link ActiveStream}, so HTTP/2 requests run through the
+ * same filters and router as HTTP/1.1 ones. A stream's writability is its send window (and the connection's),
+ * and pausing its reads withholds WINDOW_UPDATEs: HTTP/2 flow control is the per-stream backpressure the router
+ * already drives.
+ *
+ * <p>Writes are batched: the streams write their frames through this handler's context and ask for a flush;
+ * within a read of this connection the flush happens once at the end of the read, otherwise once in a task that
+ * runs after the event loop's current round of I/O, so responses arriving from many upstream connections in
+ * one round leave in one write. Response headers held back (to learn whether a HEADERS frame alone ends the
+ * response) are written just before that flush.
  *
  * <p>This handler keeps what belongs to the connection: Envoy's connection stats, the idle timeout (no
  * streams for {@code idle_timeout}), draining (GOAWAY, then close once the last stream ends), keepalive PING
@@ -49,7 +67,18 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   private final DownstreamConnection downstream;
   private final HcmStats stats;
   private final Http2CodecStats h2stats;
+  private final IntObjectHashMap<Http2ServerStream> streams = new IntObjectHashMap<>(8);
+  /** Streams whose response headers are held until the next flush. */
+  private final ArrayDeque<Http2ServerStream> heldHeaders = new ArrayDeque<>(8);
+  private final Runnable flushTask = this::runFlushTask;
+  private Http2FrameCodec codec;
   private ChannelHandlerContext ctx;
+  /** A void promise whose failures are not reported (a stream's write fails when the client reset it). */
+  private ChannelPromise silentVoid;
+  /** Inside a read of this connection: the end of the read flushes. */
+  private boolean inRead;
+  private boolean flushPending;
+  private boolean flushScheduled;
   private int activeStreams;
   private long closedStreams;
   private long prematureResets;
@@ -83,13 +112,9 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     if (config.http2.keepaliveEnabled()) {
       p.addLast(new Http2Keepalive(config.http2, conn.h2stats));
     }
-    p.addLast(Http2Codecs.server(config.http2, config.maxRequestHeadersBytes));
-    p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-      @Override
-      protected void initChannel(Http2StreamChannel ch) {
-        ch.pipeline().addLast(new Http2ServerStream(conn, ch));
-      }
-    }));
+    Http2FrameCodec codec = Http2Codecs.server(config.http2, config.maxRequestHeadersBytes);
+    conn.codec = codec;
+    p.addLast(codec);
     p.addLast(conn);
   }
 
@@ -108,6 +133,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.silentVoid = new VoidChannelPromise(ctx.channel(), false);
     openedAtNanos = System.nanoTime();
     stats.downstreamCxTotal.inc();
     stats.downstreamCxActive.inc();
@@ -134,6 +160,82 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   }
 
   // ---- streams ----
+
+  boolean isActive() {
+    return ctx.channel().isActive();
+  }
+
+  /** Whether {@code stream} may send: its window, the connection's, and the socket's writability. */
+  boolean isWritable(Http2Stream stream) {
+    return stream != null && stream.state() != Http2Stream.State.CLOSED
+        && codec.connection().remote().flowController().isWritable(stream);
+  }
+
+  /** Returns {@code bytes} of request data to the peer's window (a WINDOW_UPDATE, when due). */
+  void consumeBytes(Http2Stream stream, int bytes) {
+    if (stream == null || bytes <= 0) {
+      return;
+    }
+    try {
+      if (codec.connection().local().flowController().consumeBytes(stream, bytes)) {
+        requestFlush();
+      }
+    } catch (Http2Exception e) {
+      ctx.channel().pipeline().fireExceptionCaught(e);
+    }
+  }
+
+  ChannelPromise voidPromise() {
+    return silentVoid;
+  }
+
+  ChannelPromise newPromise() {
+    return ctx.newPromise();
+  }
+
+  void write(Object frame, ChannelPromise promise) {
+    ctx.write(frame, promise);
+  }
+
+  void writeAndFlush(Object frame) {
+    ctx.write(frame, silentVoid);
+    requestFlush();
+  }
+
+  /** {@code stream} holds response headers: they are written before the next flush at the latest. */
+  void holdHeaders(Http2ServerStream stream) {
+    heldHeaders.add(stream);
+    requestFlush();
+  }
+
+  /** Flushes at the end of the current read, or after the event loop's current round of I/O. */
+  void requestFlush() {
+    if (inRead) {
+      flushPending = true;
+    } else if (!flushScheduled) {
+      flushScheduled = true;
+      ctx.executor().execute(flushTask);
+    }
+  }
+
+  /** Flushes at once (held headers first). */
+  void flushNow() {
+    flushPending = false;
+    writeHeldHeaders();
+    ctx.flush();
+  }
+
+  private void runFlushTask() {
+    flushScheduled = false;
+    flushNow();
+  }
+
+  private void writeHeldHeaders() {
+    Http2ServerStream s;
+    while ((s = heldHeaders.poll()) != null) {
+      s.writeHeldHeaders();
+    }
+  }
 
   void streamStarted() {
     activeStreams++;
@@ -163,6 +265,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     }
     if (activeStreams == 0) {
       if (draining) {
+        flushNow(); // the last response's frames first
         ctx.channel().close();
       } else {
         armIdleTimer();
@@ -224,6 +327,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   private void drain() {
     draining = true;
     if (activeStreams == 0) {
+      flushNow();
       ctx.channel().close(); // GOAWAY, then close
     } else {
       // Envoy's two-phase drain: a shutdown notice (last stream id 2^31-1) lets requests already on the way
@@ -244,6 +348,11 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inRead = true;
+    if (msg instanceof Http2StreamFrame f) {
+      onStreamFrame(f);
+      return;
+    }
     if (msg instanceof Http2PingFrame ping && ping.ack()) {
       Http2Keepalive keepalive = ctx.pipeline().get(Http2Keepalive.class);
       if (keepalive != null) {
@@ -253,8 +362,65 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY from the client: the codec has acted on them
   }
 
+  private void onStreamFrame(Http2StreamFrame f) {
+    Http2FrameStream fs = f.stream();
+    int id = fs == null ? 0 : fs.id();
+    Http2ServerStream s = streams.get(id);
+    if (f instanceof Http2HeadersFrame h) {
+      if (s == null) {
+        if (inactive) {
+          return;
+        }
+        s = new Http2ServerStream(this, fs, codec.connection().stream(id));
+        streams.put(id, s);
+        streamStarted();
+      }
+      s.onHeadersFrame(h);
+    } else if (f instanceof Http2DataFrame d) {
+      if (s == null) {
+        int bytes = d.initialFlowControlledBytes();
+        d.release();
+        consumeBytes(codec.connection().stream(id), bytes);
+      } else {
+        s.onDataFrame(d);
+      }
+    } else if (f instanceof Http2ResetFrame) {
+      if (s != null) {
+        s.onResetFrame();
+      }
+    } else {
+      ReferenceCountUtil.release(f); // WINDOW_UPDATE (the codec has applied it), unknown frames
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    inRead = false;
+    if (flushPending || !heldHeaders.isEmpty()) {
+      flushNow();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Http2FrameStreamEvent e) {
+      Http2FrameStream fs = e.stream();
+      if (e.type() == Http2FrameStreamEvent.Type.State) {
+        if (fs.state() == Http2Stream.State.CLOSED) {
+          Http2ServerStream s = streams.remove(fs.id());
+          if (s != null) {
+            s.onStreamClosed();
+          }
+        }
+      } else {
+        Http2ServerStream s = streams.get(fs.id());
+        if (s != null) {
+          s.onWritabilityChanged();
+        }
+      }
+      return;
+    }
     if (evt instanceof DrainEvent) {
       if (!draining && !inactive) {
         startDrain();
@@ -266,8 +432,17 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // Connection errors: the codec sends GOAWAY and closes; I/O errors end the connection.
-    if (cause instanceof Http2Exception e) {
+    // Stream errors: the stream ends with RST_STREAM. Connection errors: the codec sends GOAWAY and closes;
+    // I/O errors end the connection.
+    if (cause instanceof Http2FrameStreamException e) {
+      Http2FrameStream fs = e.stream();
+      Http2ServerStream s = streams.get(fs.id());
+      if (s != null) {
+        s.onStreamError(e.error());
+      } else if (fs.state() != Http2Stream.State.CLOSED) {
+        writeAndFlush(new DefaultHttp2ResetFrame(e.error()).stream(fs)); // before its first frame reached us
+      }
+    } else if (cause instanceof Http2Exception e) {
       stats.downstreamCxProtocolError.inc();
       String m = e.getMessage();
       if (m != null && m.contains("Header size exceeded")) {
@@ -281,6 +456,14 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     inactive = true;
+    inRead = false;
+    if (!streams.isEmpty()) {
+      for (Http2ServerStream s : new ArrayList<>(streams.values())) {
+        streams.remove(s.id());
+        s.onStreamClosed();
+      }
+    }
+    heldHeaders.clear();
     if (idleTimer != null) {
       idleTimer.cancel(false);
       idleTimer = null;

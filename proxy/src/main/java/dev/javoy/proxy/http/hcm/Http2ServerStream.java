@@ -5,8 +5,7 @@ import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.stream.ResponseFlag;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -20,77 +19,167 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
+import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamFrame;
+import java.util.ArrayDeque;
 
 /**
- * One HTTP/2 stream of a downstream connection: the child channel's handler and the {@link StreamCodec} of its
- * {@link ActiveStream}. Request HEADERS become the request (pseudo-headers mapped by {@link Http2Messages}),
- * DATA frames its body, a trailing HEADERS frame its trailers; the response goes back as HEADERS, DATA and
- * trailers. A response with no body and no trailers (gRPC's trailers-only responses) is a single HEADERS frame
- * with END_STREAM: the response headers are held until it is clear whether data follows in the same event
- * loop task. Resets are RST_STREAM (NO_ERROR, as Envoy), never a connection close.
+ * One HTTP/2 stream of a downstream connection and the {@link StreamCodec} of its {@link ActiveStream}. There is
+ * no channel per stream: {@link Http2ServerConnection} hands this object the frames of its stream as the codec
+ * reads them, and this object writes its frames through the connection's handler context. Request HEADERS become
+ * the request (pseudo-headers mapped by {@link Http2Messages}), DATA frames its body, a trailing HEADERS frame its
+ * trailers; the response goes back as HEADERS, DATA and trailers. A response with no body and no trailers (gRPC's
+ * trailers-only responses) is a single HEADERS frame with END_STREAM: the response headers are held until it is
+ * clear whether data follows before the connection's next flush. Resets are RST_STREAM (NO_ERROR, as Envoy),
+ * never a connection close.
+ *
+ * <p>Flow control: while reading is paused ({@link #setReading}) the stream's DATA and trailers wait here and
+ * their bytes are not returned to the peer's window (no WINDOW_UPDATE), so the client stops at the stream window;
+ * bytes are consumed once the frame was handed on. Writability is the stream's send window (and the connection's,
+ * and the socket's), as the codec's remote flow controller sees it.
  */
-final class Http2ServerStream extends ChannelInboundHandlerAdapter implements StreamCodec {
+final class Http2ServerStream implements StreamCodec {
   private static final String HTTP2 = "HTTP/2";
 
   private final Http2ServerConnection connection;
-  private final Http2StreamChannel channel;
+  private final Http2FrameStream frameStream;
+  /** The codec's stream (for flow control); null once it is gone. */
+  private final Http2Stream codecStream;
   private final HttpConnectionManagerConfig config;
   private final HcmStats stats;
+  private final long openedAtNanos;
   private ActiveStream stream;
   private boolean requestEnded;
   private boolean headRequest;
   private boolean responseEnded;
   private boolean ended;
+  private boolean reading = true;
+  private boolean delivering;
+  /** DATA and trailers read while reading is paused; allocated only then. */
+  private ArrayDeque<Http2StreamFrame> pendingInbound;
   /** Response headers not written yet: they may still become a HEADERS frame with END_STREAM. */
   private Http2Headers heldHeaders;
+  /** The promise of the last frame written while the request was not over (for the reset that follows it). */
   private ChannelFuture lastWrite;
-  private long openedAtNanos;
 
-  Http2ServerStream(Http2ServerConnection connection, Http2StreamChannel channel) {
+  Http2ServerStream(Http2ServerConnection connection, Http2FrameStream frameStream, Http2Stream codecStream) {
     this.connection = connection;
-    this.channel = channel;
+    this.frameStream = frameStream;
+    this.codecStream = codecStream;
     this.config = connection.config();
     this.stats = config.stats;
+    this.openedAtNanos = System.nanoTime();
   }
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    openedAtNanos = System.nanoTime();
-    connection.streamStarted();
+  int id() {
+    return frameStream.id();
   }
 
-  // ---- request ----
+  // ---- request (frames from the connection) ----
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+  void onHeadersFrame(Http2HeadersFrame h) {
     if (ended) {
-      ReferenceCountUtil.release(msg);
-    } else if (msg instanceof Http2HeadersFrame h) {
-      if (stream == null) {
-        onRequestHeaders(h);
-      } else {
-        onRequestTrailers(h);
-      }
-    } else if (msg instanceof Http2DataFrame d) {
-      onRequestData(d);
-    } else {
-      ReferenceCountUtil.release(msg);
-    }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof Http2ResetFrame) {
-      end(true); // the multiplexer hands RST_STREAM over as an event (it is not flow-controlled)
       return;
     }
-    ctx.fireUserEventTriggered(evt);
+    if (stream == null) {
+      onRequestHeaders(h);
+    } else if (reading && pendingInbound == null) {
+      onRequestTrailers(h);
+    } else {
+      queue(h);
+    }
+  }
+
+  void onDataFrame(Http2DataFrame d) {
+    if (ended) {
+      int bytes = d.initialFlowControlledBytes();
+      d.release();
+      connection.consumeBytes(codecStream, bytes);
+      return;
+    }
+    if (reading && pendingInbound == null) {
+      deliverData(d);
+    } else {
+      queue(d);
+    }
+  }
+
+  /** RST_STREAM from the client. */
+  void onResetFrame() {
+    end(true);
+  }
+
+  /** The codec closed the stream (both sides ended, reset, or the connection went). */
+  void onStreamClosed() {
+    end(false);
+    releasePending();
+  }
+
+  /** The codec found the stream's frames invalid (it resets the stream with {@code error}). */
+  void onStreamError(Http2Error error) {
+    if (codecStream == null || codecStream.state() != Http2Stream.State.CLOSED) {
+      connection.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(frameStream));
+    }
+    end(false);
+  }
+
+  void onWritabilityChanged() {
+    ActiveStream s = stream;
+    if (s != null && !ended && s.terminalFilter() instanceof DownstreamWatermarkListener l) {
+      l.onDownstreamWritabilityChanged(writable());
+    }
+  }
+
+  private void queue(Http2StreamFrame frame) {
+    if (pendingInbound == null) {
+      pendingInbound = new ArrayDeque<>(4);
+    }
+    pendingInbound.add(frame);
+  }
+
+  private void deliverPending() {
+    if (delivering) {
+      return;
+    }
+    delivering = true;
+    try {
+      ArrayDeque<Http2StreamFrame> q = pendingInbound;
+      while (q != null && reading && !ended) {
+        Http2StreamFrame f = q.poll();
+        if (f == null) {
+          pendingInbound = null;
+          break;
+        }
+        if (f instanceof Http2DataFrame d) {
+          deliverData(d);
+        } else {
+          onRequestTrailers((Http2HeadersFrame) f);
+        }
+      }
+    } finally {
+      delivering = false;
+    }
+    if (ended) {
+      releasePending();
+    }
+  }
+
+  private void releasePending() {
+    ArrayDeque<Http2StreamFrame> q = pendingInbound;
+    if (q != null) {
+      pendingInbound = null;
+      Http2StreamFrame f;
+      while ((f = q.poll()) != null) {
+        if (f instanceof Http2DataFrame d) {
+          int bytes = d.initialFlowControlledBytes();
+          d.release();
+          connection.consumeBytes(codecStream, bytes);
+        }
+      }
+    }
   }
 
   private void onRequestHeaders(Http2HeadersFrame frame) {
@@ -142,20 +231,22 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     stream.decodeData(trailers, true);
   }
 
-  private void onRequestData(Http2DataFrame d) {
+  private void deliverData(Http2DataFrame d) {
+    int bytes = d.initialFlowControlledBytes();
     if (stream == null || requestEnded) {
       d.release();
-      return;
+    } else {
+      boolean last = d.isEndStream();
+      requestEnded = last;
+      ByteBuf content = d.content();
+      stream.decodeData(last ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content), last);
     }
-    boolean last = d.isEndStream();
-    requestEnded = last;
-    ByteBuf content = d.content();
-    stream.decodeData(last ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content), last);
+    connection.consumeBytes(codecStream, bytes);
   }
 
   /** Resets the stream with PROTOCOL_ERROR, which the connection counts as invalid messaging. */
   private void messagingError() {
-    channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+    connection.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR).stream(frameStream));
     end(false);
   }
 
@@ -178,15 +269,26 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     }
     connection.onResponseHeaders();
     heldHeaders = Http2Messages.fromResponse(response);
-    channel.eventLoop().execute(this::writeHeldHeaders);
+    connection.holdHeaders(this);
   }
 
-  private void writeHeldHeaders() {
+  /** Writes the held response headers, if they are still held (the connection calls this before it flushes). */
+  void writeHeldHeaders() {
     Http2Headers h = heldHeaders;
     if (h != null && !ended) {
       heldHeaders = null;
-      lastWrite = channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
+      connection.write(new DefaultHttp2HeadersFrame(h, false).stream(frameStream), promise());
     }
+  }
+
+  /** A real promise only while the request is not over (a reset may have to wait for the write). */
+  private ChannelPromise promise() {
+    if (requestEnded) {
+      return connection.voidPromise();
+    }
+    ChannelPromise p = connection.newPromise();
+    lastWrite = p;
+    return p;
   }
 
   @Override
@@ -206,23 +308,24 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     if (h != null) {
       heldHeaders = null;
       boolean headersOnly = endsWithData && !buf.isReadable();
-      lastWrite = channel.write(new DefaultHttp2HeadersFrame(h, headersOnly));
+      connection.write(new DefaultHttp2HeadersFrame(h, headersOnly).stream(frameStream), promise());
       if (headersOnly) {
         data.release();
-        channel.flush();
+        connection.requestFlush();
         return;
       }
     }
     Http2Headers trailerBlock = trailers == null ? null : Http2Messages.fromTrailers(trailers.trailingHeaders());
     if (buf.isReadable() || endsWithData) {
-      lastWrite = channel.write(new DefaultHttp2DataFrame(buf, endsWithData)); // the frame owns the buffer now
+      // the frame owns the buffer now
+      connection.write(new DefaultHttp2DataFrame(buf, endsWithData).stream(frameStream), promise());
     } else {
       data.release();
     }
     if (trailerBlock != null) {
-      lastWrite = channel.write(new DefaultHttp2HeadersFrame(trailerBlock, true));
+      connection.write(new DefaultHttp2HeadersFrame(trailerBlock, true).stream(frameStream), promise());
     }
-    channel.flush();
+    connection.requestFlush();
   }
 
   @Override
@@ -231,34 +334,38 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     stats.downstreamRqCompleted.inc();
     stats.countResponse(s.info.responseCode);
     stats.downstreamRqTime.record(s.info.durationNanos() / 1_000_000);
-    channel.flush();
+    writeHeldHeaders();
+    connection.requestFlush();
     if (!requestEnded && lastWrite != null) {
       // As Envoy: the response is complete, the rest of the request is not wanted. The reset waits for the
       // response's last frame to leave (a reset discards what flow control still holds back).
+      connection.flushNow();
       lastWrite.addListener(f -> {
-        if (channel.isActive()) {
-          channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        if (connection.isActive()) {
+          connection.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(frameStream));
         }
       });
     }
     ended = true;
+    lastWrite = null;
     s.destroy(false);
+    releasePending();
     connection.streamEnded(false);
   }
 
   @Override
   public void setReading(boolean enabled) {
-    if (!ended) {
-      channel.config().setAutoRead(enabled);
-      if (enabled) {
-        channel.read();
+    if (!ended && reading != enabled) {
+      reading = enabled;
+      if (enabled && pendingInbound != null) {
+        deliverPending();
       }
     }
   }
 
   @Override
   public boolean writable() {
-    return channel.isWritable();
+    return !ended && connection.isWritable(codecStream);
   }
 
   @Override
@@ -266,7 +373,7 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     stats.downstreamRqTxReset.inc();
     if (!ended) {
       heldHeaders = null;
-      channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+      connection.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR).stream(frameStream));
       end(false);
     }
   }
@@ -280,6 +387,7 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
     }
     ended = true;
     heldHeaders = null;
+    lastWrite = null;
     ActiveStream s = stream;
     boolean premature = false;
     if (s != null) {
@@ -291,32 +399,10 @@ final class Http2ServerStream extends ChannelInboundHandlerAdapter implements St
         stats.downstreamRqRxReset.inc();
         s.destroy(false);
       } else {
-        s.destroy(!channel.parent().isActive());
+        s.destroy(!connection.isActive());
       }
     }
+    releasePending();
     connection.streamEnded(premature);
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ActiveStream s = stream;
-    if (s != null && !ended && s.terminalFilter() instanceof DownstreamWatermarkListener l) {
-      l.onDownstreamWritabilityChanged(ctx.channel().isWritable());
-    }
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    end(false);
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof Http2FrameStreamException) {
-      end(false); // the codec found the stream's frames invalid and has reset it
-    } else {
-      ctx.close();
-    }
   }
 }

@@ -50,6 +50,9 @@ class Http2MessagesTest {
         Http2Messages.toRequest(new DefaultHttp2Headers().method("GET").scheme("http"), true));
     assertThrows(Http2Messages.InvalidMessageException.class, () ->
         Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT"), false));
+    // values are checked again: CR/LF must not reach an HTTP/1.1 upstream
+    assertThrows(Http2Messages.InvalidMessageException.class, () -> Http2Messages.toRequest(
+        new DefaultHttp2Headers(false).method("GET").scheme("http").path("/").add("x-a", "v\r\nx-b: smuggled"), true));
   }
 
   @Test
@@ -77,6 +80,25 @@ class Http2MessagesTest {
     assertNull(req.headers().get("transfer-encoding"));
     assertEquals("CONNECT", Http2Messages.toRequest(new DefaultHttp2Headers().method("CONNECT").authority("a:443"),
         false, true).method().name(), "plain CONNECT stays CONNECT");
+  }
+
+  @Test
+  void headerNamesLowercaseCommonOnesWithoutAllocating() {
+    org.junit.jupiter.api.Assertions.assertSame(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH,
+        Http2Messages.lowerCaseName("Content-Length"));
+    io.netty.util.AsciiString lower = io.netty.util.AsciiString.of("x-already-lower");
+    org.junit.jupiter.api.Assertions.assertSame(lower, Http2Messages.lowerCaseName(lower));
+    assertEquals("x-foo-bar", Http2Messages.lowerCaseName("X-Foo-Bar").toString());
+  }
+
+  @Test
+  void uncommonMethodsKeepTheirName() throws Exception {
+    io.netty.handler.codec.http2.Http2Headers h = new io.netty.handler.codec.http2.DefaultHttp2Headers()
+        .method("PURGE").path("/x").scheme("http").authority("a");
+    assertEquals("PURGE", Http2Messages.toRequest(h, true).method().name());
+    h.method("GET");
+    org.junit.jupiter.api.Assertions.assertSame(io.netty.handler.codec.http.HttpMethod.GET,
+        Http2Messages.toRequest(h, true).method());
   }
 
   @Test
