@@ -88,6 +88,7 @@ class ListenerFilterPhaseTest {
   @Test
   void bytesSplitOverReadsAreInspectedWithoutBeingConsumed() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     FirstBytes f = new FirstBytes(11);
     run(ch, filters(15_000, false, f), context(ch, 80));
     assertEquals(1, stats.downstreamPreCxActive.value());
@@ -106,6 +107,7 @@ class ListenerFilterPhaseTest {
   @Test
   void filtersThatNeedNoBytesRunAtOnce() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     ListenerFilter restore = c -> {
       c.restoreLocalAddress(new InetSocketAddress("10.0.0.1", 8080));
       return ListenerFilter.Status.CONTINUE;
@@ -119,6 +121,7 @@ class ListenerFilterPhaseTest {
   @Test
   void rejectionClosesAndCountsAnError() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(15_000, false, new FirstBytes(4)), context(ch, 80));
     ch.writeInbound(bytes("!bad"));
     assertFalse(ch.isOpen());
@@ -130,6 +133,7 @@ class ListenerFilterPhaseTest {
   @Test
   void aFilterWantingMoreThanItsMaximumIsAnError() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(15_000, false, new FirstBytes(1000)), context(ch, 80));
     ch.writeInbound(bytes("x".repeat(64)));
     assertFalse(ch.isOpen());
@@ -139,6 +143,7 @@ class ListenerFilterPhaseTest {
   @Test
   void timeoutClosesTheConnection() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(1000, false, new FirstBytes(4)), context(ch, 80));
     ch.writeInbound(bytes("ab"));
     ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
@@ -155,6 +160,7 @@ class ListenerFilterPhaseTest {
   @Test
   void timeoutWithContinueGoesOnWithWhatWasRead() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(1000, true, new FirstBytes(4)), context(ch, 80));
     ch.writeInbound(bytes("ab"));
     ch.advanceTimeBy(1001, TimeUnit.MILLISECONDS);
@@ -168,6 +174,7 @@ class ListenerFilterPhaseTest {
   @Test
   void zeroTimeoutWaitsForever() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(0, false, new FirstBytes(4)), context(ch, 80));
     ch.advanceTimeBy(1, TimeUnit.HOURS);
     ch.runScheduledPendingTasks();
@@ -179,6 +186,7 @@ class ListenerFilterPhaseTest {
   @Test
   void remoteCloseDuringInspectionIsCounted() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     run(ch, filters(15_000, false, new FirstBytes(4)), context(ch, 80));
     ch.writeInbound(bytes("a"));
     ch.close();
@@ -189,6 +197,7 @@ class ListenerFilterPhaseTest {
   @Test
   void filterDisabledByDestinationPortRangeIsSkipped() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     ListenerFilterMatcher ports = new ListenerFilterMatcher.DestinationPortRange(80, 81);
     ListenerFilters fs = new ListenerFilters(List.of(new ListenerFilters.Entry("t", new FirstBytes(4), ports)),
         15_000, false);
@@ -203,6 +212,7 @@ class ListenerFilterPhaseTest {
   @Test
   void matcherCombinations() {
     EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime(); // timers run on the test's clock only: a slow machine must not fire them early
     ListenerFilterContext c = context(ch, 443);
     var p443 = new ListenerFilterMatcher.DestinationPortRange(443, 444);
     var p80 = new ListenerFilterMatcher.DestinationPortRange(80, 81);
