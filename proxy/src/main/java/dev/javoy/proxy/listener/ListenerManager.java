@@ -528,6 +528,16 @@ public final class ListenerManager {
     bindsRefused = true;
   }
 
+  /** True when every listener has stopped accepting (see {@link ActiveListener#listenSocketsClosed()}). */
+  public boolean listenSocketsClosed() {
+    for (ActiveListener l : listeners) {
+      if (!l.listenSocketsClosed()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Stops accepting and closes every connection (exit). */
   public void shutdown() {
     bindsRefused = true;

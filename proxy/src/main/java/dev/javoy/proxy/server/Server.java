@@ -295,18 +295,26 @@ public final class Server {
       setState(ServerInfo.State.DRAINING);
       listenerManager.drain(false, false);
       long deadline = System.nanoTime() + options.drainTime().toNanos();
-      mainGroup.execute(() -> awaitDrain(deadline));
+      mainGroup.execute(() -> awaitDrain(deadline, false));
     } else {
       mainGroup.execute(this::finish);
     }
   }
 
-  private void awaitDrain(long deadline) {
-    boolean idle = listenerManager.listeners().stream().allMatch(l -> l.activeConnections() == 0);
+  /**
+   * The shutdown drain, every 100 ms on the main thread: done once no connection is left, counted only after the
+   * listen sockets had closed one tick earlier (a connection accepted just before the close is tracked by then),
+   * or at the deadline. Each tick also closes a listen socket whose bind was still completing when the drain began.
+   */
+  private void awaitDrain(long deadline, boolean listenersClosedBefore) {
+    listenerManager.stopListening(false);
+    boolean idle = listenersClosedBefore
+        && listenerManager.listeners().stream().allMatch(l -> l.activeConnections() == 0);
     if (idle || System.nanoTime() >= deadline) {
       finish();
     } else {
-      mainGroup.schedule(() -> awaitDrain(deadline), 100, TimeUnit.MILLISECONDS);
+      boolean closed = listenerManager.listenSocketsClosed();
+      mainGroup.schedule(() -> awaitDrain(deadline, closed), 100, TimeUnit.MILLISECONDS);
     }
   }
 
