@@ -88,6 +88,121 @@ class LifecycleEndToEndTest {
     }
   }
 
+  /**
+   * The Istio-sidecar-sized config (perf/bench/conf/javoy-sidecar.yaml: 22 listeners, 51 clusters, 400 routes),
+   * a request served by the first listener as soon as it accepts, then SIGTERM at once, while the other listeners
+   * may still be binding: the process exits promptly every time (it used to hang for good when the worker loops
+   * were shut down under a listener bind still in progress). The last round waits for /ready first.
+   */
+  @Test
+  void sigtermRightAfterFirstRequestWithSidecarConfigAlwaysExits() throws Exception {
+    Path root = Path.of(System.getProperty("javoy.root", Path.of(System.getProperty("user.dir")).getParent()
+        .toString()));
+    String template = Files.readString(root.resolve("perf/bench/conf/javoy-sidecar.yaml"));
+    int rounds = 6;
+    for (int round = 0; round < rounds; round++) {
+      int adminPort = JavoyProcess.freePort();
+      int httpPort = JavoyProcess.freePort();
+      int tcpPort = JavoyProcess.freePort();
+      Path sidecar = dir.resolve("sidecar-" + round + ".yaml");
+      Files.writeString(sidecar, template.replace("@JAVOY_ADMIN_PORT@", "" + adminPort)
+          .replace("@JAVOY_HTTP_PORT@", "" + httpPort).replace("@JAVOY_TCP_PORT@", "" + tcpPort)
+          .replace("@BACKEND_PORT@", "" + backend.getAddress().getPort()));
+      Path log = dir.resolve("sidecar-" + round + ".log");
+      Process p = new ProcessBuilder(JavoyProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.javoy.Main",
+          "-c", sidecar.toString(), "--concurrency", "1", "--drain-time-s", "5")
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      try {
+        boolean awaitReady = round == rounds - 1;
+        long t0;
+        if (round % 2 == 0 && !awaitReady) {
+          // SIGTERM the moment the first listener accepts: the other 21 are still binding
+          try (Socket s = connectWhenListening(p, httpPort, log)) {
+            p.destroy(); // SIGTERM
+            t0 = System.nanoTime();
+            s.getOutputStream().write("GET /first HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String r;
+            try {
+              r = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            } catch (java.net.SocketException reset) {
+              r = ""; // still in the accept backlog when the listen socket closed
+            }
+            // served (with connection: close, draining), or closed unanswered when the stop came first
+            assertTrue(r.isEmpty() || r.startsWith("HTTP/1.1 200"), "round " + round + ": " + r);
+          }
+        } else {
+          String status = firstResponse(p, httpPort, adminPort, awaitReady, log);
+          assertTrue(status.startsWith("HTTP/1.1 200"), "round " + round + ": " + status);
+          t0 = System.nanoTime();
+          p.destroy(); // SIGTERM
+        }
+        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(exited, "round " + round + ": exited after SIGTERM; log:\n" + Files.readString(log));
+        assertEquals(0, p.exitValue(), "round " + round + " exit status; log:\n" + Files.readString(log));
+        assertTrue(ms < 10_000, "round " + round + ": no connection left, so no drain wait: " + ms + " ms");
+        String out = Files.readString(log);
+        assertTrue(!out.contains("registration task was not accepted"), "round " + round + ":\n" + out);
+      } finally {
+        p.destroyForcibly();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Polls the listener until it accepts (or /ready first), sends one request, returns the status line. */
+  private static String firstResponse(Process p, int httpPort, int adminPort, boolean awaitReady, Path log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (awaitReady) {
+      try (Socket a = new Socket("127.0.0.1", adminPort)) {
+        a.setSoTimeout(5_000);
+        a.getOutputStream().write("GET /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        if (new String(a.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")) {
+          break;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      checkAlive(p, deadline, log);
+      Thread.sleep(20);
+    }
+    while (true) {
+      try (Socket s = new Socket("127.0.0.1", httpPort)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /first HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        return response.isEmpty() ? "(empty)" : response.lines().findFirst().orElse("");
+      } catch (ConnectException e) {
+        checkAlive(p, deadline, log);
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  private static Socket connectWhenListening(Process p, int port, Path log) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        return s;
+      } catch (ConnectException e) {
+        checkAlive(p, deadline, log);
+        Thread.sleep(1);
+      }
+    }
+  }
+
+  private static void checkAlive(Process p, long deadline, Path log) throws IOException {
+    if (!p.isAlive() || System.nanoTime() > deadline) {
+      throw new IllegalStateException("javoy did not start serving:\n" + Files.readString(log));
+    }
+  }
+
   private static void readResponse(InputStream in) throws IOException {
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {

@@ -32,6 +32,7 @@ public final class ActiveListener implements DrainDecision {
   private volatile ListenerConfig config;
   private final ListenerManager manager;
   private final List<Channel> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<io.netty.channel.ChannelFuture> closingSockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean draining;
   /** The filter chain a connection was accepted on. */
@@ -178,9 +179,18 @@ public final class ActiveListener implements DrainDecision {
   /** Stops accepting new connections; open ones are left to finish or drain. */
   public void stopListening() {
     for (Channel ch : sockets) {
-      ch.close();
+      closingSockets.add(ch.close());
     }
     sockets.clear();
+  }
+
+  /**
+   * True when no listen socket is open and those {@link #stopListening()} closed have finished closing on their
+   * loops: no connection is accepted after this (one accepted before it is tracked on its loop right after).
+   */
+  public boolean listenSocketsClosed() {
+    closingSockets.removeIf(io.netty.util.concurrent.Future::isDone);
+    return sockets.isEmpty() && closingSockets.isEmpty();
   }
 
   /** Starts draining: HTTP connections close after their current response. */

@@ -420,6 +420,9 @@ public final class ListenerManager {
       java.util.concurrent.Executor mainLoop) throws Exception {
     List<CompletableFuture<Void>> warming = new java.util.ArrayList<>();
     for (ActiveListener l : listeners) {
+      if (bindsRefused) {
+        break; // shutting down: the listeners bound so far are closed by shutdown()
+      }
       CompletableFuture<Void> ready = tlsReadiness(l.config());
       if (!ready.isDone()) {
         dev.javoy.proxy.log.Log.get("config").info("listener '" + l.config().name()
@@ -445,6 +448,9 @@ public final class ListenerManager {
   private CompletableFuture<Void> bindWarmed(ActiveListener l, EventLoopGroup workers, Transport transport,
       java.util.concurrent.Executor mainLoop) {
     totalListenersWarming.set(totalListenersWarming.value() - 1);
+    if (bindsRefused) {
+      return CompletableFuture.completedFuture(null); // its secrets arrived after shutdown began
+    }
     return l.bind(workers, transport).handleAsync((ok, err) -> { // back on the main thread
       if (err != null) {
         dev.javoy.proxy.log.Log.get("config").severe("cannot bind listener '" + l.config().name()
@@ -512,8 +518,29 @@ public final class ListenerManager {
     }
   }
 
+  private volatile boolean bindsRefused;
+
+  /**
+   * Shutdown began: listeners not bound yet are never bound (a start still binding stops at the next one), so no
+   * listen socket is registered on a worker loop that is about to stop.
+   */
+  public void refuseBinds() {
+    bindsRefused = true;
+  }
+
+  /** True when every listener has stopped accepting (see {@link ActiveListener#listenSocketsClosed()}). */
+  public boolean listenSocketsClosed() {
+    for (ActiveListener l : listeners) {
+      if (!l.listenSocketsClosed()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Stops accepting and closes every connection (exit). */
   public void shutdown() {
+    bindsRefused = true;
     for (ActiveListener l : listeners) {
       l.stopListening();
       l.closeConnections();

@@ -74,9 +74,16 @@ public final class Server {
   final StaticSecretProvider secrets;
   final long startMillis = System.currentTimeMillis();
   private final CountDownLatch terminated = new CountDownLatch(1);
+  /** Set by the first {@link #shutdown}: a start still running stops before its next step. */
+  private volatile boolean stopping;
+  /** True while {@link #start()} runs: the event loops it binds and connects on must outlive it. */
+  private final java.util.concurrent.atomic.AtomicBoolean starting = new java.util.concurrent.atomic.AtomicBoolean();
+  /** True once {@link #finish()} has closed everything; the event loops stop after it and after start. */
+  private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean loopsStopped = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile ServerInfo.State state = ServerInfo.State.PRE_INITIALIZING;
   private volatile boolean healthCheckFailed;
-  private AdminServer admin;
+  private volatile AdminServer admin; // set by start(), read by the shutdown on the main thread
 
   private Server(ServerOptions options, Bootstrap bootstrap) throws ConfigException {
     this.options = options;
@@ -202,6 +209,20 @@ public final class Server {
     if (options.mode() == ServerOptions.Mode.VALIDATE) {
       throw new IllegalStateException("validate mode does not start a server");
     }
+    starting.set(true);
+    try {
+      if (!stopping) {
+        startServing();
+      }
+    } finally {
+      starting.set(false);
+      if (finished.get()) {
+        stopAfterFinish(); // a shutdown finished while we were starting: the loops could not stop under us
+      }
+    }
+  }
+
+  private void startServing() throws Exception {
     setState(ServerInfo.State.INITIALIZING);
     mainGroup.execute(sds::start); // SDS subscriptions of the secrets the config watches
     if (bootstrap.hasAdmin() && bootstrap.getAdmin().hasAddress()) {
@@ -211,12 +232,18 @@ public final class Server {
     }
     CountDownLatch clustersReady = new CountDownLatch(1);
     mainGroup.execute(() -> clusterManager.initialize(clustersReady::countDown));
-    if (!clustersReady.await(60, TimeUnit.SECONDS)) {
+    if (!awaitUnlessStopping(clustersReady, 60)) {
       LOG.warning("clusters still initializing after 60 s; starting listeners anyway");
+    }
+    if (stopping) {
+      return; // shut down while initializing: bind nothing
     }
     // listeners waiting for SDS secrets bind once they arrive; until then the server stays INITIALIZING
     java.util.concurrent.CompletableFuture<Void> listenersWarm =
         listenerManager.start(workers, transport, mainGroup.next());
+    if (stopping) {
+      return; // shut down while binding: the listeners bound so far close with the rest
+    }
     if (xds != null) {
       // Envoy's init order: static clusters, then CDS with the EDS of its clusters, then LDS with its RDS.
       mainGroup.execute(() -> xds.start(() -> listenersWarm.thenRun(() -> {
@@ -262,22 +289,32 @@ public final class Server {
     if (terminated.getCount() == 0 || mainGroup.isShuttingDown()) {
       return;
     }
+    stopping = true;
+    listenerManager.refuseBinds(); // a start still binding stops at the next listener
     if (graceful) {
       setState(ServerInfo.State.DRAINING);
       listenerManager.drain(false, false);
       long deadline = System.nanoTime() + options.drainTime().toNanos();
-      mainGroup.execute(() -> awaitDrain(deadline));
+      mainGroup.execute(() -> awaitDrain(deadline, false));
     } else {
       mainGroup.execute(this::finish);
     }
   }
 
-  private void awaitDrain(long deadline) {
-    boolean idle = listenerManager.listeners().stream().allMatch(l -> l.activeConnections() == 0);
+  /**
+   * The shutdown drain, every 100 ms on the main thread: done once no connection is left, counted only after the
+   * listen sockets had closed one tick earlier (a connection accepted just before the close is tracked by then),
+   * or at the deadline. Each tick also closes a listen socket whose bind was still completing when the drain began.
+   */
+  private void awaitDrain(long deadline, boolean listenersClosedBefore) {
+    listenerManager.stopListening(false);
+    boolean idle = listenersClosedBefore
+        && listenerManager.listeners().stream().allMatch(l -> l.activeConnections() == 0);
     if (idle || System.nanoTime() >= deadline) {
       finish();
     } else {
-      mainGroup.schedule(() -> awaitDrain(deadline), 100, TimeUnit.MILLISECONDS);
+      boolean closed = listenerManager.listenSocketsClosed();
+      mainGroup.schedule(() -> awaitDrain(deadline, closed), 100, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -305,8 +342,41 @@ public final class Server {
     if (admin != null) {
       admin.close();
     }
+    finished.set(true);
+    if (!starting.get()) {
+      stopAfterFinish();
+    } // else start() is still binding or connecting on the loops: it stops them when it returns
+  }
+
+  /**
+   * The last step of a shutdown, once {@link #finish()} has run and no {@link #start()} is running (whichever of
+   * the two ends last calls it): closes what a concurrent start opened after finish closed everything, then stops
+   * the event loops. Stopping them earlier left start's listener binds waiting forever for a loop that was gone.
+   */
+  private void stopAfterFinish() {
+    if (!loopsStopped.compareAndSet(false, true)) {
+      return;
+    }
+    listenerManager.shutdown();
+    if (admin != null) {
+      admin.close();
+    }
     stopEventLoops();
     terminated.countDown();
+  }
+
+  /** Awaits {@code latch} for up to {@code seconds}, giving up early once a shutdown began. */
+  private boolean awaitUnlessStopping(CountDownLatch latch, long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+      if (stopping) {
+        return true;
+      }
+      if (System.nanoTime() >= deadline) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void stopEventLoops() {
