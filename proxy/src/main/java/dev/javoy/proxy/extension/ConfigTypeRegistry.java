@@ -127,7 +127,9 @@ public final class ConfigTypeRegistry implements AnyTypes {
     if (node.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        if (e.getKey().equals("@type") && e.getValue().isTextual()) {
+        if ((e.getKey().equals("@type") || e.getKey().equals("type_url") || e.getKey().equals("typeUrl")) && e.getValue().isTextual()) {
+          // "type_url": the type inside a TypedStruct ({"@type": ".../xds.type.v3.TypedStruct", "type_url": ...,
+          // "value": {...}}), which the checker resolves too
           names.add(ProtoTypeNames.fullNameOf(e.getValue().textValue()));
         } else {
           collectTypes(e.getValue(), names);

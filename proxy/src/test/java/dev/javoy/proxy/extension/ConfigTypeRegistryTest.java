@@ -49,4 +49,17 @@ class ConfigTypeRegistryTest {
     assertSame(all, types.all());
     assertNotNull(all.find("envoy.extensions.filters.http.cors.v3.Cors"));
   }
+
+  @Test
+  void coversTheTypeInsideATypedStruct() throws Exception {
+    ConfigTypeRegistry types = ConfigTypeRegistry.of(List.of(
+        io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.getDefaultInstance(),
+        io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDefaultInstance(),
+        com.github.xds.type.v3.TypedStruct.getDefaultInstance()));
+    var tree = new ObjectMapper().readTree("{\"typed_config\":{\"@type\":\"type.googleapis.com/xds.type.v3.TypedStruct\","
+        + "\"type_url\":\"type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors\",\"value\":{}}}");
+    var r = types.covering(tree);
+    assertNotNull(r.find("xds.type.v3.TypedStruct"));
+    assertNotNull(r.find("envoy.extensions.filters.http.cors.v3.Cors"), "the TypedStruct's type_url is covered");
+  }
 }
