@@ -201,6 +201,12 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
       channel.close();
       return;
     }
+    if (!channel.config().isAutoRead()) {
+      // The router paused reads for a slow downstream and the rest of the response was already decoded from the
+      // same read: the connection goes back to the pool reading again, or the next stream's response (and the
+      // peer's close while idle) would never be read.
+      channel.config().setAutoRead(true);
+    }
     pool.onConnectionFree(this);
   }
 
