@@ -258,6 +258,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
+for name in "${NAMES[@]}"; do
+  echo "$name $(awk '/^VmRSS/{print $2}' /proc/"${PID[$name]}"/status)" >>"$RAW/rss.txt"
+done
+
 if (( ATTRIBUTE )); then
   command -v perf >/dev/null || { echo "--attribute needs perf" >&2; exit 1; }
   for t in nginx "${NAMES[@]}"; do

@@ -253,6 +253,11 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
         o.append(f"| {n} | {len(gcs)} | {10000 * len(gcs) / max(reqs, 1):.1f} | "
                  f"{f3(med(gcs)) if gcs else '—'} | {f3(max(gcs)) if gcs else '—'} | {sum(1 for g in gcs if g > 1)} | "
                  f"{hits:.2f} % |")
+    rss_path = os.path.join(raw, "rss.txt")
+    if os.path.exists(rss_path):
+        rss = dict(l.split() for l in open(rss_path) if len(l.split()) == 2)
+        o.append("")
+        o.append("RSS after the rounds: " + ", ".join(f"`{n}` {int(v) / 1024:.1f} MiB" for n, v in rss.items()) + ".")
     o.append("")
     o.append(f"Median latency (ms) by position in an h2load burst (all rounds; position 1 = the first request h2load "
              f"sent):\n")
