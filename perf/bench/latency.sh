@@ -28,7 +28,7 @@
 # shows the median latency by position in a burst, which tells whether a proxy waits (latency grows with position
 # less than its CPU would explain) or computes (the burst's requests leave together, after the whole burst's work).
 # The machine's load is reported as the share of CPU 1 used by other processes during each run (/proc/stat).
-# Raw files: perf/results/raw/<stamp>-latency/ (gitignored). Needs nginx, h2load, curl, python3; --attribute: perf, jcmd.
+# Raw files: perf/results/raw/<stamp>-latency/ (gitignored). Needs nginx, h2load, curl, python3; --attribute: perf.
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"
 
