@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The GC flags {@code bin/javoy} gives the JVM, as the JVM itself reports them ({@code -XX:+PrintFlagsFinal}):
  * Serial GC, an 8 MiB young generation (a young pause costs the same at any size and always lands in a burst of
  * requests, so the size decides how many requests wait for one; perf/results/2026-11-22-latency.md) and promotion
- * after one collection. {@code JAVOY_JAVA_OPTS} comes last and wins.
+ * after one collection, with the old generation starting at 28 MiB. {@code JAVOY_JAVA_OPTS} comes last and wins.
  */
 class LauncherGcFlagsTest {
   private static final Pattern FLAG = Pattern.compile("^\\s*\\S+\\s+(\\w+)\\s+=\\s+(\\S+)", Pattern.MULTILINE);
@@ -36,6 +36,9 @@ class LauncherGcFlagsTest {
     assertEquals(String.valueOf(8L << 20), flags.get("NewSize"), "NewSize");
     assertEquals(String.valueOf(8L << 20), flags.get("MaxNewSize"), "MaxNewSize");
     assertEquals("1", flags.get("MaxTenuringThreshold"), "MaxTenuringThreshold");
+    // the old generation starts at 28 MiB whatever the young generation's size: a full one costs a full GC
+    assertEquals(28L << 20, Long.parseLong(flags.get("InitialHeapSize")) - Long.parseLong(flags.get("NewSize")),
+        "InitialHeapSize - NewSize");
   }
 
   @Test
