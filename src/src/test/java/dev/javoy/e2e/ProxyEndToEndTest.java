@@ -61,15 +61,7 @@ class ProxyEndToEndTest {
     vars.put("CLOSED", Integer.toString(JavoyProcess.freePort()));
     vars.put("ECHO", Integer.toString(echo.getLocalPort()));
     vars.put("ACCESS_LOG", accessLog.toString());
-    String yaml;
-    try (InputStream in = ProxyEndToEndTest.class.getResourceAsStream("/e2e/routing.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    for (var e : vars.entrySet()) {
-      yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
-    }
-    Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, yaml);
+    Path config = ConfigTemplate.render("/e2e/routing.yaml", vars, dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "info",
         "--file-flush-interval-msec", "50");
   }
