@@ -108,7 +108,7 @@ class SdsEndToEndTest {
     });
   }
 
-  private static String istioBootstrap(int admin, Path socket, String staticCert, String staticKey) {
+  private static String istioBootstrap(int admin, ControlPlane sds, String staticCert, String staticKey) {
     return """
         node: {id: sidecar~10.0.0.1~app.default~default.svc.cluster.local, cluster: app.default}
         admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
@@ -119,17 +119,8 @@ class SdsEndToEndTest {
               certificate_chain: {inline_string: "%s"}
               private_key: {inline_string: "%s"}
           clusters:
-          - name: sds-grpc
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: sds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {pipe: {path: %s}}}}]}]
-        """.formatted(admin, staticCert.replace("\n", "\\n"), staticKey.replace("\n", "\\n"), socket);
+        %s""".formatted(admin, staticCert.replace("\n", "\\n"), staticKey.replace("\n", "\\n"),
+            sds.clusterYaml("sds-grpc"));
   }
 
   @ParameterizedTest
@@ -143,7 +134,7 @@ class SdsEndToEndTest {
     Secret v1 = certificate("default", pem("rsa.crt"), pem("rsa.key"));
     Secret v2 = certificate("default", pem("ec.crt"), pem("ec.key"));
     Secret ca = rootCa(pem("rsa.crt"));
-    try (InProcessJavoy javoy = InProcessJavoy.start(istioBootstrap(admin, socket, pem("rsa.crt"), pem("rsa.key")),
+    try (InProcessJavoy javoy = InProcessJavoy.start(istioBootstrap(admin, sds, pem("rsa.crt"), pem("rsa.key")),
         admin)) {
       sds.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v1, ca), "1"));
       Collector first = new Collector();
