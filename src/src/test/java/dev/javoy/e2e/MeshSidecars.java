@@ -3,7 +3,6 @@ package dev.javoy.e2e;
 import com.sun.net.httpserver.HttpServer;
 import dev.javoy.proxy.tls.TestPki;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -79,19 +78,7 @@ final class MeshSidecars implements AutoCloseable {
 
   /** The access log {@code dir/<name>} once it contains {@code needle} (15 s at most; then as it is). */
   String awaitLog(String name, String needle) throws Exception {
-    Path p = dir.resolve(name);
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    String s = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(p)) {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-        if (s.contains(needle)) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    return s;
+    return AccessLogFile.await(dir.resolve(name), needle, 15_000);
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -246,15 +245,9 @@ class ProxyEndToEndTest {
   }
 
   private static void assertAccessLogged(String expected) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    String content = "";
-    while (System.nanoTime() < deadline) {
-      content = Files.exists(accessLog) ? Files.readString(accessLog) : "";
-      if (content.contains(expected)) {
-        return;
-      }
-      Thread.sleep(50);
+    String content = AccessLogFile.await(accessLog, expected, 5_000);
+    if (!content.contains(expected)) {
+      throw new AssertionError("access log lacks '" + expected + "':\n" + content);
     }
-    throw new AssertionError("access log lacks '" + expected + "':\n" + content);
   }
 }
