@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.ChannelOption;
@@ -54,7 +53,7 @@ final class ControlPlane implements AutoCloseable {
   private final Map<String, Long> acks = new ConcurrentHashMap<>();
   /** Per type URL, when its first request came ({@link System#nanoTime}). */
   private final Map<String, Long> firstRequests = new ConcurrentHashMap<>();
-  /** Delta responses carry no version in the ACK: the version each nonce was sent with. */
+  /** Delta ACKs carry no version: the version each response ({@code <stream>#<type URL>#<nonce>}) was sent with. */
   private final Map<String, String> deltaNonceVersions = new ConcurrentHashMap<>();
   private final V3DiscoveryServer discovery;
   private final java.net.SocketAddress address;
@@ -287,29 +286,27 @@ final class ControlPlane implements AutoCloseable {
       if (request.hasErrorDetail()) {
         nacks.add(new Nack(request.getTypeUrl(), request.getErrorDetail().getMessage()));
       } else if (!request.getResponseNonce().isEmpty()) {
-        deltaAck(request.getTypeUrl(), request.getResponseNonce());
+        deltaAck(streamId, request.getTypeUrl(), request.getResponseNonce());
       }
       deltaRequestObserver.accept(request);
     }
 
     /** The ACK of a delta response: its version may be recorded only after the ACK arrives (other thread). */
-    private synchronized void deltaAck(String typeUrl, String nonce) {
-      String version = deltaNonceVersions.remove(typeUrl + "#" + nonce);
+    private synchronized void deltaAck(long streamId, String typeUrl, String nonce) {
+      String key = streamId + "#" + typeUrl + "#" + nonce;
+      String version = deltaNonceVersions.remove(key);
       if (version != null) {
         acks.putIfAbsent(typeUrl + "@" + version, System.nanoTime());
       } else {
-        ackedBeforeRecorded.add(typeUrl + "#" + nonce);
+        ackedBeforeRecorded.add(key);
       }
     }
-
-    @Override
-    public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {}
 
     @Override
     public void onV3StreamDeltaResponse(long streamId, DeltaDiscoveryRequest request,
         DeltaDiscoveryResponse response) {
       synchronized (this) {
-        String key = response.getTypeUrl() + "#" + response.getNonce();
+        String key = streamId + "#" + response.getTypeUrl() + "#" + response.getNonce();
         if (ackedBeforeRecorded.remove(key)) {
           acks.putIfAbsent(response.getTypeUrl() + "@" + response.getSystemVersionInfo(), System.nanoTime());
         } else {
