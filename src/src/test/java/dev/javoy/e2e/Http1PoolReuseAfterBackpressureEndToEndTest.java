@@ -25,11 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regression test: an HTTP/1.1 upstream connection whose reads the router paused for a slow downstream (backpressure:
  * here an h2c stream out of flow-control window, as in the benchmark's h2c run where it was seen) goes back to the
- * pool reading again. The bug: the rest of the
- * response, up to its end, was decoded from bytes already read (a chunked body's last data chunk and its terminating
- * zero-length chunk in one read), the connection went back to the pool with reads still off, and the next request on
- * it was written but its response never read (a hang until the route timeout). The cluster allows one connection, so
- * every request after the first reuses it.
+ * pool reading again. The bug: the rest of the response, up to its end, was decoded from bytes already read (a
+ * chunked body's last data chunk and its terminating zero-length chunk in one read), the connection went back to the
+ * pool with reads still off, and the next request on it was written but its response never read (a hang until the
+ * route timeout). The cluster allows one connection, so every request after the first reuses it.
  */
 class Http1PoolReuseAfterBackpressureEndToEndTest {
   private static final int BIG = 1 << 20;
