@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.controlplane.cache.Resources;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -34,10 +31,6 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +45,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -77,39 +69,18 @@ class ConfigScaleBenchmark {
   private static final String HEAP = System.getProperty("javoy.configscale.heap", "2g");
   private static final boolean JFR = Boolean.getBoolean("javoy.configscale.jfr");
   private static final long TIMEOUT_S = Long.getLong("javoy.configscale.timeout", 300);
-  private static final String GROUP = "scale";
   private static final List<String> TYPES = List.of(Resources.V3.CLUSTER_TYPE_URL, Resources.V3.ENDPOINT_TYPE_URL,
       Resources.V3.LISTENER_TYPE_URL, Resources.V3.ROUTE_TYPE_URL);
 
   /** The moment each type was ACKed at each version, in System.nanoTime. */
-  private final Map<String, Long> acks = new ConcurrentHashMap<>();
-  private final Map<String, String> nacks = new ConcurrentHashMap<>();
+  private ControlPlane cp;
 
   @Test
   void configScale() throws Exception {
     Path root = root();
     Path work = Files.createTempDirectory("javoy-configscale");
-    SimpleCache<String> cache = new SimpleCache<>(n -> GROUP);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
-      @Override
-      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-        long now = System.nanoTime();
-        acks.putIfAbsent(request.getTypeUrl() + "@first-request", now);
-        if (request.hasErrorDetail()) {
-          nacks.put(request.getTypeUrl(), request.getErrorDetail().getMessage());
-        } else if (!request.getVersionInfo().isEmpty()) {
-          acks.putIfAbsent(request.getTypeUrl() + "@" + request.getVersionInfo(), now);
-        }
-      }
-
-      @Override
-      public void onV3StreamDeltaRequest(long streamId,
-          io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest request) {}
-    }, cache);
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .maxInboundMessageSize(256 << 20)
-        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
-    int cpPort = ((InetSocketAddress) cp.getListenSockets().get(0)).getPort();
+    cp = ControlPlane.tcp();
+    int cpPort = cp.port();
     StringBuilder report = new StringBuilder();
     try {
       long t = System.nanoTime();
@@ -126,8 +97,8 @@ class ConfigScaleBenchmark {
       }
 
       Map<String, Memory> memory = new LinkedHashMap<>();
-      memory.put("empty", measureMemory(cache, empty, cpPort, work, "empty"));
-      memory.put("clusters", measureMemory(cache, clustersOnly, cpPort, work, "clusters"));
+      memory.put("empty", measureMemory(empty, cpPort, work, "empty"));
+      memory.put("clusters", measureMemory(clustersOnly, cpPort, work, "clusters"));
 
       List<long[]> rounds = new ArrayList<>();
       Map<String, Long> cpuSplit = Map.of();
@@ -135,9 +106,8 @@ class ConfigScaleBenchmark {
       StringBuilder timeline = new StringBuilder();
       Memory fullMemory = null;
       for (int round = 0; round < ROUNDS; round++) {
-        acks.clear();
-        nacks.clear();
-        cache.setSnapshot(GROUP, full1);
+        cp.clearRecordings();
+        cp.set(full1);
         long[] r = new long[4];
         try (Javoy javoy = Javoy.start(work, cpPort, "full-" + round)) {
           r[0] = awaitAcked("1", javoy) - javoy.started;
@@ -147,8 +117,8 @@ class ConfigScaleBenchmark {
             timeline.append("Cold start timeline (round 1, ms after exec): /ready 200 at ").append(live / 1_000_000);
             for (String type : TYPES) {
               String shortName = type.substring(type.lastIndexOf('.') + 1);
-              Long first = acks.get(type + "@first-request");
-              Long ack = acks.get(type + "@1");
+              Long first = cp.firstRequestAt(type);
+              Long ack = cp.ackedAt(type, "1");
               timeline.append("; ").append(shortName).append(" first request ")
                   .append(first == null ? "-" : Long.toString((first - javoy.started) / 1_000_000))
                   .append(", ACK ").append(ack == null ? "-" : Long.toString((ack - javoy.started) / 1_000_000));
@@ -165,7 +135,7 @@ class ConfigScaleBenchmark {
           long cpu1 = javoy.cpuNanos();
           Map<String, Long> threads1 = round == 0 ? javoy.cpuByThreadKind() : null;
           long t1 = System.nanoTime();
-          cache.setSnapshot(GROUP, full2);
+          cp.set(full2);
           r[1] = awaitAcked("2", javoy) - t1;
           r[3] = javoy.cpuNanos() - cpu1;
           if (round == 0) {
@@ -177,7 +147,7 @@ class ConfigScaleBenchmark {
           }
           String clusters = javoy.admin("/clusters");
           assertTrue(clusters.contains(":8081::"), "the update's endpoints are applied");
-          cache.setSnapshot(GROUP, full1); // back, so that the next round starts at version 1 again
+          cp.set(full1); // back, so that the next round starts at version 1 again
           awaitAcked("1", javoy);
         }
         rounds.add(r);
@@ -226,8 +196,8 @@ class ConfigScaleBenchmark {
       report.append("\nCold start CPU of round 1 by javoy thread (ms): ").append(cpuSplit).append(".\n");
       report.append("\nUpdate CPU of round 1 by javoy thread (ms): ").append(updateSplit).append(".\n");
       report.append(inProcessTimings(work.resolve("full-0.log")));
-      if (!nacks.isEmpty()) {
-        report.append("\nNACKs: ").append(nacks).append('\n');
+      if (!cp.nacks().isEmpty()) {
+        report.append("\nNACKs: ").append(cp.nacks()).append('\n');
       }
       System.out.println(report);
       Path out = root.resolve("perf/results/" + System.getProperty("javoy.configscale.out",
@@ -235,8 +205,7 @@ class ConfigScaleBenchmark {
       Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
       System.out.println("wrote " + out);
     } finally {
-      cp.shutdownNow();
-      cp.awaitTermination(5, TimeUnit.SECONDS);
+      cp.close();
     }
   }
 
@@ -271,10 +240,9 @@ class ConfigScaleBenchmark {
     return v[v.length / 2];
   }
 
-  private Memory measureMemory(SimpleCache<String> cache, Snapshot snapshot, int cpPort, Path work, String name)
-      throws Exception {
-    acks.clear();
-    cache.setSnapshot(GROUP, snapshot);
+  private Memory measureMemory(Snapshot snapshot, int cpPort, Path work, String name) throws Exception {
+    cp.clearRecordings();
+    cp.set(snapshot);
     try (Javoy javoy = Javoy.start(work, cpPort, name)) {
       javoy.awaitReady();
       if (!snapshot.clusters().resources().isEmpty()) {
@@ -300,7 +268,7 @@ class ConfigScaleBenchmark {
             || type.equals(Resources.V3.ROUTE_TYPE_URL))) {
           continue;
         }
-        Long at = acks.get(type + "@" + version);
+        Long at = cp.ackedAt(type, version);
         if (at == null) {
           all = false;
           break;
@@ -315,8 +283,8 @@ class ConfigScaleBenchmark {
       }
       Thread.sleep(5);
     }
-    throw new AssertionError("not ACKed at " + version + " in " + TIMEOUT_S + " s; acks " + acks.keySet()
-        + ", nacks " + nacks + "\n" + javoy.tail());
+    throw new AssertionError("not ACKed at " + version + " in " + TIMEOUT_S + " s; acks " + cp.acks()
+        + ", nacks " + cp.nacks() + "\n" + javoy.tail());
   }
 
   private static Path root() {
@@ -345,29 +313,9 @@ class ConfigScaleBenchmark {
     static Javoy start(Path work, int cpPort, String name) throws Exception {
       int admin = JavoyProcess.freePort();
       Path config = work.resolve(name + ".yaml");
-      Files.writeString(config, """
-          node: {id: sidecar~10.0.0.1~bench.default~default.svc.cluster.local, cluster: bench.default}
-          admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-          dynamic_resources:
-            ads_config:
-              api_type: GRPC
-              transport_api_version: V3
-              set_node_on_first_message_only: true
-              grpc_services: [{envoy_grpc: {cluster_name: xds-grpc}}]
-            lds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-            cds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-          static_resources:
-            clusters:
-            - name: xds-grpc
-              type: STATIC
-              typed_extension_protocol_options:
-                envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                  "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                  explicit_http_config: {http2_protocol_options: {}}
-              load_assignment:
-                cluster_name: xds-grpc
-                endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
-          """.formatted(admin, cpPort));
+      Files.writeString(config, ControlPlane.adsBootstrap(
+          "{id: sidecar~10.0.0.1~bench.default~default.svc.cluster.local, cluster: bench.default}", admin, "GRPC",
+          true, ControlPlane.tcpClusterYaml("xds-grpc", cpPort)));
       List<String> cmd = new ArrayList<>(List.of("taskset", "-c", CPU, JavoyProcess.javaBin(), "-Xmx" + HEAP,
           "-XX:+UseSerialGC"));
       if (JFR) {

@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** A bootstrap from a test resource with its {@code ${NAME}} placeholders filled in, and stats read back. */
+/** A bootstrap from a test resource or text with its {@code ${NAME}} placeholders filled in, and stats read back. */
 final class ConfigTemplate {
   private ConfigTemplate() {}
 
@@ -15,6 +15,11 @@ final class ConfigTemplate {
     try (InputStream in = ConfigTemplate.class.getResourceAsStream(resource)) {
       yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    return write(yaml, vars, dir);
+  }
+
+  /** {@code dir/envoy.yaml} from the bootstrap text {@code yaml} with its {@code ${NAME}} placeholders filled in. */
+  static Path write(String yaml, Map<String, String> vars, Path dir) throws Exception {
     for (var e : vars.entrySet()) {
       yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
     }

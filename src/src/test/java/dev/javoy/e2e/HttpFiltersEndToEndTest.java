@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -41,27 +37,18 @@ class HttpFiltersEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    backend.setExecutor(Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "filters-backend");
-      t.setDaemon(true);
-      return t;
-    }));
-    backend.createContext("/", ex -> {
-      try (ex) {
-        backendRequests.incrementAndGet();
-        byte[] in = ex.getRequestBody().readAllBytes();
-        String path = ex.getRequestURI().toString();
-        byte[] out = path.startsWith("/fault/throttle") ? "x".repeat(4096).getBytes(StandardCharsets.UTF_8)
-            : (ex.getRequestMethod() + " " + path + " cl=" + ex.getRequestHeaders().getFirst("Content-Length")
-                + " te=" + ex.getRequestHeaders().getFirst("Transfer-Encoding") + " len=" + in.length)
-                .getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("X-Backend", "echo");
-        ex.sendResponseHeaders(200, out.length);
-        ex.getResponseBody().write(out);
-      }
+    backend = TestBackends.http("filters-backend", 4, ex -> {
+      backendRequests.incrementAndGet();
+      byte[] in = ex.getRequestBody().readAllBytes();
+      String path = ex.getRequestURI().toString();
+      byte[] out = path.startsWith("/fault/throttle") ? "x".repeat(4096).getBytes(StandardCharsets.UTF_8)
+          : (ex.getRequestMethod() + " " + path + " cl=" + ex.getRequestHeaders().getFirst("Content-Length")
+              + " te=" + ex.getRequestHeaders().getFirst("Transfer-Encoding") + " len=" + in.length)
+              .getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("X-Backend", "echo");
+      ex.sendResponseHeaders(200, out.length);
+      ex.getResponseBody().write(out);
     });
-    backend.start();
     int admin = JavoyProcess.freePort();
     httpPort = JavoyProcess.freePort();
     accessLog = dir.resolve("access.log");
@@ -70,15 +57,7 @@ class HttpFiltersEndToEndTest {
     vars.put("HTTP", Integer.toString(httpPort));
     vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
     vars.put("ACCESS_LOG", accessLog.toString());
-    String yaml;
-    try (InputStream in = HttpFiltersEndToEndTest.class.getResourceAsStream("/e2e/http_filters.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    for (var e : vars.entrySet()) {
-      yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
-    }
-    Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, yaml);
+    Path config = ConfigTemplate.render("/e2e/http_filters.yaml", vars, dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "info",
         "--file-flush-interval-msec", "50");
   }
@@ -287,15 +266,9 @@ class HttpFiltersEndToEndTest {
   }
 
   private static void assertAccessLogged(String expected) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    String content = "";
-    while (System.nanoTime() < deadline) {
-      content = Files.exists(accessLog) ? Files.readString(accessLog) : "";
-      if (content.contains(expected)) {
-        return;
-      }
-      Thread.sleep(50);
+    String content = AccessLogFile.await(accessLog, expected, 5_000);
+    if (!content.contains(expected)) {
+      throw new AssertionError("access log lacks '" + expected + "':\n" + content);
     }
-    throw new AssertionError("access log lacks '" + expected + "':\n" + content);
   }
 }

@@ -9,11 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.javoy.proxy.tls.TestPki;
 import io.envoyproxy.controlplane.cache.Resources;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -33,15 +31,6 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValida
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,38 +168,21 @@ class IstioConfigDumpXdsEndToEndTest {
             Files.readAllBytes(pki.caCert()))))).build();
 
     String nodeId = s.node.path("id").asText();
-    SimpleCache<String> cache = new SimpleCache<>(n -> "istio");
-    cache.setSnapshot("istio", Snapshot.create(s.clusters.values(), s.endpoints.values(), s.listeners.values(),
-        s.routes.values(), List.of(cert, rootCa), "1"));
     // delta xDS, as Istio's agent speaks it: java-control-plane's state-of-the-world cache answers a NACK (which
     // carries the previous version) by sending the same resources again at once, a loop istiod does not have
     Map<String, Boolean> answered = new ConcurrentHashMap<>();
     Map<String, Boolean> subscribed = new ConcurrentHashMap<>();
-    Map<String, Set<String>> nacks = new ConcurrentHashMap<>();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
-      @Override
-      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {}
-
-      @Override
-      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-        if (request.getResourceNamesSubscribeCount() > 0) {
-          subscribed.put(request.getTypeUrl(), true);
-        }
-        if (!request.getResponseNonce().isEmpty()) {
-          answered.put(request.getTypeUrl(), true);
-        }
-        if (request.hasErrorDetail()) {
-          nacks.computeIfAbsent(request.getTypeUrl(), t -> ConcurrentHashMap.newKeySet())
-              .add(request.getErrorDetail().getMessage());
-        }
+    ControlPlane cp = ControlPlane.unixSocket(dir.resolve("xds.sock"));
+    cp.observeDeltaRequests(request -> {
+      if (request.getResourceNamesSubscribeCount() > 0) {
+        subscribed.put(request.getTypeUrl(), true);
       }
-    }, cache);
-    Path socket = dir.resolve("xds.sock");
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Server cp = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group)
-        .addService(discovery.getAggregatedDiscoveryServiceImpl())
-        .addService(discovery.getSecretDiscoveryServiceImpl()).build().start();
+      if (!request.getResponseNonce().isEmpty()) {
+        answered.put(request.getTypeUrl(), true);
+      }
+    });
+    cp.set(Snapshot.create(s.clusters.values(), s.endpoints.values(), s.listeners.values(), s.routes.values(),
+        List.of(cert, rootCa), "1"));
     String[] why = new String[1];
     NetworkNamespace ns = NetworkNamespace.create("javoy-istio", why);
     List<Process> processes = new ArrayList<>();
@@ -242,7 +214,7 @@ class IstioConfigDumpXdsEndToEndTest {
       processes.add(ns.start(dir.resolve("backends.log"), "python3", script.toString(), ports.toString(),
           up.toString()));
       Path config = dir.resolve("envoy.yaml");
-      Files.writeString(config, bootstrap(s.node, socket));
+      Files.writeString(config, bootstrap(s.node, cp));
       Path log = dir.resolve("javoy.log");
       processes.add(ns.start(log, JavoyProcess.javaBin(), "-Xmx384m", "-XX:+UseSerialGC",
           "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c",
@@ -256,10 +228,10 @@ class IstioConfigDumpXdsEndToEndTest {
       awaitAnswered(answered, subscribed, javoy, log);
 
       Map<String, String> rejected = new TreeMap<>();
-      collectRejections(nacks, Resources.V3.LISTENER_TYPE_URL, "listener", s.listeners.keySet(), rejected);
-      collectRejections(nacks, Resources.V3.CLUSTER_TYPE_URL, "cluster", s.clusters.keySet(), rejected);
-      collectRejections(nacks, Resources.V3.ROUTE_TYPE_URL, "route", s.routes.keySet(), rejected);
-      collectRejections(nacks, Resources.V3.ENDPOINT_TYPE_URL, "endpoint", s.endpoints.keySet(), rejected);
+      collectRejections(cp, Resources.V3.LISTENER_TYPE_URL, "listener", s.listeners.keySet(), rejected);
+      collectRejections(cp, Resources.V3.CLUSTER_TYPE_URL, "cluster", s.clusters.keySet(), rejected);
+      collectRejections(cp, Resources.V3.ROUTE_TYPE_URL, "route", s.routes.keySet(), rejected);
+      collectRejections(cp, Resources.V3.ENDPOINT_TYPE_URL, "endpoint", s.endpoints.keySet(), rejected);
       System.out.println(file + ": javoy rejected " + rejected.size() + ":");
       rejected.forEach((k, v) -> System.out.println("  " + file + "\t" + k.replace(' ', '\t') + "\t"
           + v.replace('\n', ' ')));
@@ -324,9 +296,7 @@ class IstioConfigDumpXdsEndToEndTest {
       if (ns != null) {
         ns.close();
       }
-      cp.shutdownNow();
-      cp.awaitTermination(5, TimeUnit.SECONDS);
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      cp.close();
     }
   }
 
@@ -412,7 +382,7 @@ class IstioConfigDumpXdsEndToEndTest {
     return b.build();
   }
 
-  private static String bootstrap(JsonNode node, Path socket) {
+  private static String bootstrap(JsonNode node, ControlPlane cp) {
     return """
         node: {id: "%s", cluster: "%s"}
         admin: {address: {socket_address: {address: 127.0.0.1, port_value: 15000}}}
@@ -426,27 +396,7 @@ class IstioConfigDumpXdsEndToEndTest {
           cds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
         static_resources:
           clusters:
-          - name: xds-grpc
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {pipe: {path: %s}}}}]}]
-          - name: sds-grpc
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: sds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {pipe: {path: %s}}}}]}]
-          - name: prometheus_stats
+        %s%s  - name: prometheus_stats
             type: STATIC
             load_assignment:
               cluster_name: prometheus_stats
@@ -461,7 +411,8 @@ class IstioConfigDumpXdsEndToEndTest {
             load_assignment:
               cluster_name: zipkin
               endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: 9411}}}}]}]
-        """.formatted(node.path("id").asText(), node.path("cluster").asText(), socket, socket);
+        """.formatted(node.path("id").asText(), node.path("cluster").asText(), cp.clusterYaml("xds-grpc"),
+            cp.clusterYaml("sds-grpc"));
   }
 
   /** Until LDS and CDS, and RDS and EDS if javoy subscribed to any, have been answered (ACK or NACK). */
@@ -504,9 +455,9 @@ class IstioConfigDumpXdsEndToEndTest {
   }
 
   /** Each NACK's error_detail names the rejected resources one per line: {@code <name>: <problem>}. */
-  private static void collectRejections(Map<String, Set<String>> nacks, String type, String kind,
-      Set<String> names, Map<String, String> out) {
-    for (String message : nacks.getOrDefault(type, Set.of())) {
+  private static void collectRejections(ControlPlane cp, String type, String kind, Set<String> names,
+      Map<String, String> out) {
+    for (String message : cp.nackMessages(type)) {
       for (String line : message.split("\n")) {
         int colon = line.indexOf(": ");
         if (colon > 0 && names.contains(line.substring(0, colon))) {

@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.javoy.proxy.tls.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,14 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  * clients on the right chains; STRICT (only the mTLS chains) refuses plaintext.
  */
 class IstioPeerAuthenticationEndToEndTest {
-  static final String CLIENT_ID = "spiffe://cluster.local/ns/default/sa/client";
+  static final String CLIENT_ID = MeshSidecars.CLIENT_ID;
 
   @TempDir
   static Path dir;
-  static HttpServer backend;
+  static MeshSidecars mesh;
   static EchoGrpcService grpcService;
   static io.grpc.Server grpcBackend;
-  static ServerSocket echo;
   static JavoyProcess server;
   static JavoyProcess client;
   static int permissive;
@@ -48,56 +43,25 @@ class IstioPeerAuthenticationEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = new TestPki(dir, "ca");
-    pki.issue("server", "server", "URI:spiffe://cluster.local/ns/default/sa/server");
-    pki.issue("client", "client", "URI:" + CLIENT_ID);
-    backend = TestBackends.http("backend");
-    echo = TestBackends.echo();
+    mesh = new MeshSidecars(dir);
     grpcService = new EchoGrpcService();
     grpcBackend = io.grpc.netty.NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
         .addService(grpcService.definition()).build().start();
-    permissive = JavoyProcess.freePort();
-    strict = JavoyProcess.freePort();
-    outbound = JavoyProcess.freePort();
-    outboundTcp = JavoyProcess.freePort();
-    outboundTcpStrict = JavoyProcess.freePort();
-    Map<String, String> vars = new HashMap<>();
-    vars.put("DIR", dir.toString());
-    vars.put("PERMISSIVE", Integer.toString(permissive));
-    vars.put("STRICT", Integer.toString(strict));
-    vars.put("OUTBOUND", Integer.toString(outbound));
-    vars.put("OUTBOUND_TCP", Integer.toString(outboundTcp));
-    vars.put("OUTBOUND_TCP_STRICT", Integer.toString(outboundTcpStrict));
-    vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
-    vars.put("ECHO", Integer.toString(echo.getLocalPort()));
-    vars.put("GRPC", Integer.toString(grpcBackend.getPort()));
-    server = startSidecar("server", vars);
-    client = startSidecar("client", vars);
-  }
-
-  private static JavoyProcess startSidecar(String role, Map<String, String> common) throws Exception {
-    Path home = Files.createDirectories(dir.resolve(role));
-    int admin = JavoyProcess.freePort();
-    Map<String, String> vars = new HashMap<>(common);
-    vars.put("ADMIN", Integer.toString(admin));
-    Path config = ConfigTemplate.render("/e2e/mesh-peerauth-" + role + ".yaml", vars, home);
-    return JavoyProcess.start(home, admin, "-c", config.toString(), "--concurrency", "2", "-l", "info",
-        "--file-flush-interval-msec", "50");
+    permissive = mesh.freePort("PERMISSIVE");
+    strict = mesh.freePort("STRICT");
+    outbound = mesh.freePort("OUTBOUND");
+    outboundTcp = mesh.freePort("OUTBOUND_TCP");
+    outboundTcpStrict = mesh.freePort("OUTBOUND_TCP_STRICT");
+    mesh.set("GRPC", Integer.toString(grpcBackend.getPort()));
+    mesh.start("/e2e/mesh-peerauth-");
+    server = mesh.server;
+    client = mesh.client;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (backend != null) {
-      backend.stop(0);
-    }
-    if (echo != null) {
-      echo.close();
+    if (mesh != null) {
+      mesh.close();
     }
     if (grpcBackend != null) {
       grpcBackend.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
@@ -207,29 +171,11 @@ class IstioPeerAuthenticationEndToEndTest {
     }
   }
 
-  /** A stat whose name has characters a query cannot carry; 0 when absent. */
   private static long stat(JavoyProcess javoy, String name) throws Exception {
-    for (String line : javoy.admin("/stats").split("\n")) {
-      if (line.startsWith(name + ": ")) {
-        return Long.parseLong(line.substring(name.length() + 2).trim());
-      }
-    }
-    return 0;
+    return MeshSidecars.stat(javoy, name);
   }
 
   private static String awaitLog(String needle) throws Exception {
-    Path p = dir.resolve("server.log");
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    String s = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(p)) {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-        if (s.contains(needle)) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    return s;
+    return mesh.awaitLog("server.log", needle);
   }
 }

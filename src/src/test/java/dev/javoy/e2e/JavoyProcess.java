@@ -36,15 +36,25 @@ final class JavoyProcess implements AutoCloseable {
 
   /** {@link #start(Path, int, String...)} with extra JVM options (such as {@code -XX:MaxDirectMemorySize=32m}). */
   static JavoyProcess start(Path dir, int adminPort, List<String> jvmArgs, String... args) throws Exception {
+    JavoyProcess jp = launch(dir, adminPort, jvmArgs, args);
+    jp.awaitReady(Duration.ofSeconds(30));
+    return jp;
+  }
+
+  /** Starts javoy with {@code args} without waiting for readiness (a test that watches it initialize). */
+  static JavoyProcess launch(Path dir, int adminPort, String... args) throws Exception {
+    return launch(dir, adminPort, List.of(), args);
+  }
+
+  private static JavoyProcess launch(Path dir, int adminPort, List<String> jvmArgs, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.javoy.Main"));
     cmd.addAll(List.of(args));
     Path log = dir.resolve("javoy.log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    JavoyProcess jp = new JavoyProcess(p, log, adminPort);
-    jp.awaitReady(Duration.ofSeconds(30));
-    return jp;
+    return new JavoyProcess(p, log, adminPort);
   }
 
   static String javaBin() {

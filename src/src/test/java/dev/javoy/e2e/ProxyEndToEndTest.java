@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,15 +60,7 @@ class ProxyEndToEndTest {
     vars.put("CLOSED", Integer.toString(JavoyProcess.freePort()));
     vars.put("ECHO", Integer.toString(echo.getLocalPort()));
     vars.put("ACCESS_LOG", accessLog.toString());
-    String yaml;
-    try (InputStream in = ProxyEndToEndTest.class.getResourceAsStream("/e2e/routing.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    for (var e : vars.entrySet()) {
-      yaml = yaml.replace("${" + e.getKey() + "}", e.getValue());
-    }
-    Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, yaml);
+    Path config = ConfigTemplate.render("/e2e/routing.yaml", vars, dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "info",
         "--file-flush-interval-msec", "50");
   }
@@ -254,15 +245,9 @@ class ProxyEndToEndTest {
   }
 
   private static void assertAccessLogged(String expected) throws Exception {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    String content = "";
-    while (System.nanoTime() < deadline) {
-      content = Files.exists(accessLog) ? Files.readString(accessLog) : "";
-      if (content.contains(expected)) {
-        return;
-      }
-      Thread.sleep(50);
+    String content = AccessLogFile.await(accessLog, expected, 5_000);
+    if (!content.contains(expected)) {
+      throw new AssertionError("access log lacks '" + expected + "':\n" + content);
     }
-    throw new AssertionError("access log lacks '" + expected + "':\n" + content);
   }
 }

@@ -1,19 +1,12 @@
 package dev.javoy.e2e;
 
+import static dev.javoy.e2e.XdsResources.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import dev.javoy.proxy.extension.CoreTypes;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,15 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration is not bound until it arrives.
  */
 class RdsWarmingEndToEndTest {
-  private static final String GROUP = "javoy";
-
   @TempDir
   Path dir;
-
-  private static <T extends Message.Builder> T parse(String json, T builder) throws Exception {
-    JsonFormat.parser().usingTypeRegistry(CoreTypes.defaultRegistry().typeRegistry()).merge(json, builder);
-    return builder;
-  }
 
   private static Listener rdsListener(String name, int port, String routeConfig) throws Exception {
     return parse("""
@@ -58,35 +44,15 @@ class RdsWarmingEndToEndTest {
         """.formatted(name, body), RouteConfiguration.newBuilder()).build();
   }
 
+  /** A bootstrap taking listeners and clusters over (state of the world) ADS from 127.0.0.1:{@code cpPort}. */
   static String bootstrap(int admin, int cpPort) {
-    return """
-        node: {id: test-node, cluster: test}
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            set_node_on_first_message_only: true
-            grpc_services: [{envoy_grpc: {cluster_name: xds-grpc}}]
-          lds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-          cds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-        static_resources:
-          clusters:
-          - name: xds-grpc
-            type: STATIC
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
-        """.formatted(admin, cpPort);
+    return ControlPlane.adsBootstrap("{id: test-node, cluster: test}", admin, "GRPC", true,
+        ControlPlane.tcpClusterYaml("xds-grpc", cpPort));
   }
 
-  private static void push(SimpleCache<String> cache, String version, List<Listener> listeners,
+  private static void push(ControlPlane cp, String version, List<Listener> listeners,
       List<RouteConfiguration> routes) {
-    cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), listeners, routes, List.of(), version));
+    cp.set(Snapshot.create(List.of(), List.of(), listeners, routes, List.of(), version));
   }
 
   static void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
@@ -111,25 +77,19 @@ class RdsWarmingEndToEndTest {
 
   @Test
   void listenerUpdatesAndNewListenersWarmOnTheirRouteConfigurations() throws Exception {
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    ControlPlane cp = ControlPlane.tcp();
     int admin = JavoyProcess.freePort();
     int port = JavoyProcess.freePort();
     int port2 = JavoyProcess.freePort();
     Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, bootstrap(admin, ((InetSocketAddress) cp.getListenSockets().get(0)).getPort()));
-    ProcessBuilder pb = new ProcessBuilder(JavoyProcess.javaBin(), "-Xmx256m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.javoy.Main", "-c",
-        config.toString(), "--concurrency", "1", "-l", "info").redirectErrorStream(true)
-        .redirectOutput(dir.resolve("javoy.log").toFile());
-    Process javoy = pb.start();
+    Files.writeString(config, cp.adsBootstrap(admin, "GRPC"));
+    JavoyProcess javoy = JavoyProcess.launch(dir, admin, "-c", config.toString(), "--concurrency", "1", "-l", "info");
     String adminUrl = "http://127.0.0.1:" + admin;
     String url = "http://127.0.0.1:" + port + "/";
     try {
       // 1: the listener and its route configuration: ready and serving
       RouteConfiguration r1 = route("r1", "v1");
-      push(cache, "1", List.of(rdsListener("http", port, "r1")), List.of(r1));
+      push(cp, "1", List.of(rdsListener("http", port, "r1")), List.of(r1));
       await("readiness", () -> {
         try {
           return Curl.run(adminUrl + "/ready").status() == 200;
@@ -140,7 +100,7 @@ class RdsWarmingEndToEndTest {
       assertEquals("v1", Curl.run(url).body());
 
       // 2: an update naming route configuration r2, which the server does not have: it warms, the old one serves
-      push(cache, "2", List.of(rdsListener("http", port, "r2")), List.of(r1));
+      push(cp, "2", List.of(rdsListener("http", port, "r2")), List.of(r1));
       await("the warming update", () -> Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
       String dump = Curl.run(adminUrl + "/config_dump").body();
       assertTrue(dump.indexOf("\"warming_state\"") < dump.indexOf("\"r2\""), dump); // r2 is in the warming version
@@ -153,29 +113,26 @@ class RdsWarmingEndToEndTest {
       }
 
       // 3: r2 arrives: the update goes active (hitless: same sockets) and routes with it
-      push(cache, "3", List.of(rdsListener("http", port, "r2")), List.of(r1, route("r2", "v2")));
+      push(cp, "3", List.of(rdsListener("http", port, "r2")), List.of(r1, route("r2", "v2")));
       await("the update to go active", () -> Curl.run(url).body().equals("v2"));
       await("no warming listener", () -> !Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
       assertEquals("listener_manager.total_listeners_warming: 0", warmingGauge(adminUrl));
 
       // 4: a new listener naming the missing r3 is not bound until r3 arrives; the other keeps serving
       List<Listener> both = List.of(rdsListener("http", port, "r2"), rdsListener("http2", port2, "r3"));
-      push(cache, "4", both, List.of(r1, route("r2", "v2")));
+      push(cp, "4", both, List.of(r1, route("r2", "v2")));
       await("the warming new listener", () -> Curl.run(adminUrl + "/config_dump").body().contains("\"warming_state\""));
       assertEquals("listener_manager.total_listeners_warming: 1", warmingGauge(adminUrl));
       assertTrue(!listening(port2), "a warming new listener must not be bound");
       assertEquals("v2", Curl.run(url).body());
-      push(cache, "5", both, List.of(r1, route("r2", "v2"), route("r3", "v3")));
+      push(cp, "5", both, List.of(r1, route("r2", "v2"), route("r3", "v3")));
       await("the new listener", () -> listening(port2));
       assertEquals("v3", Curl.run("http://127.0.0.1:" + port2 + "/").body());
       assertEquals("v2", Curl.run(url).body());
       assertEquals("listener_manager.total_listeners_warming: 0", warmingGauge(adminUrl));
     } finally {
-      javoy.destroy();
-      if (!javoy.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        javoy.destroyForcibly();
-      }
-      cp.shutdownNow();
+      javoy.close();
+      cp.close();
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,36 +85,18 @@ class RequestMirrorEndToEndTest {
     acceptor.start();
     int admin = JavoyProcess.freePort();
     httpPort = JavoyProcess.freePort();
-    String yaml = CONFIG.replace("${ADMIN}", Integer.toString(admin))
-        .replace("${HTTP}", Integer.toString(httpPort))
-        .replace("${MAIN}", Integer.toString(main.getAddress().getPort()))
-        .replace("${SHADOW}", Integer.toString(shadow.getAddress().getPort()))
-        .replace("${SLOW}", Integer.toString(slowShadow.getAddress().getPort()))
-        .replace("${STALLED}", Integer.toString(stalled.getLocalPort()))
-        .replace("${CLOSED}", Integer.toString(JavoyProcess.freePort()));
-    Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, yaml);
+    Path config = ConfigTemplate.write(CONFIG, Map.of("ADMIN", Integer.toString(admin),
+        "HTTP", Integer.toString(httpPort),
+        "MAIN", Integer.toString(main.getAddress().getPort()),
+        "SHADOW", Integer.toString(shadow.getAddress().getPort()),
+        "SLOW", Integer.toString(slowShadow.getAddress().getPort()),
+        "STALLED", Integer.toString(stalled.getLocalPort()),
+        "CLOSED", Integer.toString(JavoyProcess.freePort())), dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "warning");
   }
 
-  interface Handler {
-    void handle(com.sun.net.httpserver.HttpExchange ex) throws IOException;
-  }
-
-  static HttpServer server(Handler h) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-    s.setExecutor(Executors.newFixedThreadPool(16, r -> {
-      Thread t = new Thread(r, "shadow-backend");
-      t.setDaemon(true);
-      return t;
-    }));
-    s.createContext("/", ex -> {
-      try (ex) {
-        h.handle(ex);
-      }
-    });
-    s.start();
-    return s;
+  static HttpServer server(TestBackends.Handler h) throws IOException {
+    return TestBackends.http("shadow-backend", 16, h);
   }
 
   @AfterAll

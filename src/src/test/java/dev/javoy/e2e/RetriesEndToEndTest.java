@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,15 +44,13 @@ class RetriesEndToEndTest {
     httpPort = JavoyProcess.freePort();
     int closed = JavoyProcess.freePort();
     accessLog = dir.resolve("access.log");
-    String yaml = CONFIG.replace("${ADMIN}", Integer.toString(admin))
-        .replace("${HTTP}", Integer.toString(httpPort))
-        .replace("${FLAKY}", Integer.toString(flaky.getAddress().getPort()))
-        .replace("${BAD}", Integer.toString(bad.getAddress().getPort()))
-        .replace("${GOOD}", Integer.toString(good.getAddress().getPort()))
-        .replace("${CLOSED}", Integer.toString(closed))
-        .replace("${ACCESS_LOG}", accessLog.toString());
-    Path config = dir.resolve("envoy.yaml");
-    Files.writeString(config, yaml);
+    Path config = ConfigTemplate.write(CONFIG, Map.of("ADMIN", Integer.toString(admin),
+        "HTTP", Integer.toString(httpPort),
+        "FLAKY", Integer.toString(flaky.getAddress().getPort()),
+        "BAD", Integer.toString(bad.getAddress().getPort()),
+        "GOOD", Integer.toString(good.getAddress().getPort()),
+        "CLOSED", Integer.toString(closed),
+        "ACCESS_LOG", accessLog.toString()), dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2", "-l", "warning",
         "--file-flush-interval-msec", "100");
   }
@@ -76,14 +71,8 @@ class RetriesEndToEndTest {
    * body=<body>}.
    */
   static HttpServer flakyBackend() throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    s.setExecutor(Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "flaky");
-      t.setDaemon(true);
-      return t;
-    }));
-    s.createContext("/", ex -> {
-      try (ex) {
+    return TestBackends.http("flaky", 8, ex -> {
+      try {
         byte[] in = ex.getRequestBody().readAllBytes();
         String path = ex.getRequestURI().getPath();
         String query = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
@@ -110,21 +99,14 @@ class RetriesEndToEndTest {
         // the proxy gave up on this attempt
       }
     });
-    s.start();
-    return s;
   }
 
   static HttpServer server(String name, int code) throws IOException {
-    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    s.createContext("/", ex -> {
-      try (ex) {
-        ex.getRequestBody().readAllBytes();
-        ex.getResponseHeaders().set("X-Backend", name);
-        ex.sendResponseHeaders(code, -1);
-      }
+    return TestBackends.http(name, 2, ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().set("X-Backend", name);
+      ex.sendResponseHeaders(code, -1);
     });
-    s.start();
-    return s;
   }
 
   private static int param(String query, String name, int dflt) {

@@ -2,6 +2,7 @@ package dev.javoy.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javoy.proxy.tls.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,8 @@ class SdsConnectedStateEndToEndTest {
   @TempDir
   Path dir;
 
-  private static String bootstrap(int admin, int port, SdsTestServer sds) {
-    String sdsConfig = SdsTestServer.sdsConfigYaml("0s");
+  private static String bootstrap(int admin, int port, ControlPlane sds) {
+    String sdsConfig = ControlPlane.sdsConfigYaml("0s");
     return """
         node: {id: sidecar~10.0.0.2~server.default~default.svc.cluster.local, cluster: server.default}
         admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
@@ -47,7 +48,7 @@ class SdsConnectedStateEndToEndTest {
                   http_filters:
                   - name: envoy.filters.http.router
                     typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(admin, sds.clusterYaml(), port, sdsConfig);
+        """.formatted(admin, sds.clusterYaml("sds-grpc"), port, sdsConfig);
   }
 
   @Test
@@ -56,10 +57,10 @@ class SdsConnectedStateEndToEndTest {
     pki.issue("server", "server", "DNS:server.example.com");
     int admin = JavoyProcess.freePort();
     int port = JavoyProcess.freePort();
-    SdsTestServer sds = new SdsTestServer(dir.resolve("sds.sock"));
+    ControlPlane sds = ControlPlane.unixSocket(dir.resolve("sds.sock"));
     boolean sdsClosed = false;
     try (InProcessJavoy javoy = InProcessJavoy.start(bootstrap(admin, port, sds), admin)) {
-      sds.push(SdsEndToEndTest.certificate("default", Files.readString(pki.cert("server")),
+      sds.pushSecrets(SdsEndToEndTest.certificate("default", Files.readString(pki.cert("server")),
           Files.readString(pki.key("server"))));
       RdsWarmingEndToEndTest.await("connected", () -> javoy.admin("/stats?filter=control_plane.connected_state")
           .contains("sds.default.control_plane.connected_state: 1"));

@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.javoy.proxy.secret.SecretListener;
 import dev.javoy.proxy.secret.SecretWatch;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
-import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
@@ -22,26 +19,14 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValida
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -56,7 +41,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * watcher is a listener collecting what arrives (the TLS contexts that will watch are built elsewhere).
  */
 class SdsEndToEndTest {
-  private static final String GROUP = "javoy";
 
   @TempDir
   Path dir;
@@ -124,7 +108,7 @@ class SdsEndToEndTest {
     });
   }
 
-  private static String istioBootstrap(int admin, Path socket, String staticCert, String staticKey) {
+  private static String istioBootstrap(int admin, ControlPlane sds, String staticCert, String staticKey) {
     return """
         node: {id: sidecar~10.0.0.1~app.default~default.svc.cluster.local, cluster: app.default}
         admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
@@ -135,17 +119,8 @@ class SdsEndToEndTest {
               certificate_chain: {inline_string: "%s"}
               private_key: {inline_string: "%s"}
           clusters:
-          - name: sds-grpc
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: sds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {pipe: {path: %s}}}}]}]
-        """.formatted(admin, staticCert.replace("\n", "\\n"), staticKey.replace("\n", "\\n"), socket);
+        %s""".formatted(admin, staticCert.replace("\n", "\\n"), staticKey.replace("\n", "\\n"),
+            sds.clusterYaml("sds-grpc"));
   }
 
   @ParameterizedTest
@@ -153,39 +128,15 @@ class SdsEndToEndTest {
   void sdsGrpcOverAUnixSocketDeliversUpdatesNacksBadCertificatesAndDumpsRedacted(String apiType)
       throws Exception {
     ApiConfigSource.ApiType type = ApiConfigSource.ApiType.valueOf(apiType);
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    List<String> nacks = new CopyOnWriteArrayList<>();
-    List<String> requests = new CopyOnWriteArrayList<>();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
-      @Override
-      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-        requests.add(request.getResourceNamesList().toString());
-        if (request.hasErrorDetail()) {
-          nacks.add(request.getErrorDetail().getMessage());
-        }
-      }
-
-      @Override
-      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-        requests.add(request.getResourceNamesSubscribeList().toString());
-        if (request.hasErrorDetail()) {
-          nacks.add(request.getErrorDetail().getMessage());
-        }
-      }
-    }, cache);
     Path socket = dir.resolve("sds.sock");
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    Server sds = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
-        .channelType(EpollServerDomainSocketChannel.class).bossEventLoopGroup(group).workerEventLoopGroup(group)
-        .withChildOption(ChannelOption.SO_KEEPALIVE, null)
-        .addService(discovery.getSecretDiscoveryServiceImpl()).build().start();
+    ControlPlane sds = ControlPlane.unixSocket(socket);
     int admin = JavoyProcess.freePort();
     Secret v1 = certificate("default", pem("rsa.crt"), pem("rsa.key"));
     Secret v2 = certificate("default", pem("ec.crt"), pem("ec.key"));
     Secret ca = rootCa(pem("rsa.crt"));
-    try (InProcessJavoy javoy = InProcessJavoy.start(istioBootstrap(admin, socket, pem("rsa.crt"), pem("rsa.key")),
+    try (InProcessJavoy javoy = InProcessJavoy.start(istioBootstrap(admin, sds, pem("rsa.crt"), pem("rsa.key")),
         admin)) {
-      cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v1, ca), "1"));
+      sds.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v1, ca), "1"));
       Collector first = new Collector();
       Collector second = new Collector();
       Collector root = new Collector();
@@ -198,16 +149,16 @@ class SdsEndToEndTest {
       assertEquals(java.util.Map.of("default", 2, "ROOTCA", 1), javoy.onMain(() -> javoy.server.sds().watched()));
 
       // an update reaches every watcher
-      cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v2, ca), "2"));
+      sds.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v2, ca), "2"));
       assertEquals(v2, first.next());
       assertEquals(v2, second.next());
 
       // a malformed certificate is NACKed naming the secret; the watchers keep v2
       Secret bad = certificate("default", "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
           pem("ec.key"));
-      cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(bad, ca), "3"));
-      awaitTrue(() -> nacks.stream().anyMatch(n -> n.contains("secret 'default'") && n.contains("certificate_chain")),
-          () -> "NACKs: " + nacks);
+      sds.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(bad, ca), "3"));
+      awaitTrue(() -> sds.nacks().stream().anyMatch(n -> n.message().contains("secret 'default'")
+          && n.message().contains("certificate_chain")), () -> "NACKs: " + sds.nacks());
       assertNull(first.secrets.poll(500, TimeUnit.MILLISECONDS));
       assertEquals(v2, javoy.onMain(() -> javoy.server.sds().current("default")));
 
@@ -228,7 +179,7 @@ class SdsEndToEndTest {
 
       if (type == ApiConfigSource.ApiType.DELTA_GRPC) {
         // removed by the server: watchers hear it and keep the last value
-        cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(ca), "4"));
+        sds.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(ca), "4"));
         assertEquals("default", first.removals.poll(20, TimeUnit.SECONDS));
         assertEquals(v2, javoy.onMain(() -> javoy.server.sds().current("default")));
       }
@@ -241,49 +192,24 @@ class SdsEndToEndTest {
       });
       assertEquals(java.util.Map.of("ROOTCA", 1), javoy.onMain(() -> javoy.server.sds().watched()));
     } finally {
-      sds.shutdownNow();
-      sds.awaitTermination(5, TimeUnit.SECONDS);
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      sds.close();
     }
   }
 
   @Test
   void secretsOverTheAdsStream() throws Exception {
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    ControlPlane cp = ControlPlane.tcp();
     int admin = JavoyProcess.freePort();
     Secret v1 = certificate("default", pem("rsa.crt"), pem("rsa.key"));
-    cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v1), "a1"));
-    String yaml = """
-        node: {id: n, cluster: c}
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services: [{envoy_grpc: {cluster_name: xds-grpc}}]
-          lds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-          cds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-        static_resources:
-          clusters:
-          - name: xds-grpc
-            type: STATIC
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
-        """.formatted(admin, ((InetSocketAddress) cp.getListenSockets().get(0)).getPort());
+    cp.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v1), "a1"));
+    String yaml = cp.adsBootstrap("{id: n, cluster: c}", admin, "GRPC", false);
     try (InProcessJavoy javoy = InProcessJavoy.start(yaml, admin)) {
       Collector c = new Collector();
       watch(javoy, SdsSecretConfig.newBuilder().setName("default").setSdsConfig(ConfigSource.newBuilder()
           .setAds(AggregatedConfigSource.getDefaultInstance())).build(), c);
       assertEquals(v1, c.next());
       Secret v2 = certificate("default", pem("ec.crt"), pem("ec.key"));
-      cache.setSnapshot(GROUP, Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v2), "a2"));
+      cp.set(Snapshot.create(List.of(), List.of(), List.of(), List.of(), List.of(v2), "a2"));
       assertEquals(v2, c.next());
       // a secret nobody serves yet is warming
       watch(javoy, SdsSecretConfig.newBuilder().setName("later").setSdsConfig(ConfigSource.newBuilder()
@@ -292,8 +218,7 @@ class SdsEndToEndTest {
       assertTrue(dump.contains("\"dynamic_warming_secrets\""), dump);
       assertTrue(dump.contains("\"version_info\": \"a2\""), dump);
     } finally {
-      cp.shutdownNow();
-      cp.awaitTermination(5, TimeUnit.SECONDS);
+      cp.close();
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javoy.proxy.tls.TestPki;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,8 +53,8 @@ class SdsRotationEndToEndTest {
     return SdsEndToEndTest.certificate("default", Files.readString(pki.cert(name)), Files.readString(pki.key(name)));
   }
 
-  private static String bootstrap(int admin, int port, SdsTestServer sds, String initialFetchTimeout) {
-    String sdsConfig = SdsTestServer.sdsConfigYaml(initialFetchTimeout);
+  private static String bootstrap(int admin, int port, ControlPlane sds, String initialFetchTimeout) {
+    String sdsConfig = ControlPlane.sdsConfigYaml(initialFetchTimeout);
     return """
         node: {id: sidecar~10.0.0.2~server.default~default.svc.cluster.local, cluster: server.default}
         admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
@@ -89,7 +90,7 @@ class SdsRotationEndToEndTest {
                   http_filters:
                   - name: envoy.filters.http.router
                     typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(admin, sds.clusterYaml(), port, sdsConfig, sdsConfig);
+        """.formatted(admin, sds.clusterYaml("sds-grpc"), port, sdsConfig, sdsConfig);
   }
 
   /** A client SSL context with the client's SPIFFE certificate, trusting the mesh CA. */
@@ -189,7 +190,7 @@ class SdsRotationEndToEndTest {
     Secret rootCa = SdsEndToEndTest.rootCa(Files.readString(pki.caCert()));
     int admin = JavoyProcess.freePort();
     int port = JavoyProcess.freePort();
-    try (SdsTestServer sds = new SdsTestServer(dir.resolve("sds.sock"));
+    try (ControlPlane sds = ControlPlane.unixSocket(dir.resolve("sds.sock"));
         InProcessJavoy javoy = InProcessJavoy.start(bootstrap(admin, port, sds, "0s"), admin)) {
       // warming: no secrets yet, so the listener is not bound and the server is not ready
       Thread.sleep(1500);
@@ -198,7 +199,7 @@ class SdsRotationEndToEndTest {
           javoy.admin("/stats?filter=server.state"));
       assertTrue(javoy.admin("/stats?filter=total_listeners_warming").contains("total_listeners_warming: 1"));
       assertTrue(!listening(port), "a warming listener must not accept connections");
-      sds.push(certificate(pki, "server0"), rootCa);
+      sds.pushSecrets(certificate(pki, "server0"), rootCa);
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (Curl.run("http://127.0.0.1:" + admin + "/ready").status() != 200) {
         assertTrue(System.nanoTime() < deadline, "server never became ready after the secrets arrived");
@@ -241,7 +242,7 @@ class SdsRotationEndToEndTest {
       try {
         long start = System.nanoTime();
         for (int i = 1; i <= ROTATIONS; i++) {
-          sds.push(certificate(pki, serverCerts.get(i)), rootCa);
+          sds.pushSecrets(certificate(pki, serverCerts.get(i)), rootCa);
           BigInteger expected = serial(pki, serverCerts.get(i));
           long seenBy = System.nanoTime() + 10_000_000_000L;
           BigInteger seen;
@@ -266,7 +267,7 @@ class SdsRotationEndToEndTest {
       }
       assertEquals(List.of(), late, "handshakes after a rotation must show the new certificate");
       assertEquals(List.of(), failures, "no request may fail during rotation");
-      assertEquals(List.of(), sds.nacks);
+      assertEquals(List.of(), sds.nacks());
       assertTrue(newConnectionRequests.get() > ROTATIONS, "too few requests on new connections: "
           + newConnectionRequests.get());
       assertTrue(keepAliveRequests.get() > ROTATIONS, "too few keep-alive requests: " + keepAliveRequests.get());
@@ -282,7 +283,7 @@ class SdsRotationEndToEndTest {
     pki.issue("server", "server", "URI:spiffe://cluster.local/ns/default/sa/server");
     int admin = JavoyProcess.freePort();
     int port = JavoyProcess.freePort();
-    try (SdsTestServer sds = new SdsTestServer(dir.resolve("sds.sock"));
+    try (ControlPlane sds = ControlPlane.unixSocket(dir.resolve("sds.sock"));
         InProcessJavoy javoy = InProcessJavoy.start(bootstrap(admin, port, sds, "1s"), admin)) {
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (Curl.run("http://127.0.0.1:" + admin + "/ready").status() != 200) {
@@ -292,7 +293,7 @@ class SdsRotationEndToEndTest {
       assertTrue(listening(port));
       SSLContext client = clientContext(pki, "client");
       assertThrows(IOException.class, () -> requestOnNewConnection(client, port));
-      sds.push(certificate(pki, "server"), SdsEndToEndTest.rootCa(Files.readString(pki.caCert())));
+      sds.pushSecrets(certificate(pki, "server"), SdsEndToEndTest.rootCa(Files.readString(pki.caCert())));
       deadline = System.nanoTime() + 30_000_000_000L;
       while (true) {
         try {

@@ -49,6 +49,28 @@ final class TestBackends {
     return s;
   }
 
+  /** Answers one exchange, which is closed after it. */
+  interface Handler {
+    void handle(com.sun.net.httpserver.HttpExchange ex) throws IOException;
+  }
+
+  /** An HTTP/1.1 server on the loopback address running {@code handler} on {@code threads} daemon threads. */
+  static HttpServer http(String threadName, int threads, Handler handler) throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    s.setExecutor(Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    }));
+    s.createContext("/", ex -> {
+      try (ex) {
+        handler.handle(ex);
+      }
+    });
+    s.start();
+    return s;
+  }
+
   /** A TCP echo server; close the returned socket to stop it. */
   static ServerSocket echo() throws IOException {
     ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

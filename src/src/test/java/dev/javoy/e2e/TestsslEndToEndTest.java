@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.javoy.proxy.tls.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,38 +51,8 @@ class TestsslEndToEndTest {
     int admin = JavoyProcess.freePort();
     int port = JavoyProcess.freePort();
     Path config = dir.resolve("javoy.yaml");
-    Files.writeString(config, """
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        static_resources:
-          listeners:
-          - name: tls
-            address: {socket_address: {address: 127.0.0.1, port_value: %d}}
-            filter_chains:
-            - transport_socket:
-                name: envoy.transport_sockets.tls
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
-                  common_tls_context:
-                    tls_params:
-                      tls_minimum_protocol_version: TLSv1_2
-                      cipher_suites: [%s]
-                    tls_certificates:
-                    - certificate_chain: {filename: %s}
-                      private_key: {filename: %s}
-              filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: tls
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes: [{match: {prefix: "/"}, direct_response: {status: 200, body: {inline_string: "ok"}}}]
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(admin, port, String.join(", ", CONFIGURED), pki.cert("server"), pki.key("server")));
+    Files.writeString(config, TlsListenerBootstrap.okListener(admin, port, pki.cert("server"), pki.key("server"), "",
+        "tls_minimum_protocol_version: TLSv1_2, cipher_suites: [" + String.join(", ", CONFIGURED) + "]"));
     try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1")) {
       Path json = dir.resolve("testssl.json");
       List<String> cmd = new ArrayList<>(List.of(testssl, "--quiet", "--color", "0", "--warnings", "off",

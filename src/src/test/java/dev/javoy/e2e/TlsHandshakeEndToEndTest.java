@@ -3,6 +3,7 @@ package dev.javoy.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javoy.proxy.tls.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -33,36 +34,8 @@ class TlsHandshakeEndToEndTest {
     int admin = JavoyProcess.freePort();
     port = JavoyProcess.freePort();
     Path config = dir.resolve("javoy.yaml");
-    Files.writeString(config, """
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        static_resources:
-          listeners:
-          - name: tls
-            address: {socket_address: {address: 127.0.0.1, port_value: %d}}
-            filter_chains:
-            - transport_socket_connect_timeout: 1s
-              transport_socket:
-                name: envoy.transport_sockets.tls
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
-                  common_tls_context:
-                    tls_certificates:
-                    - certificate_chain: {filename: %s}
-                      private_key: {filename: %s}
-              filters:
-              - name: envoy.filters.network.http_connection_manager
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                  stat_prefix: tls
-                  route_config:
-                    virtual_hosts:
-                    - name: all
-                      domains: ["*"]
-                      routes: [{match: {prefix: "/"}, direct_response: {status: 200, body: {inline_string: "ok"}}}]
-                  http_filters:
-                  - name: envoy.filters.http.router
-                    typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-        """.formatted(admin, port, pki.cert("server"), pki.key("server")));
+    Files.writeString(config, TlsListenerBootstrap.okListener(admin, port, pki.cert("server"), pki.key("server"),
+        "transport_socket_connect_timeout: 1s", ""));
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1");
   }
 

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,13 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * server sidecar's access logs carry the client's SPIFFE id.
  */
 class TlsIstioMeshEndToEndTest {
-  static final String CLIENT_ID = "spiffe://cluster.local/ns/default/sa/client";
-  static final String SERVER_ID = "spiffe://cluster.local/ns/default/sa/server";
+  static final String CLIENT_ID = MeshSidecars.CLIENT_ID;
+  static final String SERVER_ID = MeshSidecars.SERVER_ID;
 
   @TempDir
   static Path dir;
-  static HttpServer backend;
-  static ServerSocket echo;
+  static MeshSidecars mesh;
   static JavoyProcess server;
   static JavoyProcess client;
   static int outbound;
@@ -44,50 +38,20 @@ class TlsIstioMeshEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    TestPki pki = new TestPki(dir, "ca");
-    pki.issue("server", "server", "URI:" + SERVER_ID);
-    pki.issue("client", "client", "URI:" + CLIENT_ID);
-    backend = TestBackends.http("backend");
-    echo = TestBackends.echo();
-    inbound = JavoyProcess.freePort();
-    int inboundTcp = JavoyProcess.freePort();
-    outbound = JavoyProcess.freePort();
-    outboundTcp = JavoyProcess.freePort();
-    Map<String, String> vars = new HashMap<>();
-    vars.put("DIR", dir.toString());
-    vars.put("INBOUND", Integer.toString(inbound));
-    vars.put("INBOUND_TCP", Integer.toString(inboundTcp));
-    vars.put("OUTBOUND", Integer.toString(outbound));
-    vars.put("OUTBOUND_TCP", Integer.toString(outboundTcp));
-    vars.put("BACKEND", Integer.toString(backend.getAddress().getPort()));
-    vars.put("ECHO", Integer.toString(echo.getLocalPort()));
-    server = startSidecar("server", vars);
-    client = startSidecar("client", vars);
-  }
-
-  private static JavoyProcess startSidecar(String role, Map<String, String> common) throws Exception {
-    Path home = Files.createDirectories(dir.resolve(role));
-    int admin = JavoyProcess.freePort();
-    Map<String, String> vars = new HashMap<>(common);
-    vars.put("ADMIN", Integer.toString(admin));
-    Path config = ConfigTemplate.render("/e2e/tls-mesh-" + role + ".yaml", vars, home);
-    return JavoyProcess.start(home, admin, "-c", config.toString(), "--concurrency", "2", "-l", "info",
-        "--file-flush-interval-msec", "50");
+    mesh = new MeshSidecars(dir);
+    inbound = mesh.freePort("INBOUND");
+    mesh.freePort("INBOUND_TCP");
+    outbound = mesh.freePort("OUTBOUND");
+    outboundTcp = mesh.freePort("OUTBOUND_TCP");
+    mesh.start("/e2e/tls-mesh-");
+    server = mesh.server;
+    client = mesh.client;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (server != null) {
-      server.close();
-    }
-    if (backend != null) {
-      backend.stop(0);
-    }
-    if (echo != null) {
-      echo.close();
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
@@ -143,29 +107,11 @@ class TlsIstioMeshEndToEndTest {
         () -> Curl.run("-k", "https://127.0.0.1:" + inbound + "/direct"));
   }
 
-  /** A stat whose name has characters a query cannot carry ({@code |}); 0 when absent. */
   private static long stat(JavoyProcess javoy, String name) throws Exception {
-    for (String line : javoy.admin("/stats").split("\n")) {
-      if (line.startsWith(name + ": ")) {
-        return Long.parseLong(line.substring(name.length() + 2).trim());
-      }
-    }
-    return 0;
+    return MeshSidecars.stat(javoy, name);
   }
 
   private static String awaitLog(String name, String needle) throws Exception {
-    Path p = dir.resolve(name);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    String s = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(p)) {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-        if (s.contains(needle)) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    return s;
+    return mesh.awaitLog(name, needle);
   }
 }

@@ -3,41 +3,21 @@ package dev.javoy.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.util.Durations;
 import com.sun.net.httpserver.HttpServer;
-import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.Address;
-import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
-import io.envoyproxy.envoy.config.core.v3.ConfigSource;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
-import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
-import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
-import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
-import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -54,38 +34,18 @@ class XdsEndToEndTest {
   @TempDir
   Path dir;
 
-  private static final String GROUP = "javoy";
-
   @ParameterizedTest
   @ValueSource(strings = {"GRPC", "DELTA_GRPC"})
   void adsConfiguresListenersRoutesClustersAndEndpoints(String apiType) throws Exception {
     HttpServer a = TestBackends.http("A");
     HttpServer b = TestBackends.http("B");
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    List<String> nacks = new CopyOnWriteArrayList<>();
-    V3DiscoveryServer discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
-      @Override
-      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
-        if (request.hasErrorDetail()) {
-          nacks.add(request.getTypeUrl() + " " + request.getErrorDetail().getMessage());
-        }
-      }
-
-      @Override
-      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {
-        if (request.hasErrorDetail()) {
-          nacks.add(request.getTypeUrl() + " " + request.getErrorDetail().getMessage());
-        }
-      }
-    }, cache);
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    ControlPlane cp = ControlPlane.tcp();
     int http = JavoyProcess.freePort();
     int admin = JavoyProcess.freePort();
     try {
-      cache.setSnapshot(GROUP, snapshot("1", a.getAddress().getPort(), http, "/"));
+      cp.set(snapshot("1", a.getAddress().getPort(), http, "/"));
       Path config = dir.resolve("envoy.yaml");
-      Files.writeString(config, bootstrap(admin, cp.getListenSockets().get(0), apiType));
+      Files.writeString(config, cp.adsBootstrap(admin, apiType));
       try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2")) {
         try {
           Curl.Result first = Curl.run("http://127.0.0.1:" + http + "/x");
@@ -94,20 +54,20 @@ class XdsEndToEndTest {
           throw new AssertionError("javoy:\n" + javoy.output() + "\nconfig_dump:\n" + javoy.admin("/config_dump"), e);
         }
         // endpoint update: the EDS cluster now points at B
-        cache.setSnapshot(GROUP, snapshot("2", b.getAddress().getPort(), http, "/"));
+        cp.set(snapshot("2", b.getAddress().getPort(), http, "/"));
         awaitBody("http://127.0.0.1:" + http + "/y", "B GET /y");
         // route update: only /only matches now
-        cache.setSnapshot(GROUP, snapshot("3", b.getAddress().getPort(), http, "/only"));
+        cp.set(snapshot("3", b.getAddress().getPort(), http, "/only"));
         awaitStatus("http://127.0.0.1:" + http + "/y", 404);
         assertEquals(200, Curl.run("http://127.0.0.1:" + http + "/only").status());
         // a listener javoy cannot build is rejected by name; the rest keeps serving
         Snapshot bad = snapshot("4", b.getAddress().getPort(), http, "/only", badListener());
-        cache.setSnapshot(GROUP, bad);
+        cp.set(bad);
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (nacks.isEmpty() && System.nanoTime() < deadline) {
+        while (cp.nacks().isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
-        assertTrue(nacks.stream().anyMatch(n -> n.contains("bad_listener")), nacks.toString());
+        assertTrue(cp.nacks().stream().anyMatch(n -> n.message().contains("bad_listener")), cp.nacks().toString());
         assertEquals(200, Curl.run("http://127.0.0.1:" + http + "/only").status());
         String dump = javoy.admin("/config_dump?include_eds");
         assertTrue(dump.contains("dynamic_active_clusters"), dump);
@@ -116,8 +76,7 @@ class XdsEndToEndTest {
         assertTrue(javoy.admin("/stats").contains("control_plane.connected_state: 1"));
       }
     } finally {
-      cp.shutdownNow();
-      cp.awaitTermination(5, TimeUnit.SECONDS);
+      cp.close();
       a.stop(0);
       b.stop(0);
     }
@@ -125,33 +84,32 @@ class XdsEndToEndTest {
 
   /**
    * 100 pushes under load — a route configuration change on every push, the listener's filter chain changed
-   * on every third — and no request fails.
+   * on every third — and no request fails. Each push waits for javoy's ACK of the new route configuration (and of
+   * the listener when it changed) and for requests served after it, so the load overlaps every version however slow
+   * the machine is; a request fails on a status other than 200, an exception, or no answer in 30 s.
    */
   @org.junit.jupiter.api.Test
   void hundredPushesUnderLoadFailNoRequest() throws Exception {
     HttpServer a = TestBackends.http("A");
-    HttpServer b = TestBackends.http("B");
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V3DiscoveryServer(cache).getAggregatedDiscoveryServiceImpl()).build().start();
+    ControlPlane cp = ControlPlane.tcp();
     int http = JavoyProcess.freePort();
     int admin = JavoyProcess.freePort();
     java.util.concurrent.atomic.AtomicLong ok = new java.util.concurrent.atomic.AtomicLong();
     List<String> failures = new CopyOnWriteArrayList<>();
     java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<Thread> load = new java.util.ArrayList<>();
     try {
-      cache.setSnapshot(GROUP, snapshot("0", a.getAddress().getPort(), http, "/"));
+      cp.set(snapshot("0", a.getAddress().getPort(), http, "/"));
       Path config = dir.resolve("envoy.yaml");
-      Files.writeString(config, bootstrap(admin, cp.getListenSockets().get(0), "DELTA_GRPC"));
+      Files.writeString(config, cp.adsBootstrap(admin, "DELTA_GRPC"));
       try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "2")) {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        List<Thread> load = new java.util.ArrayList<>();
         for (int t = 0; t < 2; t++) {
           Thread th = new Thread(() -> {
             while (running.get()) {
               try {
                 var r = client.send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + http + "/p")).build(),
+                    java.net.URI.create("http://127.0.0.1:" + http + "/p")).timeout(Duration.ofSeconds(30)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                   ok.incrementAndGet();
@@ -162,29 +120,49 @@ class XdsEndToEndTest {
                 failures.add(e.toString());
               }
             }
-          });
+          }, "load-" + t);
           th.start();
           load.add(th);
         }
+        awaitServed(ok, 1, failures);
+        String chain = "ingress";
         for (int v = 1; v <= 100; v++) {
+          String version = Integer.toString(v);
           String statPrefix = v % 3 == 0 ? "ingress_" + v : "ingress"; // every third push changes the chain
-          cache.setSnapshot(GROUP, snapshotWithPrefix(Integer.toString(v), a.getAddress().getPort(), http,
-              statPrefix));
-          Thread.sleep(40);
+          cp.set(snapshotWithPrefix(version, a.getAddress().getPort(), http, statPrefix));
+          cp.awaitAck(Resources.V3.ROUTE_TYPE_URL, version, Duration.ofSeconds(60));
+          if (!statPrefix.equals(chain)) {
+            cp.awaitAck(Resources.V3.LISTENER_TYPE_URL, version, Duration.ofSeconds(60));
+            chain = statPrefix;
+          }
+          awaitServed(ok, ok.get() + 2, failures); // requests on this version
         }
-        Thread.sleep(500);
         running.set(false);
         for (Thread th : load) {
-          th.join(10_000);
+          th.join(60_000);
         }
         assertTrue(failures.isEmpty(), failures.size() + " failed, e.g. " + failures.stream().limit(3).toList());
-        assertTrue(ok.get() > 200, "served " + ok.get());
+        assertTrue(cp.nacks().isEmpty(), cp.nacks().toString());
+        assertTrue(ok.get() >= 200, "served " + ok.get());
       }
     } finally {
       running.set(false);
-      cp.shutdownNow();
+      for (Thread th : load) {
+        th.join(60_000);
+      }
+      cp.close();
       a.stop(0);
-      b.stop(0);
+    }
+  }
+
+  /** Until {@code ok} reaches {@code atLeast} (60 s at most: the load threads stalled). */
+  private static void awaitServed(java.util.concurrent.atomic.AtomicLong ok, long atLeast, List<String> failures)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (ok.get() < atLeast) {
+      assertTrue(System.nanoTime() < deadline, "served " + ok.get() + ", never " + atLeast + "; failures: "
+          + failures.stream().limit(3).toList());
+      Thread.sleep(5);
     }
   }
 
@@ -195,8 +173,8 @@ class XdsEndToEndTest {
         .setVirtualHosts(0, base.routes().resources().values().iterator().next().getVirtualHosts(0).toBuilder()
             .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 .setRoute(RouteAction.newBuilder().setCluster("svc")))).build();
-    Listener l = listener("ingress", listenerPort, HttpConnectionManager.newBuilder().setStatPrefix(statPrefix)
-        .setRds(Rds.newBuilder().setRouteConfigName("routes").setConfigSource(ads())));
+    Listener l = XdsResources.listener("ingress", listenerPort,
+        XdsResources.rdsConnectionManager(statPrefix, "routes"));
     return Snapshot.create(base.clusters().resources().values(), base.endpoints().resources().values(), List.of(l),
         List.of(routes), List.of(), version);
   }
@@ -206,34 +184,28 @@ class XdsEndToEndTest {
   void lastGoodConfigServesWhileTheControlPlaneIsDownAndResyncsAfter() throws Exception {
     HttpServer a = TestBackends.http("A");
     HttpServer b = TestBackends.http("B");
-    SimpleCache<String> cache = new SimpleCache<>(node -> GROUP);
-    V3DiscoveryServer discovery = new V3DiscoveryServer(cache);
-    int cpPort = JavoyProcess.freePort();
-    Server cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", cpPort))
-        .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    ControlPlane cp = ControlPlane.tcp(JavoyProcess.freePort());
     int http = JavoyProcess.freePort();
     int admin = JavoyProcess.freePort();
     try {
-      cache.setSnapshot(GROUP, snapshot("1", a.getAddress().getPort(), http, "/"));
+      cp.set(snapshot("1", a.getAddress().getPort(), http, "/"));
       Path config = dir.resolve("envoy.yaml");
-      Files.writeString(config, bootstrap(admin, new InetSocketAddress("127.0.0.1", cpPort), "GRPC"));
+      Files.writeString(config, cp.adsBootstrap(admin, "GRPC"));
       try (JavoyProcess javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1")) {
         assertTrue(Curl.run("http://127.0.0.1:" + http + "/1").body().startsWith("A GET /1"));
-        cp.shutdownNow();
-        cp.awaitTermination(5, TimeUnit.SECONDS);
+        cp.stop();
         awaitStat(javoy, "control_plane.connected_state: 0");
         for (int i = 0; i < 20; i++) {
           assertTrue(Curl.run("http://127.0.0.1:" + http + "/down").body().startsWith("A GET /down"));
         }
         // the control plane comes back (same address) with new endpoints
-        cache.setSnapshot(GROUP, snapshot("2", b.getAddress().getPort(), http, "/"));
-        cp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", cpPort))
-            .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+        cp.set(snapshot("2", b.getAddress().getPort(), http, "/"));
+        cp.start();
         awaitBody("http://127.0.0.1:" + http + "/back", "B GET /back", 45);
         awaitStat(javoy, "control_plane.connected_state: 1");
       }
     } finally {
-      cp.shutdownNow();
+      cp.close();
       a.stop(0);
       b.stop(0);
     }
@@ -352,74 +324,19 @@ class XdsEndToEndTest {
     throw new AssertionError("never got " + status + ", last: " + last);
   }
 
-  private static String bootstrap(int admin, java.net.SocketAddress cp, String apiType) {
-    int port = ((InetSocketAddress) cp).getPort();
-    return """
-        node: {id: test-node, cluster: test}
-        admin: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}
-        dynamic_resources:
-          ads_config:
-            api_type: %s
-            transport_api_version: V3
-            set_node_on_first_message_only: true
-            grpc_services: [{envoy_grpc: {cluster_name: xds-grpc}}]
-          lds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-          cds_config: {ads: {}, initial_fetch_timeout: 0s, resource_api_version: V3}
-        static_resources:
-          clusters:
-          - name: xds-grpc
-            type: STATIC
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: {http2_protocol_options: {}}
-            load_assignment:
-              cluster_name: xds-grpc
-              endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: %d}}}}]}]
-        """.formatted(admin, apiType, port);
-  }
-
-  private static ConfigSource ads() {
-    return ConfigSource.newBuilder().setAds(AggregatedConfigSource.getDefaultInstance()).build();
-  }
-
   private static Snapshot snapshot(String version, int backendPort, int listenerPort, String prefix,
       Listener... extra) {
-    Cluster cluster = Cluster.newBuilder().setName("svc").setType(Cluster.DiscoveryType.EDS)
-        .setConnectTimeout(Durations.fromSeconds(1))
-        .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder().setEdsConfig(ads())).build();
-    ClusterLoadAssignment cla = ClusterLoadAssignment.newBuilder().setClusterName("svc")
-        .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
-            .setEndpoint(Endpoint.newBuilder().setAddress(address(backendPort))))).build();
-    RouteConfiguration routes = RouteConfiguration.newBuilder().setName("routes")
-        .addVirtualHosts(VirtualHost.newBuilder().setName("all").addDomains("*")
-            .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix(prefix))
-                .setRoute(RouteAction.newBuilder().setCluster("svc")))).build();
-    List<Listener> listeners = new java.util.ArrayList<>(List.of(listener("ingress", listenerPort,
-        HttpConnectionManager.newBuilder().setStatPrefix("ingress")
-            .setRds(Rds.newBuilder().setRouteConfigName("routes").setConfigSource(ads())))));
+    List<Listener> listeners = new java.util.ArrayList<>(List.of(XdsResources.listener("ingress", listenerPort,
+        XdsResources.rdsConnectionManager("ingress", "routes"))));
     listeners.addAll(List.of(extra));
-    return Snapshot.create(List.of(cluster), List.of(cla), listeners, List.of(routes), List.of(), version);
+    return Snapshot.create(List.of(XdsResources.edsCluster("svc")), List.of(XdsResources.loadAssignment("svc",
+        backendPort)), listeners, List.of(XdsResources.routes("routes", prefix, "svc")), List.of(), version);
   }
 
   private static Listener badListener() {
     // scoped routes are not implemented: the listener is rejected with its path, the rest applies
-    return listener("bad_listener", 1, HttpConnectionManager.newBuilder().setStatPrefix("bad")
+    return XdsResources.listener("bad_listener", 1, HttpConnectionManager.newBuilder().setStatPrefix("bad")
         .setScopedRoutes(io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ScopedRoutes
             .newBuilder().setName("scopes")));
-  }
-
-  private static Listener listener(String name, int port, HttpConnectionManager.Builder hcm) {
-    hcm.addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.router")
-        .setTypedConfig(Any.pack(Router.getDefaultInstance())));
-    return Listener.newBuilder().setName(name).setAddress(address(port))
-        .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
-            .setName("envoy.filters.network.http_connection_manager").setTypedConfig(Any.pack(hcm.build()))))
-        .build();
-  }
-
-  private static Address address(int port) {
-    return Address.newBuilder().setSocketAddress(SocketAddress.newBuilder().setAddress("127.0.0.1")
-        .setPortValue(port)).build();
   }
 }

@@ -56,6 +56,8 @@ public final class ClusterStats {
   public final Counter lbHealthyPanic;
   public final Gauge maxHostWeight;
   public final Gauge cbCxOpen;
+  /** Always 0: javoy does not limit connection pools ({@code max_connection_pools} is rejected). */
+  public final Gauge cbCxPoolOpen;
   public final Gauge cbRqPendingOpen;
   public final Gauge cbRqOpen;
   public final Gauge cbRqRetryOpen;
@@ -111,6 +113,7 @@ public final class ClusterStats {
   private static final int LB_HEALTHY_PANIC = SCHEMA_BUILDER.counter("lb_healthy_panic");
   private static final int MAX_HOST_WEIGHT = SCHEMA_BUILDER.gauge("max_host_weight");
   private static final int CB_CX_OPEN = SCHEMA_BUILDER.gauge("circuit_breakers.default.cx_open");
+  private static final int CB_CX_POOL_OPEN = SCHEMA_BUILDER.gauge("circuit_breakers.default.cx_pool_open");
   private static final int CB_RQ_PENDING_OPEN = SCHEMA_BUILDER.gauge("circuit_breakers.default.rq_pending_open");
   private static final int CB_RQ_OPEN = SCHEMA_BUILDER.gauge("circuit_breakers.default.rq_open");
   private static final int CB_RQ_RETRY_OPEN = SCHEMA_BUILDER.gauge("circuit_breakers.default.rq_retry_open");
@@ -171,6 +174,7 @@ public final class ClusterStats {
     lbHealthyPanic = family.counter(LB_HEALTHY_PANIC);
     maxHostWeight = family.gauge(MAX_HOST_WEIGHT);
     cbCxOpen = family.gauge(CB_CX_OPEN);
+    cbCxPoolOpen = family.gauge(CB_CX_POOL_OPEN);
     cbRqPendingOpen = family.gauge(CB_RQ_PENDING_OPEN);
     cbRqOpen = family.gauge(CB_RQ_OPEN);
     cbRqRetryOpen = family.gauge(CB_RQ_RETRY_OPEN);

@@ -116,7 +116,7 @@ public final class ResourceLimits {
 
   private void bind(ResourceLimits r, CircuitBreakers cb, StatsScope s, IntSupplier connectionPools) {
     bind(s.gauge("cx_open"), r.connections::open);
-    bind(s.gauge("cx_pool_open"), () -> 0);
+    bind(s.gauge("cx_pool_open"), () -> 0); // default: ClusterStats' family member; high: its own name
     bind(s.gauge("rq_pending_open"), r.pendingRequests::open);
     bind(s.gauge("rq_open"), r.requests::open);
     bind(s.gauge("rq_retry_open"), r.retries::open);

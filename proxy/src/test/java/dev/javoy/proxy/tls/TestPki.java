@@ -10,13 +10,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Test certificates made with the real {@code openssl} CLI in a directory: a CA and ECDSA P-256 leaf certificates
- * with DNS and URI (SPIFFE) SANs, usable for both server and client authentication.
+ * with DNS and URI (SPIFFE) SANs, usable for both server and client authentication. Shared with the end-to-end
+ * tests through this module's test-jar.
  */
-final class TestPki {
+public final class TestPki {
   private final Path dir;
 
   /** Creates the CA {@code <name>.crt/.key} in {@code dir}. */
-  TestPki(Path dir, String caName) throws Exception {
+  public TestPki(Path dir, String caName) throws Exception {
     this.dir = dir;
     this.caName = caName;
     openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
@@ -27,15 +28,15 @@ final class TestPki {
 
   private final String caName;
 
-  Path caCert() {
+  public Path caCert() {
     return dir.resolve(caName + ".crt");
   }
 
-  Path cert(String name) {
+  public Path cert(String name) {
     return dir.resolve(name + ".crt");
   }
 
-  Path key(String name) {
+  public Path key(String name) {
     return dir.resolve(name + ".key");
   }
 
@@ -43,7 +44,7 @@ final class TestPki {
    * Issues {@code <name>.crt/.key} with subject CN {@code cn} and the SANs, such as {@code DNS:a.example.com} or
    * {@code URI:spiffe://cluster.local/ns/default/sa/client}.
    */
-  void issue(String name, String cn, String... sans) throws Exception {
+  public void issue(String name, String cn, String... sans) throws Exception {
     Path csr = dir.resolve(name + ".csr");
     openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", key(name).toString(), "-out", csr.toString(), "-subj", "/O=javoy tests/CN=" + cn);
@@ -60,7 +61,7 @@ final class TestPki {
         "-days", "30", "-extfile", ext.toString(), "-out", cert(name).toString());
   }
 
-  static String openssl(String... args) throws Exception {
+  public static String openssl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add("openssl");
     cmd.addAll(List.of(args));
@@ -78,7 +79,7 @@ final class TestPki {
   }
 
   /** Revokes {@code <name>.crt} and writes the CA's CRL to {@code crl.pem}; returns its path. */
-  Path revoke(String name) throws Exception {
+  public Path revoke(String name) throws Exception {
     Path index = dir.resolve("index.txt");
     if (!Files.exists(index)) {
       Files.writeString(index, "");
@@ -97,7 +98,41 @@ final class TestPki {
   }
 
   /** PEM text of a file written by openssl. */
-  String pem(Path p) throws java.io.IOException {
+  public String pem(Path p) throws java.io.IOException {
     return Files.readString(p);
+  }
+
+  /**
+   * Runs {@code openssl s_client} against {@code port} with {@code args} (such as {@code -servername x},
+   * {@code -tls1_3}), sending nothing; returns its exit code and output.
+   */
+  public static Result sClient(int port, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + port));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getOutputStream().close(); // EOF on stdin: s_client ends after the handshake
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("s_client timed out: " + cmd);
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  public record Result(int exit, String output) {
+    /** Whether a handshake completed (s_client printed the negotiated session). */
+    public boolean handshakeCompleted() {
+      return output.contains(", Cipher is ") && !output.contains("Cipher is (NONE)");
+    }
+
+    /** The leaf certificate's subject line s_client printed ("subject=..."), or "". */
+    public String subject() {
+      for (String line : output.split("\n")) {
+        if (line.startsWith("subject=")) {
+          return line.substring("subject=".length()).trim();
+        }
+      }
+      return "";
+    }
   }
 }

@@ -2,13 +2,16 @@ package dev.javoy.proxy.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.util.JsonFormat;
 import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.extension.CoreTypes;
+import dev.javoy.proxy.stats.StatsQuery;
 import dev.javoy.proxy.stats.StatsStore;
+import dev.javoy.proxy.stats.StatsTextFormatter;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,23 @@ class CircuitBreakerStatsTest {
     assertEquals(9, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
     replacement.retire(); // removed: its stats no longer keep it reachable
     assertEquals(0, gauge("cluster.e.circuit_breakers.default.remaining_rq"));
+  }
+
+  @Test
+  void cxPoolOpenIsAMemberOfTheClusterStatFamilyAndListedAsBefore() throws Exception {
+    UpstreamCluster c = cluster("""
+        {"name": "g", "circuit_breakers": {"thresholds": [{"max_requests": 2}]}}
+        """);
+    // one of the family's slots, not a stat registered under its own name for every cluster
+    assertSame(c.stats().cbCxPoolOpen, stats.find("cluster.g.circuit_breakers.default.cx_pool_open"));
+    assertEquals(0, c.stats().cbCxPoolOpen.value());
+    // /stats lists the same lines as when it was registered by name: once, sorted among the other gauges
+    List<String> lines = StatsTextFormatter.format(stats.all(), StatsQuery.all()).lines()
+        .filter(l -> l.startsWith("cluster.g.circuit_breakers.")).toList();
+    assertEquals(List.of("cluster.g.circuit_breakers.default.cx_open: 0",
+        "cluster.g.circuit_breakers.default.cx_pool_open: 0", "cluster.g.circuit_breakers.default.rq_open: 0",
+        "cluster.g.circuit_breakers.default.rq_pending_open: 0", "cluster.g.circuit_breakers.default.rq_retry_open: 0"),
+        lines);
   }
 
   @Test
