@@ -2,7 +2,7 @@
 # javoy's footprint and start-up under given JVM flags (what docs/README "JVM flags" were chosen with).
 #
 #   perf/bench/footprint.sh [--jar PATH] [--opts "JVM FLAGS"] [--starts 5] [--conns 1000] [--rps-secs 30]
-#                           [--launcher bin/javoy] [--config perf/bench/conf/javoy-sidecar.yaml]
+#                           [--launcher bin/javoy] [--config perf/bench/conf/javoy-sidecar.yaml] [--breakdown]
 #
 # Static config = perf/bench/conf/javoy.yaml (HCM AUTO + tcp_proxy listener, STATIC cluster, admin), one
 # nginx backend. javoy runs --concurrency 1 pinned to CPU 1. Prints, one "key value" a line:
@@ -13,16 +13,21 @@
 # --config: another config with the same placeholders (javoy-sidecar.yaml: Istio-sidecar-sized, from
 # sidecar_config.py). JAVOY_STARTUP_TRACE=1 adds -Djavoy.startup.trace=true (per-phase uptime/CPU in the log).
 # --launcher runs javoy through a launcher script (bin/javoy) instead of `java -jar`; then --opts goes
-# to JAVOY_JAVA_OPTS.
+# to JAVOY_JAVA_OPTS (JAVA=/path/to/java picks the JDK, as bin/javoy does).
+# --breakdown: where the idle RSS goes, from a separate start with -XX:NativeMemoryTracking=summary (NMT
+# itself costs 1-3 MiB, so rss_idle_kb above is measured without it): /proc smaps_rollup (anonymous vs file
+# pages), RSS per mapping (the CDS archives, libjvm, the jar), NMT's committed memory per category, the heap
+# before and after a full GC, class and thread counts. Taken after the native heap was trimmed
+# (jcmd System.trim_native_heap; the launcher's -XX:TrimNativeHeapInterval does it within 5 s anyway).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAR=""; OPTS=""; STARTS=5; CONNS=1000; RPS_SECS=30; LAUNCHER=""; CONFIG=""
+JAR=""; OPTS=""; STARTS=5; CONNS=1000; RPS_SECS=30; LAUNCHER=""; CONFIG=""; BREAKDOWN=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --jar) JAR=$2; shift 2 ;; --opts) OPTS=$2; shift 2 ;; --starts) STARTS=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;; --rps-secs) RPS_SECS=$2; shift 2 ;; --launcher) LAUNCHER=$2; shift 2 ;;
-    --config) CONFIG=$2; shift 2 ;;
-    -h|--help) sed -n 2,15p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
+    --config) CONFIG=$2; shift 2 ;; --breakdown) BREAKDOWN=yes; shift ;;
+    -h|--help) sed -n 2,21p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 [[ -n $JAR ]] || JAR=$(ls -t "$ROOT"/src/target*/javoy-*.jar | grep -v '/original-' | head -1)
@@ -39,11 +44,17 @@ http { access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
  client_body_temp_path $RAW/tmp; proxy_temp_path $RAW/tmp; fastcgi_temp_path $RAW/tmp; uwsgi_temp_path $RAW/tmp; scgi_temp_path $RAW/tmp;
  server { listen 127.0.0.1:$BP backlog=4096; location / { default_type text/plain; return 200 "$BODY"; } } }
 CONF
-sed -e "s/@JAVOY_ADMIN_PORT@/$AP/; s/@JAVOY_HTTP_PORT@/$HP/; s/@JAVOY_TCP_PORT@/$TP/; s/@BACKEND_PORT@/$BP/" \
+# the benchmark config's TLS listener wants run.sh's certificate (@RUN@/tls/cert.pem, key.pem)
+mkdir -p "$RAW/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench.javoy.test \
+  -keyout "$RAW/tls/key.pem" -out "$RAW/tls/cert.pem" >/dev/null 2>&1
+LP=$(fp)
+sed -e "s#@RUN@#$RAW#g; s/@JAVOY_TLS_PORT@/$LP/" \
+  -e "s/@JAVOY_ADMIN_PORT@/$AP/; s/@JAVOY_HTTP_PORT@/$HP/; s/@JAVOY_TCP_PORT@/$TP/; s/@BACKEND_PORT@/$BP/" \
   "${CONFIG:-$ROOT/perf/bench/conf/javoy.yaml}" >"$RAW/javoy.yaml"
 [[ -z ${JAVOY_STARTUP_TRACE:-} ]] || OPTS="$OPTS -Djavoy.startup.trace=true"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${PIDS[@]}"; do stop_javoy "$p"; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 taskset -c 0 nginx -p "$RAW" -c "$RAW/nginx.conf" >"$RAW/nginx.log" 2>&1 &
 PIDS+=($!)
@@ -67,19 +78,26 @@ wait_serving() { # -> ms since $1 (ns)
   done
   return 1
 }
+stop_javoy() { # SIGTERM (JDK 17 writes the CDS archive at a clean exit); SIGKILL if still there after 20 s
+  kill "$1" 2>/dev/null || return 0
+  for ((i = 0; i < 200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
+}
 sleep 0.3
 MS=(); CPUS=()
 for ((r = 0; r < STARTS; r++)); do
   t0=$(date +%s%N); start_javoy ""; wait_serving "$t0" >"$RAW/ms"; MS+=("$(cat "$RAW/ms")")
   CPUS+=("$(awk '{print ($14 + $15) * 10}' /proc/$JPID/stat)")
-  kill $JPID; wait $JPID 2>/dev/null || true
+  stop_javoy $JPID
 done
 echo "startup_ms_all ${MS[*]}"
 echo "startup_cpu_ms_all ${CPUS[*]}"
 echo "startup_cpu_ms $(printf '%s\n' "${CPUS[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 echo "startup_ms $(printf '%s\n' "${MS[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 t0=$(date +%s%N); start_javoy "-Xlog:gc:file=$RAW/gc.log"; PIDS+=($JPID); wait_serving "$t0" >/dev/null
-sleep 2
+# 7 s: the JIT compilers still run for a few seconds after the first request and their freed arenas go back
+# to the OS only when the launcher's native heap trimming (every 5 s) runs; 2 s read 120-170 MiB for one setup
+sleep 7
 echo "rss_idle_kb $(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)"
 echo "threads $(ls /proc/$JPID/task | wc -l)"
 if (( CONNS > 0 )); then
@@ -108,5 +126,29 @@ else: print("gc_pauses 0")
 PY
 fi
 echo "rss_after_kb $(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status)"
+if [[ -n $BREAKDOWN ]]; then
+  stop_javoy $JPID
+  t0=$(date +%s%N); start_javoy "-XX:NativeMemoryTracking=summary"; PIDS+=($JPID); wait_serving "$t0" >/dev/null
+  sleep 6
+  jcmd $JPID System.trim_native_heap >/dev/null 2>&1 || true; sleep 0.5
+  echo "breakdown (NMT on; native heap trimmed)"
+  grep -E '^(Rss|Pss|Pss_Anon|Pss_File|Private_Dirty|Private_Clean|Shared_Clean):' /proc/$JPID/smaps_rollup | awk '{printf "  %s %.1f MiB\n", $1, $2/1024}'
+  python3 - "$JPID" <<'PY'
+import collections, re, sys
+rss = collections.Counter(); dirty = collections.Counter(); name = None
+for line in open(f"/proc/{sys.argv[1]}/smaps"):
+    if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+        parts = line.split(); name = parts[5] if len(parts) > 5 else "[anonymous]"
+    elif line.startswith("Rss:"): rss[name] += int(line.split()[1])
+    elif line.startswith("Private_Dirty:"): dirty[name] += int(line.split()[1])
+for name, kb in rss.most_common(8):
+    print(f"  mapping {kb / 1024:6.1f} MiB (dirty {dirty[name] / 1024:5.1f}) {name}")
+PY
+  jcmd $JPID VM.native_memory summary | grep -E '^-|^Total' | sed -E 's/\(reserved=[0-9]+KB, /(/' | awk '{printf "  nmt %s\n", $0}'
+  jcmd $JPID GC.heap_info | grep -iE 'generation|tenured|defnew|Metaspace' | sed 's/^/  heap before full GC /'
+  jcmd $JPID GC.run >/dev/null; jcmd $JPID GC.heap_info | grep -iE 'generation|tenured|defnew' | sed 's/^/  heap after full GC /'
+  echo "  class loaders, classes: $(jcmd $JPID VM.classloader_stats 2>/dev/null | awk '/^Total/ {print $3, $4}')"
+  for t in /proc/$JPID/task/*; do cat "$t/comm"; done | sort | uniq -c | awk '{c=$1; $1=""; printf "%s%s x%d", (n++ ? ", " : "  threads:"), $0, c} END {print ""}'
+fi
 echo "gc_log $RAW/gc.log"
 echo "raw $RAW"

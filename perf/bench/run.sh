@@ -13,6 +13,9 @@
 #   --tls-duration S      each TLS run's length: new-connection handshakes, HTTPS keep-alive
 #                         saturation, 1 MiB downloads (default 4)
 #   --idle-conns N        idle keep-alive connections for the memory scenario (default 1000)
+#   --javoy-mem-config F  javoy's config for the memory rows (default conf/javoy-sidecar.yaml: Istio-sidecar-
+#                         sized, 22 listeners, 51 clusters, 400 routes; nginx/HAProxy keep their own config);
+#                         "bench": the benchmark config's javoy, as before 2026-11-22
 #   --warmup S            javoy JIT warm-up before measuring (default 15; HTTP/1.1 for S s,
 #                         then h2c for S/3 s and one TCP transfer)
 #   --proxies LIST        comma list out of direct,javoy,nginx,haproxy (default: all four)
@@ -60,6 +63,7 @@ TCP_MB=1024
 TLS_DUR=4
 TLS_HS_CONNS=16
 IDLE_CONNS=1000
+JAVOY_MEM_CONFIG="sidecar"
 WARMUP=15
 PROXIES="direct,javoy,nginx,haproxy"
 JAR=""
@@ -87,6 +91,7 @@ while [[ $# -gt 0 ]]; do
     --tcp-mb) TCP_MB=$2; shift ;;
     --tls-duration) TLS_DUR=$2; shift ;;
     --idle-conns) IDLE_CONNS=$2; shift ;;
+    --javoy-mem-config) JAVOY_MEM_CONFIG=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --proxies) PROXIES=$2; shift ;;
     --jar) JAR=$2; BUILD=no; shift ;;
@@ -209,7 +214,7 @@ trap 'log "interrupted"; exit 130' INT TERM
 port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 pick_ports() {
   local base=$1 off
-  for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33; do port_free $((base + off)) || return 1; done
+  for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33 40 41 42; do port_free $((base + off)) || return 1; done
   return 0
 }
 for ((try = 0; try < 20; try++)); do
@@ -252,6 +257,16 @@ render "$BENCH_DIR/conf/backend-nginx.conf" "$RUN/conf/backend-nginx.conf"
 render "$BENCH_DIR/conf/nginx.conf" "$RUN/conf/nginx.conf"
 render "$BENCH_DIR/conf/haproxy.cfg" "$RUN/conf/haproxy.cfg"
 render "$BENCH_DIR/conf/javoy.yaml" "$RUN/conf/javoy.yaml"
+# the memory rows' javoy (sidecar-sized config) on its own ports (+40 HTTP, +41 TCP, +42 admin)
+case $JAVOY_MEM_CONFIG in
+  bench) ;;
+  sidecar) JAVOY_MEM_CONFIG="$BENCH_DIR/conf/javoy-sidecar.yaml" ;&
+  *) [[ -f $JAVOY_MEM_CONFIG ]] || die "no such file: $JAVOY_MEM_CONFIG"
+     JAVOY_MEM_SRC=$JAVOY_MEM_CONFIG
+     sed -e "s|@JAVOY_HTTP_PORT@|$((B + 40))|g" -e "s|@JAVOY_TCP_PORT@|$((B + 41))|g" \
+       -e "s|@JAVOY_ADMIN_PORT@|$((B + 42))|g" -e "s|@BACKEND_PORT@|$BACKEND_PORT|g" "$JAVOY_MEM_CONFIG" \
+       >"$RUN/conf/javoy-mem.yaml" ;;
+esac
 head -c $((1024 * 1024)) /dev/urandom >"$RUN/www/1m.bin"
 truncate -s $((TCP_MB * 1024 * 1024)) "$RUN/www/big.bin"   # sparse: served from page cache
 
@@ -311,7 +326,7 @@ fi
   echo "javoy_git=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   echo "javoy_note=$JAVOY_NOTE"
   echo "java_opts=$JAVA_OPTS_EXTRA"
-  echo "javoy_launcher=$([[ $LAUNCHER == yes ]] && echo "bin/javoy: $(grep -A1 '^JVM_FLAGS=' "$REPO/bin/javoy" | tr -d '\n"' | sed 's/^JVM_FLAGS=//')" || echo 'no (java -jar)')"
+  echo "javoy_launcher=$([[ $LAUNCHER == yes ]] && echo "bin/javoy: $(awk '/^JVM_FLAGS=/ {on = 1} on {printf "%s ", $0} on && /"$/ {on = 0}' "$REPO/bin/javoy" | sed 's/\$JVM_FLAGS//g; s/JVM_FLAGS=//g; s/"//g' | tr -s ' ')" || echo 'no (java -jar)')"
   # what the JVM picks when it sees one CPU (ergonomics: GC, heap)
   echo "jvm_ergonomics=$("${PIN_PROXY[@]}" java $JAVA_OPTS_EXTRA -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah)GC$/ && $4 == "true" {gc=$2}
@@ -332,6 +347,7 @@ fi
   echo "tls_sat_conns=$SAT_CONNS"
   echo "openssl=$(openssl version | head -1)"
   echo "idle_conns=$IDLE_CONNS"
+  echo "javoy_mem_config=$( [[ -n ${JAVOY_MEM_SRC:-} && $LAUNCHER == yes ]] && basename "$JAVOY_MEM_SRC" || echo javoy.yaml)"
   echo "warmup=$WARMUP"
   echo "proxy_cpu=$PROXY_CPU"
   echo "load_cpu=$LOAD_CPU"
@@ -531,13 +547,37 @@ ready() {
 }
 
 # ---------------------------------------------------------------- 5. memory
+# javoy's memory rows use the sidecar-sized config (--javoy-mem-config): a second javoy, started through the
+# same launcher on ports +40..42 and stopped afterwards, measured 8 s after its first request (JIT compiler
+# arenas are given back by the launcher's native heap trimming every 5 s); nginx and HAProxy keep their config.
+start_javoy_mem() { # -> MEM_PID, MEM_PORT; 1 if it does not serve within 60 s
+  MEM_PORT=$((B + 40))
+  JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$JAVA_OPTS_EXTRA" JAVOY_CDS="$RUN/cds" \
+    "${PIN_PROXY[@]}" "$REPO/bin/javoy" -c "$RUN/conf/javoy-mem.yaml" --concurrency 1 -l warning >"$RAW/javoy-mem.log" 2>&1 &
+  MEM_PID=$!; ALL_PIDS+=("$MEM_PID")
+  local i
+  for ((i = 0; i < 1200; i++)); do
+    kill -0 "$MEM_PID" 2>/dev/null || return 1
+    probe "$MEM_PORT" && { sleep 8; return 0; }
+    sleep 0.05
+  done
+  return 1
+}
 for p in "${PROXIED[@]}"; do
   if ! ready "$p"; then rec 1 "$p" mem status failed; continue; fi
-  pid=${PID[$p]}
-  probe "${HTTP_PORT[$p]}"; sleep 1
+  pid=${PID[$p]}; port=${HTTP_PORT[$p]}; MEM_PID=""
+  if [[ $p == javoy && -n ${JAVOY_MEM_SRC:-} && $LAUNCHER == yes ]]; then
+    if ! start_javoy_mem; then
+      rec 1 "$p" mem status failed; log "memory javoy: the sidecar-config javoy did not serve (raw javoy-mem.log)"
+      stop_pid "$MEM_PID"; continue
+    fi
+    pid=$MEM_PID; port=$MEM_PORT
+    rec 0 javoy all mem_config "$(basename "$JAVOY_MEM_SRC")"
+  fi
+  probe "$port"; sleep 1
   rss0=$(rss_kb "$pid"); pss0=$(pss_kb "$pid")
   rm -f "$RUN/ready" "$RUN/release"
-  "${PIN_LOAD[@]}" timeout 150 "$PY" "$BENCH_DIR/holdconns.py" --port "${HTTP_PORT[$p]}" --count "$IDLE_CONNS" \
+  "${PIN_LOAD[@]}" timeout 150 "$PY" "$BENCH_DIR/holdconns.py" --port "$port" --count "$IDLE_CONNS" \
     --ready "$RUN/ready" --release "$RUN/release" --setup-timeout 60 --hold-timeout 60 >"$RAW/mem-$p.log" 2>&1 &
   hpid=$!
   for ((i = 0; i < 1400; i++)); do [[ -f $RUN/ready ]] && break; kill -0 $hpid 2>/dev/null || break; sleep 0.05; done
@@ -558,6 +598,7 @@ for p in "${PROXIED[@]}"; do
   touch "$RUN/release"
   for ((i = 0; i < 100; i++)); do kill -0 $hpid 2>/dev/null || break; sleep 0.1; done
   kill $hpid 2>/dev/null; wait $hpid 2>/dev/null
+  [[ -n $MEM_PID ]] && stop_pid "$MEM_PID"
   sleep 1
 done
 
