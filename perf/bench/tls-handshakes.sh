@@ -5,11 +5,15 @@
 # Usage: perf/bench/tls-handshakes.sh [options]
 #
 #   --jar PATH            javoy jar (default: newest src/target*/javoy-*.jar)
-#   --proxies LIST        comma list out of javoy,nginx,haproxy (default: all three)
+#   --base-jar PATH       a second javoy jar (the "before"), run as proxy javoy-base on its own ports (+50) in the
+#                         same rounds: before/after in the same minute
+#   --proxies LIST        comma list out of javoy,javoy-base,nginx,haproxy (default: javoy,nginx,haproxy; with
+#                         --base-jar: javoy-base,javoy,nginx,haproxy)
 #   --kinds LIST          comma list out of hs (new connection per request), sat (HTTPS keep-alive) (default: hs)
 #   --rounds N            interleaved rounds (default 3)
 #   --duration S          seconds per run (default 5)
-#   --warmup S            javoy handshake warm-up before the rounds (default 20)
+#   --warmup S            javoy's handshake warm-up before the rounds, at most S s (default 60): 5 s chunks until two
+#                         in a row differ by less than 10 % in CPU per handshake (C2 has compiled the path)
 #   --client NAME         load generator for hs: java (default: TlsHandshakeLoad.java, BoringSSL client on one event
 #                         loop, ~0.4x wrk's CPU per handshake), wrk (run.sh's before: wrk -t1 -H 'Connection: close';
 #                         OpenSSL 3.0, ~2.5x the server's CPU per handshake, so it cannot saturate the proxy CPU) or
@@ -32,11 +36,12 @@ export PATH="$PATH:/usr/sbin:/sbin"
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
 
-JAR=""; PROXIES="javoy,nginx,haproxy"; KINDS="hs"; ROUNDS=3; DUR=5; WARMUP=20; CLIENT=java; CONNS=16
+JAR=""; BASE_JAR=""; PROXIES=""; KINDS="hs"; ROUNDS=3; DUR=5; WARMUP=60; CLIENT=java; CONNS=16
 JAVA_OPTS_EXTRA=""; STRACE=no; KEEP=""; H2LOAD_RATE=2500; BASE_PORT=19500; PROXY_CPU=1; LOAD_CPU=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --jar) JAR=$2; shift ;;
+    --base-jar) BASE_JAR=$2; shift ;;
     --proxies) PROXIES=$2; shift ;;
     --kinds) KINDS=$2; shift ;;
     --rounds) ROUNDS=$2; shift ;;
@@ -59,6 +64,8 @@ done
 [[ $CLIENT =~ ^(wrk|h2load|java)$ ]] || { echo "--client wrk|h2load|java" >&2; exit 2; }
 if [[ -z $JAR ]]; then JAR=$(ls -t "$REPO"/src/target*/javoy-*-SNAPSHOT.jar 2>/dev/null | grep -v original | head -1); fi
 [[ $JAR = /* ]] || JAR="$PWD/$JAR"
+[[ -z $BASE_JAR || $BASE_JAR = /* ]] || BASE_JAR="$PWD/$BASE_JAR"
+[[ -n $PROXIES ]] || { PROXIES="javoy,nginx,haproxy"; [[ -n $BASE_JAR ]] && PROXIES="javoy-base,$PROXIES"; }
 IFS=, read -r -a PROXY_LIST <<<"$PROXIES"
 IFS=, read -r -a KIND_LIST <<<"$KINDS"
 PIN_PROXY=(taskset -c "$PROXY_CPU"); PIN_LOAD=(taskset -c "$LOAD_CPU")
@@ -86,11 +93,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 B=$BASE_PORT
-for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33; do
+for off in 0 1 10 11 12 13 20 21 22 23 30 31 32 33 60 61 62 63; do
   ss -Htln "sport = :$((B + off))" | grep -q . && { echo "port $((B + off)) taken: use --base-port" >&2; exit 2; }
 done
-declare -A TLS_PORT=([javoy]=$((B + 13)) [nginx]=$((B + 23)) [haproxy]=$((B + 33)))
-declare -A HTTP_PORT=([javoy]=$((B + 10)) [nginx]=$((B + 20)) [haproxy]=$((B + 30)))
+declare -A TLS_PORT=([javoy]=$((B + 13)) [javoy-base]=$((B + 63)) [nginx]=$((B + 23)) [haproxy]=$((B + 33)))
+declare -A ADMIN_PORT=([javoy]=$((B + 12)) [javoy-base]=$((B + 62)))
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=bench.javoy.test \
   -addext subjectAltName=DNS:bench.javoy.test -keyout "$RUN/tls/key.pem" -out "$RUN/tls/cert.pem" >/dev/null 2>&1
@@ -107,6 +114,9 @@ render() {
       -e "s|@HAPROXY_TLS_PORT@|$((B + 33))|g" "$1" >"$2"
 }
 for c in backend-nginx.conf nginx.conf haproxy.cfg javoy.yaml; do render "$BENCH_DIR/conf/$c" "$RUN/conf/$c"; done
+sed -e "s|@JAVOY_HTTP_PORT@|$((B + 60))|g" -e "s|@JAVOY_TCP_PORT@|$((B + 61))|g" -e "s|@JAVOY_ADMIN_PORT@|$((B + 62))|g" \
+    -e "s|@JAVOY_TLS_PORT@|$((B + 63))|g" "$BENCH_DIR/conf/javoy.yaml" >"$RUN/conf/javoy-base.yaml.in"
+render "$RUN/conf/javoy-base.yaml.in" "$RUN/conf/javoy-base.yaml"
 
 ok() { [[ $(curl -sk -o /dev/null --max-time 2 -w '%{http_code}' "$1") == 200 ]]; }
 wait_ok() { local i; for ((i = 0; i < 600; i++)); do ok "$1" && return 0; sleep 0.05; done; echo "no answer from $1" >&2; return 1; }
@@ -118,12 +128,15 @@ for p in "${PROXY_LIST[@]}"; do
   case $p in
     javoy) JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$JAVA_OPTS_EXTRA" JAVOY_CDS="$RUN/cds" \
              "${PIN_PROXY[@]}" "$REPO/bin/javoy" -c "$RUN/conf/javoy.yaml" --concurrency 1 -l warning >"$RUN/javoy.log" 2>&1 & ;;
+    javoy-base) mkdir -p "$RUN/cds-base"; JAVOY_JAR="$BASE_JAR" JAVOY_JAVA_OPTS="$JAVA_OPTS_EXTRA" JAVOY_CDS="$RUN/cds-base" \
+             "${PIN_PROXY[@]}" "$REPO/bin/javoy" -c "$RUN/conf/javoy-base.yaml" --concurrency 1 -l warning >"$RUN/javoy-base.log" 2>&1 & ;;
     nginx) "${PIN_PROXY[@]}" nginx -p "$RUN/nginx" -e "$RUN/nginx/error.log" -c "$RUN/conf/nginx.conf" >/dev/null 2>&1 & ;;
     haproxy) "${PIN_PROXY[@]}" haproxy -db -f "$RUN/conf/haproxy.cfg" >"$RUN/haproxy.log" 2>&1 & ;;
   esac
   PID[$p]=$!
   wait_ok "https://127.0.0.1:${TLS_PORT[$p]}/" || { cat "$RUN/$p.log" 2>/dev/null | tail -5; exit 1; }
 done
+[[ -n $BASE_JAR ]] && echo "# javoy-base jar $BASE_JAR ($(date -r "$BASE_JAR" '+%F %T'))"
 echo "# jar $JAR ($(date -r "$JAR" '+%F %T')), client $CLIENT -c$CONNS, ${DUR}s runs, $ROUNDS rounds, proxies on CPU $PROXY_CPU, load on CPU $LOAD_CPU"
 
 cpu_ticks() { local sum=0 p s; for p in $(descendants "$1"); do s=$(cat /proc/"$p"/stat 2>/dev/null) || continue; s=${s##*) }; set -- $s; sum=$((sum + ${12} + ${13})); done; echo "$sum"; }
@@ -145,7 +158,7 @@ load() {
   local kind=$1 p=$2 secs=$3 out=$4 conns=$CONNS hdr=(-H "Connection: close") port=${TLS_PORT[$2]} c0 c1 t0 t1 cu cs
   [[ $kind == sat ]] && { conns=64; hdr=(); }
   if [[ $CLIENT == java && $kind == hs ]]; then
-    echo "$port $secs 1 $(descendants "${PID[$p]}" | paste -sd, -)" >&"${JCLIENT[1]}"
+    echo "$port $secs ${LOAD_WARMUP:-1} $(descendants "${PID[$p]}" | paste -sd, -)" >&"${JCLIENT[1]}"
     read -r -t $((secs + 60)) line <&"${JCLIENT[0]}"; echo "$line" >"$out"
     set -- $line
     N=$2; WALL_US=$(awk -v s="$4" 'BEGIN {printf "%d", s * 1e6}'); CLIENT_US=$8; PTICKS=${10}
@@ -162,7 +175,7 @@ load() {
   t1=$(now_us); c1=$(cpu_ticks "${PID[$p]}")
   N=$(succeeded "$out"); N=${N:-0}; WALL_US=$((t1 - t0)); PTICKS=$((c1 - c0))
   read -r cu cs < <(awk '/^client_cpu_s/ {print $2, $3}' "$out")
-  CLIENT_US=$(awk -v a="${cu:-0}" -v b="${cs:-0}" -v n="$N" 'BEGIN {printf "%.1f", n > 0 ? 1e6 * (a + b) / n : 0}')
+  CLIENT_US=$(awk -v a="${cu:-0}" -v b="${cs:-0}" -v n="$N" 'BEGIN {printf "%.1f", (n > 0 ? 1e6 * (a + b) / n : 0)}')
 }
 # completed requests (= handshakes for hs) from the tool's output
 succeeded() {
@@ -170,15 +183,26 @@ succeeded() {
   else awk '/requests in/ {print $1; exit}' "$1"; fi
 }
 
-if [[ " ${PROXY_LIST[*]} " == *" javoy "* ]] && ((WARMUP > 0)); then
-  echo "# javoy warm-up: ${WARMUP}s of handshakes, 3s of HTTPS keep-alive"
-  load hs javoy "$WARMUP" "$RUN/out/warmup.txt"
-  load sat javoy 3 "$RUN/out/warmup-sat.txt"
-elif [[ $CLIENT == java ]]; then
+# javoy's handshake path is compiled by C2 only after many thousand handshakes: warm each javoy in 5 s chunks until
+# two chunks in a row differ by less than 10 % in CPU per handshake (or WARMUP s have passed)
+for p in "${PROXY_LIST[@]}"; do
+  [[ $p == javoy* ]] && ((WARMUP > 0)) || continue
+  prev=0; spent=0; chunk=0
+  while ((spent < WARMUP)); do
+    chunk=$((chunk + 1))
+    load hs "$p" 5 "$RUN/out/warmup-$p-$chunk.txt"; spent=$((spent + 5))
+    us=$(awk -v n="$N" -v t="$PTICKS" -v clk="$CLK" 'BEGIN {printf "%.0f", (n > 0 ? 1e6 * t / clk / n : 0)}')
+    echo "# $p warm-up chunk $chunk: $N handshakes, ${us} us of proxy CPU each"
+    ((prev > 0 && us > 0)) && awk -v a="$prev" -v b="$us" 'BEGIN {exit !(b < 1.1 * a && b > 0.9 * a)}' && break
+    prev=$us
+  done
+  load sat "$p" 3 "$RUN/out/warmup-sat-$p.txt"
+done
+if [[ $CLIENT == java && ${PROXY_LIST[0]} != javoy* ]]; then
   load hs "${PROXY_LIST[0]}" 5 "$RUN/out/warmup.txt"   # the client's own JIT
 fi
 
-printf '%-5s %-8s %-2s %9s %9s %11s %9s %6s %9s %6s %6s\n' kind proxy r count per_wall_s per_proxy_cpu_s proxy_us proxy% client_us load% irq%
+printf '%-5s %-10s %-2s %9s %9s %11s %9s %6s %9s %6s %6s\n' kind proxy r count per_wall_s per_proxy_cpu_s proxy_us proxy% client_us load% irq%
 declare -A SUM_CPU=() SUM_N=() SUM_WALL=() SUM_CL=()
 for ((r = 1; r <= ROUNDS; r++)); do
   for kind in "${KIND_LIST[@]}"; do
@@ -190,7 +214,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
       awk -v kind="$kind" -v p="$p" -v r="$r" -v n="$N" -v wall="$WALL_US" -v dc="$PTICKS" -v clk="$CLK" -v cl="$CLIENT_US" \
           -v lb=$((lb1 - lb0)) -v lt=$((lt1 - lt0)) -v dq=$((q1 - q0)) \
         'BEGIN { cpu = dc / clk; w = wall / 1e6;
-                 printf "%-5s %-8s %-2s %9d %9.0f %11.0f %9.1f %6.0f %9.1f %6.0f %6.0f\n", kind, p, r, n, n / w,
+                 printf "%-5s %-10s %-2s %9d %9.0f %11.0f %9.1f %6.0f %9.1f %6.0f %6.0f\n", kind, p, r, n, n / w,
                    (cpu > 0 ? n / cpu : 0), (n > 0 ? 1e6 * cpu / n : 0), 100 * cpu / w, cl,
                    (lt > 0 ? 100 * lb / lt : 0), 100 * dq / clk / (lt > 0 ? lt / clk : w) }'
       sleep 0.5
@@ -198,10 +222,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
 done
 
-if [[ " ${PROXY_LIST[*]} " == *" javoy "* ]]; then
+for p in "${PROXY_LIST[@]}"; do
   # every handshake must be a full one: javoy counts resumed sessions
-  echo "# javoy: $(curl -s "http://127.0.0.1:$((B + 12))/stats" | grep -E 'ssl\.(handshake|session_reused|connection_error):' | tr '\n' ' ')"
-fi
+  [[ $p == javoy* ]] && echo "# $p: $(curl -s "http://127.0.0.1:${ADMIN_PORT[$p]}/stats" | grep -E 'ssl\.(handshake|session_reused|connection_error):' | tr '\n' ' ')"
+done
 
 if [[ $STRACE == yes ]]; then
   for p in "${PROXY_LIST[@]}"; do
@@ -209,11 +233,11 @@ if [[ $STRACE == yes ]]; then
     pids=$(descendants "${PID[$p]}" | paste -sd, -)
     strace -c -f -p "$pids" -o "$f" & sp=$!
     sleep 1
-    load hs "$p" 3 "$RUN/out/strace-load-$p.txt"
+    LOAD_WARMUP=0 load hs "$p" 3 "$RUN/out/strace-load-$p.txt"
     kill -INT $sp; wait $sp 2>/dev/null
     n=$N
     echo "# $p: syscalls per handshake under strace ($n handshakes)"
-    awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 { name = $NF; calls = $4; if (calls ~ /^[0-9]+$/ && calls / n >= 0.05) printf "  %-16s %6.2f\n", name, calls / n; tot += calls }
+    awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { name = $NF; calls = $4; if (calls ~ /^[0-9]+$/ && calls / n >= 0.05) printf "  %-16s %6.2f\n", name, calls / n; tot += calls }
                    END { printf "  %-16s %6.2f\n", "total", tot / n }' "$f"
   done
 fi
