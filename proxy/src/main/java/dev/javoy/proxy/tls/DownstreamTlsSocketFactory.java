@@ -93,7 +93,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
 
   private SslContext build(TlsCertificateMaterial cert, CertificateValidation validation) throws SSLException {
     // the key through our own fixed-alias key manager: no key store and no JDK key manager search per handshake
-    SslContextBuilder b = SslContextBuilder.forServer(ServerKeyManager.factory(cert)).sslProvider(TlsEngine.PROVIDER);
+    SslContextBuilder b = TlsEngine.configure(SslContextBuilder.forServer(ServerKeyManager.factory(cert)));
     source.params.applyTo(b);
     TrustManager tm;
     if (validation != null) {
