@@ -660,7 +660,7 @@ run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-aliv
   esac
   win_begin "$p"
   if [[ $kind == hs && $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
-    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" 2 "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
+    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" 3 "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
   else
     "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
       "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
