@@ -23,6 +23,8 @@
 #   --conns N             concurrent connections for hs (default 16)
 #   --java-opts "..."     JAVOY_JAVA_OPTS for bin/javoy
 #   --strace              also count the proxy's syscalls per handshake (strace -c -f, one extra run each)
+#   --hold S              after the warm-up, print the proxies' pids and ports and keep them up S s without load
+#                         (to attach jcmd/JFR/perf/strace by hand), then run the rounds
 #   --keep DIR            copy the tools' outputs to DIR
 #   --base-port P         first port (default 19500; +0 backend, +13 javoy, +23 nginx, +33 HAProxy)
 #   --proxy-cpu N / --load-cpu N   (default 1 / 0)
@@ -37,7 +39,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/../.." && pwd)
 
 JAR=""; BASE_JAR=""; PROXIES=""; KINDS="hs"; ROUNDS=3; DUR=5; WARMUP=60; CLIENT=java; CONNS=16
-JAVA_OPTS_EXTRA=""; STRACE=no; KEEP=""; H2LOAD_RATE=2500; BASE_PORT=19500; PROXY_CPU=1; LOAD_CPU=0
+JAVA_OPTS_EXTRA=""; STRACE=no; KEEP=""; H2LOAD_RATE=2500; HOLD=0; BASE_PORT=19500; PROXY_CPU=1; LOAD_CPU=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --jar) JAR=$2; shift ;;
@@ -52,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --java-opts) JAVA_OPTS_EXTRA=$2; shift ;;
     --strace) STRACE=yes ;;
     --keep) KEEP=$2; shift ;;
+    --hold) HOLD=$2; shift ;;
     --h2load-rate) H2LOAD_RATE=$2; shift ;;
     --base-port) BASE_PORT=$2; shift ;;
     --proxy-cpu) PROXY_CPU=$2; shift ;;
@@ -202,6 +205,10 @@ if [[ $CLIENT == java && ${PROXY_LIST[0]} != javoy* ]]; then
   load hs "${PROXY_LIST[0]}" 5 "$RUN/out/warmup.txt"   # the client's own JIT
 fi
 
+if ((HOLD > 0)); then
+  for p in "${PROXY_LIST[@]}"; do echo "# hold: $p pid ${PID[$p]} https://127.0.0.1:${TLS_PORT[$p]}/ (javoy HTTP: $((B + 10)))"; done
+  sleep "$HOLD"
+fi
 printf '%-5s %-10s %-2s %9s %9s %11s %9s %6s %9s %6s %6s\n' kind proxy r count per_wall_s per_proxy_cpu_s proxy_us proxy% client_us load% irq%
 declare -A SUM_CPU=() SUM_N=() SUM_WALL=() SUM_CL=()
 for ((r = 1; r <= ROUNDS; r++)); do
