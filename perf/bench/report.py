@@ -80,6 +80,20 @@ def parse_wrk(path):
     return out
 
 
+def parse_tls_load(path):
+    """TlsHandshakeLoad.java's line: handshakes N seconds S errors E client_cpu_us C proxy_ticks T (else wrk's)."""
+    try:
+        t = open(path, errors="replace").read()
+    except OSError:
+        return None
+    mm = re.search(r"handshakes (\d+) seconds ([\d.]+) errors (\d+) client_cpu_us ([\d.]+)", t)
+    if not mm:
+        return parse_wrk(path)
+    n, secs = int(mm.group(1)), float(mm.group(2))
+    return {"rps": n / secs if secs > 0 else None, "requests": n, "errors": int(mm.group(3)),
+            "client_cpu_us": float(mm.group(4))}
+
+
 def parse_h2load(path):
     try:
         t = open(path, errors="replace").read()
@@ -214,7 +228,7 @@ def compute(raw, meta, meas):
                 d = meas.get((r, p, "tls" + kind))
                 if d is None:
                     continue
-                w = parse_wrk(os.path.join(raw, d.get("file", ""))) if d.get("status") == "ok" else None
+                w = parse_tls_load(os.path.join(raw, d.get("file", ""))) if d.get("status") == "ok" else None
                 if not w or not w["rps"] or w["requests"] == 0:
                     mark("tls" + kind, p, "failed", "%s: no successful requests (round %d)" % (label, r)
                          if d.get("status") == "ok" else None)
@@ -231,6 +245,10 @@ def compute(raw, meta, meas):
                         per["tls%s_rps" % kind][p].append(w["rps"])
                         per["tls%s_cpu_us" % kind][p].append(cpu_s / w["requests"] * 1e6)
                         per["tls%s_util" % kind][p].append(100.0 * cpu_s / wall_s)
+                        if kind == "hs" and cpu_s > 0:
+                            per["tlshs_per_cpu_s"][p].append(w["requests"] / cpu_s)
+                        if kind == "hs" and w.get("client_cpu_us"):
+                            per["tlshs_client_us"][p].append(w["client_cpu_us"])
             # --- start-up
             d = meas.get((r, p, "startup"))
             if d is not None:
@@ -322,12 +340,16 @@ def rows(meta):
         ("section", "Start-up"),
         ("startup_ms", "exec → first successful request, ms (curl poll every 5 ms)", "lower", "startup",
          "int", False),
-        ("section", "TLS 1.3, ECDSA P-256, same certificate everywhere (wrk -t1 over https, %s s per run; "
+        ("section", "TLS 1.3, ECDSA P-256, same certificate everywhere (%s s per run; "
          "no session resumption: every new connection is a full handshake)" % meta.get("tls_dur", "?")),
-        ("tlshs_rps", "TLS handshakes/s, new connection per request (-c%s, Connection: close)"
-         % meta.get("tls_hs_conns", "?"), "higher", "tlshs", "int", False),
+        ("tlshs_rps", "TLS handshakes/s, new connection per request (%s -c%s, Connection: close)"
+         % (meta.get("tls_hs_client", "wrk -t1"), meta.get("tls_hs_conns", "?")), "higher", "tlshs", "int", False),
+        ("tlshs_per_cpu_s", "TLS handshakes per proxy CPU-second (= per core when the proxy CPU is saturated)",
+         "higher", "tlshs", "int", False),
         ("tlshs_util", "proxy CPU utilisation during the handshake run, %", "info", "tlshs", "f0", False),
         ("tlshs_cpu_us", "proxy CPU per handshake (incl. its request), µs", "lower", "tlshs", "f1", False),
+        ("tlshs_client_us", "load generator CPU per handshake, µs (its own process)", "info", "tlshs", "f1",
+         False),
         ("tlssat_rps", "HTTPS keep-alive saturation, requests/s (-c%s)" % meta.get("tls_sat_conns", "?"),
          "higher", "tlssat", "int", False),
         ("tlssat_cpu_us", "HTTPS keep-alive: proxy CPU per request, µs", "lower", "tlssat", "f2", False),
@@ -425,6 +447,7 @@ def per_round_section(meta, per):
             ("fixed_p99", "fixed-rate p99 ms", "f3"), ("fixed_cpu_us", "fixed-rate CPU µs/req", "f2"),
             ("h2_rps", "h2c req/s", "int"), ("tcp_mbs", "TCP MB/s", "int"),
             ("tlshs_rps", "TLS handshakes/s", "int"), ("tlshs_cpu_us", "TLS CPU µs/handshake", "f1"),
+            ("tlshs_per_cpu_s", "TLS handshakes per proxy CPU-s", "int"),
             ("tlssat_rps", "HTTPS req/s", "int"), ("tls1m_mbs", "TLS 1 MiB MB/s", "int"),
             ("startup_ms", "start-up ms", "int")]
     proxies = [p for p in PROXIES if p in meta.get("proxies", ",".join(PROXIES)).split(",")]

@@ -676,11 +676,22 @@ run_tcp() {
 }
 
 # TLS 1.3 scenarios (javoy, nginx, HAProxy terminate TLS with the same ECDSA P-256 certificate and proxy
-# plaintext HTTP/1.1 to the backend; no "direct" figure). wrk (OpenSSL 3 client) never offers a session to
-# resume (it calls no SSL_set_session), so each new connection is a full TLS 1.3 handshake (X25519, ECDSA
-# P-256 signature); the servers still send their session tickets as they do by default.
+# plaintext HTTP/1.1 to the backend; no "direct" figure). New connections (hs): TlsHandshakeLoad.java, a BoringSSL
+# client on one Netty event loop (netty-tcnative from the javoy jar; X25519, the server's CertificateVerify checked,
+# no session cache, so every connection is a full TLS 1.3 handshake), which costs ~0.4x of wrk's OpenSSL 3.0 CPU per
+# handshake: wrk needed ~2.5x the server's CPU per handshake, so on the load CPU it could not saturate any proxy
+# (perf/results/2026-11-22-tlsbench.md). It measures its own window after a warm-up and reads the proxy's CPU ticks
+# in that window itself. Without a javoy jar (or java) the hs runs fall back to wrk. Keep-alive and 1 MiB downloads
+# stay on wrk (OpenSSL 3 client), which never offers a session to resume.
+TLS_HS_CLIENT="wrk -t1"
+[[ -n ${JAR:-} && -f ${JAR:-} ]] && command -v java >/dev/null && TLS_HS_CLIENT="TlsHandshakeLoad (BoringSSL, 1 thread)"
+echo "tls_hs_client=$TLS_HS_CLIENT" >>"$RAW/meta.env"
+tls_hs_java() { # PORT SECONDS WARMUP PIDS OUTFILE -> TlsHandshakeLoad's result line in OUTFILE
+  "${PIN_LOAD[@]}" timeout -k 5 $(($2 + $3 + 60)) java -XX:+UseSerialGC -cp "$JAR" "$BENCH_DIR/TlsHandshakeLoad.java" \
+    --port "$1" --conns "$TLS_HS_CONNS" --duration "$2" --warmup "$3" --proxy-pids "$4" >"$5" 2>&1
+}
 run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-alive) | 1m (1 MiB downloads)
-  local r=$1 p=$2 kind=$3 f="$RAW/tls$3-$2-r$1.txt" conns path="/" hdr=()
+  local r=$1 p=$2 kind=$3 f="$RAW/tls$3-$2-r$1.txt" conns path="/" hdr=() line
   [[ $p == direct ]] && return
   ready "$p" || { rec "$r" "$p" "tls$kind" status failed; return; }
   case $kind in
@@ -689,13 +700,26 @@ run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-aliv
     1m) conns=4; path=/1m ;;
   esac
   win_begin "$p"
-  "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
-    "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
+  if [[ $kind == hs && $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
+    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" 3 "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
+  else
+    "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
+      "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
+  fi
   local rc=$?
   win_end "$r" "$p" "tls$kind"
+  if [[ $kind == hs && $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
+    # the client's own measured window (after its warm-up): the proxy's CPU ticks and the wall time in it
+    line=$(grep -m1 '^handshakes ' "$f")
+    if [[ -n $line ]]; then
+      set -- $line
+      rec "$r" "$p" tlshs cpu_ticks "${10}"
+      rec "$r" "$p" tlshs wall_us "$(awk -v s="$4" 'BEGIN {printf "%d", s * 1e6}')"
+    fi
+  fi
   rec "$r" "$p" "tls$kind" rc $rc; rec "$r" "$p" "tls$kind" file "$(basename "$f")"
   rec "$r" "$p" "tls$kind" status ok
-  log "tls-$kind $(printf '%-4s' '') r$r $p: $(grep -E 'Requests/sec' "$f" | tr -s ' ') (rc=$rc)"
+  log "tls-$kind $(printf '%-4s' '') r$r $p: $(grep -E 'Requests/sec|^handshakes' "$f" | tr -s ' ') (rc=$rc)"
 }
 
 # ---------------------------------------------------------------- javoy warm-up
@@ -709,8 +733,12 @@ if has_proxy javoy && [[ ${STATE[javoy]:-} == up ]] && ((WARMUP > 0)); then
     "${PIN_LOAD[@]}" curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$JAVOY_TCP_PORT/big" 2>/dev/null
     # TLS: the handshake path needs ~10,000 handshakes before C2 has compiled it (measured: CPU per handshake
     # falls from ~2 ms to ~0.35 ms over the first 30 s), so it gets the full warm-up time too
-    "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$TLS_HS_CONNS" -d"${WARMUP}s" -H "Connection: close" \
-      "https://127.0.0.1:$JAVOY_TLS_PORT/" >"$RAW/warmup-javoy-tls.txt" 2>&1
+    if [[ $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
+      tls_hs_java "$JAVOY_TLS_PORT" "$WARMUP" 1 "" "$RAW/warmup-javoy-tls.txt"
+    else
+      "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP + 30)) wrk -t1 -c"$TLS_HS_CONNS" -d"${WARMUP}s" -H "Connection: close" \
+        "https://127.0.0.1:$JAVOY_TLS_PORT/" >"$RAW/warmup-javoy-tls.txt" 2>&1
+    fi
     "${PIN_LOAD[@]}" timeout -k 5 $((WARMUP / 3 + 30)) wrk -t1 -c"$SAT_CONNS" -d$((WARMUP / 3 + 1))s \
       "https://127.0.0.1:$JAVOY_TLS_PORT/" >>"$RAW/warmup-javoy-tls.txt" 2>&1
     "${PIN_LOAD[@]}" timeout -k 5 40 wrk -t1 -c4 -d3s "https://127.0.0.1:$JAVOY_TLS_PORT/1m" >>"$RAW/warmup-javoy-tls.txt" 2>&1

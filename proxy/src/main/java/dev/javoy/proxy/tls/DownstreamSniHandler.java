@@ -33,8 +33,17 @@ final class DownstreamSniHandler extends SniHandler {
 
   @Override
   protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
-    SslHandler h = super.newSslHandler(context, allocator);
-    h.setHandshakeTimeoutMillis(0); // as Envoy; transport_socket_connect_timeout is DownstreamTlsHandshake's
+    return sslHandler(context, allocator);
+  }
+
+  /**
+   * The server's TLS handler on {@code context}: BoringSSL's engine fed whole reads (Netty's non-JDK-compatible
+   * unwrap), delegated tasks run inline on the event loop, no handshake timeout of its own (as Envoy;
+   * {@code transport_socket_connect_timeout} is {@link DownstreamTlsHandshake}'s).
+   */
+  static SslHandler sslHandler(SslContext context, ByteBufAllocator allocator) {
+    SslHandler h = context.newHandler(allocator);
+    h.setHandshakeTimeoutMillis(0);
     return h;
   }
 }

@@ -13,15 +13,15 @@ import java.util.logging.Logger;
 
 /**
  * Watches a downstream handshake: on success it fills the connection's {@link TlsConnectionInfo} and requested
- * server name and counts {@code ssl.handshake}; on failure it counts {@code ssl.connection_error} and closes the
- * connection. It leaves the pipeline after the handshake.
+ * server name and counts {@code ssl.handshake}; on a TLS failure it counts {@code ssl.connection_error} and closes
+ * the connection (a peer that closes before the handshake completes is not a TLS error). It leaves the pipeline after the handshake.
  */
 final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = Log.get("connection");
 
   private final DownstreamConnection connection;
   private final TlsConnectionInfo info;
-  private final DownstreamSniHandler sni;
+  private final DownstreamSniHandler sni; // null: a single certificate, no SNI handler (the engine has the name)
   private final TlsStats stats;
   private final long connectTimeoutMillis;
   private boolean failed;
@@ -63,7 +63,7 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
     if (evt instanceof SslHandshakeCompletionEvent done) {
       if (done.isSuccess()) {
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        String name = sni.hostname();
+        String name = sni != null ? sni.hostname() : requestedServerName(ssl.engine());
         info.complete(ssl, name, true);
         if (name != null && connection.requestedServerName().isEmpty()) {
           connection.setRequestedServerName(name);
@@ -73,7 +73,11 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
           stats.noCertificate.inc();
         }
       } else {
-        fail();
+        if (!(done.cause() instanceof java.nio.channels.ClosedChannelException)) {
+          // as Envoy: ssl.connection_error counts TLS errors, not a peer that closed before finishing its handshake
+          // (a TCP probe connecting and closing, a client giving up)
+          fail();
+        }
         LOG.log(Level.FINE, () -> "[C" + connection.id() + "] TLS handshake failed: " + done.cause());
         ctx.close();
       }
@@ -91,6 +95,16 @@ final class DownstreamTlsHandshake extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.fireExceptionCaught(cause);
+  }
+
+  /** The server name the ClientHello asked for, as BoringSSL parsed it (lower case, as Netty's SniHandler), or null. */
+  static String requestedServerName(javax.net.ssl.SSLEngine engine) {
+    if (engine instanceof io.netty.handler.ssl.ReferenceCountedOpenSslEngine e) {
+      long ssl = e.sslPointer(); // freed only on this connection's event loop, which is this thread
+      String name = ssl == 0 ? null : io.netty.internal.tcnative.SSL.getSniHostname(ssl);
+      return name == null || name.isEmpty() ? null : name.toLowerCase(java.util.Locale.ROOT);
+    }
+    return null;
   }
 
   private void fail() {

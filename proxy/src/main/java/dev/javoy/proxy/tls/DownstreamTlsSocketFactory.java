@@ -19,7 +19,8 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The {@code envoy.transport_sockets.tls} transport socket of a filter chain ({@code DownstreamTlsContext}, Envoy's
- * {@code ServerSslSocketFactory}): BoringSSL server contexts, one per certificate, picked by SNI; client
+ * {@code ServerSslSocketFactory}): BoringSSL server contexts, one per certificate, picked by SNI (with one
+ * certificate and no {@code require_sni}, no selection: the handshake starts on that context at once); client
  * certificates requested when a validation context is configured and required with
  * {@code require_client_certificate}. A secret update builds a new generation of contexts that new handshakes
  * use; the replaced generation is released once no handshake can still be starting from it.
@@ -92,7 +93,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
 
   private SslContext build(TlsCertificateMaterial cert, CertificateValidation validation) throws SSLException {
     // the key through our own fixed-alias key manager: no key store and no JDK key manager search per handshake
-    SslContextBuilder b = SslContextBuilder.forServer(ServerKeyManager.factory(cert)).sslProvider(TlsEngine.PROVIDER);
+    SslContextBuilder b = TlsEngine.configure(SslContextBuilder.forServer(ServerKeyManager.factory(cert)));
     source.params.applyTo(b);
     TrustManager tm;
     if (validation != null) {
@@ -152,13 +153,22 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
    * @return false when no context is ready yet (the caller closes the connection)
    */
   public boolean install(DownstreamConnection connection) {
-    if (current == null) {
+    ServerContexts generation = current;
+    if (generation == null) {
       stats.connectionError.inc();
       return false;
     }
     TlsConnectionInfo info = new TlsConnectionInfo();
     connection.setTls(info);
     ChannelPipeline p = connection.channel().pipeline();
+    SslContext only = generation.only();
+    if (only != null && !requireSni) {
+      // One certificate serves every server name: the engine starts at once, without parsing the ClientHello in
+      // Java first and replacing a handler (the SNI BoringSSL saw is read when the handshake completes).
+      p.addLast(DownstreamSniHandler.NAME, DownstreamSniHandler.sslHandler(only, connection.channel().alloc()));
+      p.addLast(new DownstreamTlsHandshake(connection, info, null, stats, connectTimeoutMillis));
+      return true;
+    }
     DownstreamSniHandler sni = new DownstreamSniHandler(this, requireSni);
     p.addLast(DownstreamSniHandler.NAME, sni);
     p.addLast(new DownstreamTlsHandshake(connection, info, sni, stats, connectTimeoutMillis));

@@ -49,6 +49,11 @@ final class ServerContexts {
     return contexts[0];
   }
 
+  /** The context when there is exactly one certificate (SNI picks nothing), else null. */
+  SslContext only() {
+    return contexts.length == 1 ? contexts[0] : null;
+  }
+
   SslContext[] all() {
     return contexts;
   }

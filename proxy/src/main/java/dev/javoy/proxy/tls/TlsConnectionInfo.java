@@ -47,19 +47,25 @@ public final class TlsConnectionInfo {
   private String localSubject;
   private String tlsVersion = "";
   private String cipher = "";
-  private String sessionId = "";
+  private byte[] sessionIdBytes; // formatted on first use: most connections never ask
+  private String sessionId;
   private String sni = "";
   private String alpn = "";
   private X509Certificate[] peerChain = new X509Certificate[0];
 
   /** Fills the values from the handshake {@code ssl} completed; {@code sni} is the server name asked for. */
   public void complete(SslHandler ssl, String sni, boolean peerValidated) {
-    SSLSession s = ssl.engine().getSession();
-    Certificate[] peer;
-    try {
-      peer = s.getPeerCertificates();
-    } catch (SSLPeerUnverifiedException e) {
-      peer = null;
+    javax.net.ssl.SSLEngine engine = ssl.engine();
+    SSLSession s = engine.getSession();
+    Certificate[] peer = null;
+    // A server that asked for no client certificate has none: skip the call that says so by throwing (an exception
+    // with its stack trace on every handshake of a plain-TLS listener).
+    if (engine.getUseClientMode() || engine.getNeedClientAuth() || engine.getWantClientAuth()) {
+      try {
+        peer = s.getPeerCertificates();
+      } catch (SSLPeerUnverifiedException e) {
+        peer = null;
+      }
     }
     fill(s.getProtocol(), s.getCipherSuite(), s.getId(), ssl.applicationProtocol(), sni, s.getLocalCertificates(), peer,
         peerValidated);
@@ -76,7 +82,8 @@ public final class TlsConnectionInfo {
           : CipherSuiteConverter.toOpenSsl(cipherSuite, true);
       this.cipher = openSsl == null ? cipherSuite : openSsl;
     }
-    this.sessionId = id == null ? "" : HexFormat.of().withUpperCase().formatHex(id);
+    this.sessionIdBytes = id;
+    this.sessionId = null;
     this.alpn = applicationProtocol == null ? "" : applicationProtocol;
     if (local != null && local.length > 0 && local[0] instanceof X509Certificate lc) {
       localCertificate = lc;
@@ -191,6 +198,9 @@ public final class TlsConnectionInfo {
   }
 
   public String sessionId() {
+    if (sessionId == null) {
+      sessionId = sessionIdBytes == null ? "" : HexFormat.of().withUpperCase().formatHex(sessionIdBytes);
+    }
     return sessionId;
   }
 

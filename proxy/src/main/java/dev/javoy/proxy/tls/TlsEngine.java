@@ -3,7 +3,9 @@ package dev.javoy.proxy.tls;
 import dev.javoy.proxy.config.ConfigException;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.OpenSslContextOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +44,16 @@ public final class TlsEngine {
   /** BoringSSL's version, such as {@code BoringSSL}, for logs. */
   public static String version() {
     return OpenSsl.isAvailable() ? OpenSsl.versionString() : "unavailable";
+  }
+
+  /**
+   * {@code b} on this engine: BoringSSL through reference-counted contexts, its callbacks (certificate selection,
+   * peer verification) run inline in the handshake. Netty's default hands each callback back to the handler as a
+   * delegated task (for key managers that block), which costs every handshake an extra trip out of and back into
+   * BoringSSL; javoy's key manager and verifier never block.
+   */
+  static SslContextBuilder configure(SslContextBuilder b) {
+    return b.sslProvider(PROVIDER).option(OpenSslContextOption.USE_TASKS, false);
   }
 
   /** Releases a context that was replaced, after {@link #RELEASE_GRACE_MILLIS}. */

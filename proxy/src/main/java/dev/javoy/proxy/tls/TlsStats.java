@@ -13,12 +13,16 @@ public final class TlsStats {
   public final Counter failVerifySan;
   public final Counter failVerifyCertHash;
   public final Counter sessionReused;
-  private final StatsScope ssl;
+  private final CountersByName versions;
+  private final CountersByName ciphers;
+  private final CountersByName curves;
 
   /** @param scope the listener's or the cluster's scope; the stats go under {@code ssl.} */
   public TlsStats(StatsScope scope) {
     StatsScope s = scope.scope("ssl.");
-    ssl = s;
+    versions = new CountersByName(s, "versions.");
+    ciphers = new CountersByName(s, "ciphers.");
+    curves = new CountersByName(s, "curves.");
     handshake = s.counter("handshake");
     connectionError = s.counter("connection_error");
     noCertificate = s.counter("no_certificate");
@@ -35,22 +39,52 @@ public final class TlsStats {
    * {@code ssl.session_reused} when BoringSSL resumed a session (ticket or session id). Event loop of the connection.
    */
   public void onHandshake(TlsConnectionInfo info, javax.net.ssl.SSLEngine engine) {
-    javax.net.ssl.SSLSession session = engine.getSession();
     handshake.inc();
     if (sessionReused(engine)) {
       sessionReused.inc();
     }
     if (!info.tlsVersion().isEmpty()) {
-      ssl.counter("versions." + info.tlsVersion()).inc();
+      versions.counter(info.tlsVersion()).inc();
     }
     if (!info.cipher().isEmpty()) {
-      ssl.counter("ciphers." + info.cipher()).inc();
+      ciphers.counter(info.cipher()).inc();
     }
-    if (session instanceof io.netty.handler.ssl.OpenSslSession o) {
+    if (engine.getSession() instanceof io.netty.handler.ssl.OpenSslSession o) {
       String group = o.getNamedGroup();
       if (group != null && !group.isEmpty()) {
-        ssl.counter("curves." + group).inc();
+        curves.counter(group).inc();
       }
+    }
+  }
+
+  /**
+   * The counters {@code <prefix><name>} met so far, found by name without building the stat's full name on every
+   * handshake (a listener sees one or two versions, ciphers and curves). Shared by the workers: a new name publishes
+   * a new array; two workers adding the same name at once both get the store's one counter.
+   */
+  private static final class CountersByName {
+    private final StatsScope scope;
+    private final String prefix;
+    private volatile Object[] known = new Object[0]; // name, counter, name, counter, ...
+
+    CountersByName(StatsScope scope, String prefix) {
+      this.scope = scope;
+      this.prefix = prefix;
+    }
+
+    Counter counter(String name) {
+      Object[] k = known;
+      for (int i = 0; i < k.length; i += 2) {
+        if (name.equals(k[i])) {
+          return (Counter) k[i + 1];
+        }
+      }
+      Counter c = scope.counter(prefix + name);
+      Object[] more = java.util.Arrays.copyOf(k, k.length + 2);
+      more[k.length] = name;
+      more[k.length + 1] = c;
+      known = more;
+      return c;
     }
   }
 

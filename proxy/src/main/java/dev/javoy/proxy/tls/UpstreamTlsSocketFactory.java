@@ -85,7 +85,7 @@ public final class UpstreamTlsSocketFactory extends TlsSocketFactory {
 
   private SslContext build(TlsCertificateMaterial cert, CertificateValidation validation, List<String> alpn)
       throws SSLException {
-    SslContextBuilder b = SslContextBuilder.forClient().sslProvider(TlsEngine.PROVIDER)
+    SslContextBuilder b = TlsEngine.configure(SslContextBuilder.forClient())
         .endpointIdentificationAlgorithm(null); // Envoy verifies by SAN matchers, not by host name
     source.params.applyTo(b);
     if (cert != null) {
