@@ -492,7 +492,7 @@ if has_proxy javoy && [[ $LAUNCHER == yes && -z $JAVOY_NOTE ]]; then
     for ((k = 0; k < 600; k++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     stop_proxy javoy
   done
-  log "javoy CDS archive: $(ls "$RUN/cds" 2>/dev/null | tr '\n' ' ')"
+  log "javoy CDS archive / AOT cache: $(ls "$RUN/cds" 2>/dev/null | tr '\n' ' ')"
 fi
 PROXIED=()
 for p in "${PROXY_LIST[@]}"; do [[ $p != direct ]] && PROXIED+=("$p"); done
