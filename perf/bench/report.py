@@ -338,8 +338,9 @@ def rows(meta):
         ("bytes_per_conn", "bytes per idle connection ((RSS_%s − RSS_idle) / %s)" % (n, n), "lower",
          "mem_conns", "int", False),
         ("section", "Start-up"),
-        ("startup_ms", "exec → first successful request, ms (curl poll every 5 ms)", "lower", "startup",
-         "int", False),
+        ("startup_ms", "exec → first successful request, ms (curl poll every 5 ms%s)"
+         % ("; javoy on " + meta["javoy_java_version"] if meta.get("javoy_java_version") else ""), "lower",
+         "startup", "int", False),
         ("section", "TLS 1.3, ECDSA P-256, same certificate everywhere (%s s per run; "
          "no session resumption: every new connection is a full handshake)" % meta.get("tls_dur", "?")),
         ("tlshs_rps", "TLS handshakes/s, new connection per request (%s -c%s, Connection: close)"
@@ -622,7 +623,9 @@ def main():
     L.append("| | |")
     L.append("|---|---|")
     for k, label in (("nproc", "nproc"), ("cpu_model", "CPU model"), ("mem", "memory"), ("kernel", "kernel"),
-                     ("os", "OS"), ("java", "java -version"), ("javoy_launcher", "javoy launcher and its JVM flags"),
+                     ("os", "OS"), ("java", "java -version"),
+                     ("javoy_java", "javoy's JDK (bin/javoy's choice)"),
+                     ("javoy_launcher", "javoy launcher and its JVM flags"),
                      ("java_opts", "javoy extra JVM options"),
                      ("jvm_ergonomics", "JVM defaults on 1 CPU"),
                      ("javoy_jar", "javoy jar"), ("javoy_jar_mtime", "javoy jar built"),

@@ -326,9 +326,17 @@ fi
   echo "javoy_git=$(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo 'no commit')"
   echo "javoy_note=$JAVOY_NOTE"
   echo "java_opts=$JAVA_OPTS_EXTRA"
+  # the JDK javoy's start-up row (and every javoy run) used: the launcher's choice, as users get it
+  if [[ $LAUNCHER == yes ]]; then
+    jj=$(JAVOY_JAR="$JAR" JAVOY_LAUNCHER_DRY_RUN=1 "$REPO/bin/javoy" 2>/dev/null | awk '{print $1}')
+  else
+    jj=java
+  fi
+  echo "javoy_java=${jj:-java}: $("${jj:-java}" -version 2>&1 | head -1)"
+  echo "javoy_java_version=$("${jj:-java}" -version 2>&1 | head -1 | sed -n 's/.*version "\([0-9]*\).*/JDK \1/p')"
   echo "javoy_launcher=$([[ $LAUNCHER == yes ]] && echo "bin/javoy: $(awk '/^JVM_FLAGS=/ {on = 1} on {printf "%s ", $0} on && /"$/ {on = 0}' "$REPO/bin/javoy" | sed 's/\$JVM_FLAGS//g; s/JVM_FLAGS=//g; s/"//g' | tr -s ' ')" || echo 'no (java -jar)')"
   # what the JVM picks when it sees one CPU (ergonomics: GC, heap)
-  echo "jvm_ergonomics=$("${PIN_PROXY[@]}" java $JAVA_OPTS_EXTRA -XX:+PrintFlagsFinal -version 2>/dev/null |
+  echo "jvm_ergonomics=$("${PIN_PROXY[@]}" "${jj:-java}" $JAVA_OPTS_EXTRA -XX:+PrintFlagsFinal -version 2>/dev/null |
     awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah)GC$/ && $4 == "true" {gc=$2}
          $2 == "MaxHeapSize" {mx=$4} $2 == "ActiveProcessorCount" {ap=$4}
          END {printf "%s, MaxHeapSize %.0f MiB", gc, mx/1048576}')"
@@ -488,8 +496,9 @@ has_proxy nginx && { "$NGINX" -t -q -p "$RUN/nginx" -e "$RUN/nginx/error.log" -c
 has_proxy haproxy && { "$HAPROXY" -c -q -f "$RUN/conf/haproxy.cfg" >"$RAW/haproxy-check.log" 2>&1 || log "haproxy config check failed: $(head -c 300 "$RAW/haproxy-check.log")"; }
 
 # ---------------------------------------------------------------- 6. start-up (interleaved; the last start stays up)
-# bin/javoy's class-data sharing archive is written at the first exit (and, on JDK 17/18, checked at the next
-# start): two unmeasured starts first, each given time to write the archive at exit, as a deployed proxy has it.
+# bin/javoy's class-data sharing archive (JDK 25+: AOT cache) is written at the first exit (and, on JDK 17/18 and
+# 25+, checked at the next start): two unmeasured starts first, each given time to write it at exit, as a deployed
+# proxy has it.
 if has_proxy javoy && [[ $LAUNCHER == yes && -z $JAVOY_NOTE ]]; then
   mkdir -p "$RUN/cds"
   for i in 1 2; do
@@ -499,7 +508,7 @@ if has_proxy javoy && [[ $LAUNCHER == yes && -z $JAVOY_NOTE ]]; then
     for ((k = 0; k < 600; k++)); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     stop_proxy javoy
   done
-  log "javoy CDS archive: $(ls "$RUN/cds" 2>/dev/null | tr '\n' ' ')"
+  log "javoy CDS archive / AOT cache: $(ls "$RUN/cds" 2>/dev/null | tr '\n' ' ')"
 fi
 PROXIED=()
 for p in "${PROXY_LIST[@]}"; do [[ $p != direct ]] && PROXIED+=("$p"); done

@@ -2,194 +2,237 @@ package dev.javoy;
 
 import dev.javoy.proxy.server.ServerOptions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * Envoy's command line (the flags its documentation lists and Istio's pilot-agent passes), parsed by picocli.
+ * Envoy's command line (the flags its documentation lists and Istio's pilot-agent passes, {@link CliFlag}).
  * Flags for Envoy features javoy does not have (hot restart, shared memory, mutex tracing) are accepted so that
- * launchers keep working, and say so in {@code --help}.
+ * launchers keep working, and say so in {@code --help}. Parsed by hand (picocli's reflection cost ≈ 100 ms of
+ * start-up): {@code --flag value}, {@code --flag=value}, {@code -c value}, {@code -cvalue}, {@code -c=value}; a
+ * flag given twice is an error unless it is repeatable; there are no positional arguments.
  */
-@Command(
-    name = "javoy",
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = "An Envoy-compatible proxy. Takes Envoy's command line; see "
-        + "https://www.envoyproxy.io/docs/envoy/latest/operations/cli.",
-    footer = "%nWith neither -c nor --config-yaml, javoy serves a demo: listener 0.0.0.0:10000, admin "
-        + "127.0.0.1:9901.%nExit status: 0 on success, 1 on bad flags or bad configuration.")
 final class CliOptions {
-  static final String NO_HOT_RESTART = " javoy has no hot restart: accepted and ignored.";
+  static final String NO_HOT_RESTART = CliFlag.NO_HOT_RESTART;
 
-  @Option(names = {"-c", "--config-path"}, paramLabel = "<path>",
-      description = "Bootstrap config file: .yaml/.yml, .json, .pb (binary), .pb_text; else JSON, then YAML.")
   String configPath;
-
-  @Option(names = "--config-yaml", paramLabel = "<yaml>",
-      description = "Bootstrap YAML (or JSON), merged over the contents of --config-path.")
   String configYaml;
-
-  @Option(names = "--mode", paramLabel = "<mode>", defaultValue = "serve",
-      description = "serve (default), validate (load and build the config, bind nothing, print OK or the "
-          + "errors) or init_only (initialize, then exit).")
-  String mode;
-
-  @Option(names = "--concurrency", paramLabel = "<n>",
-      description = "Worker threads (event loops). Default: the number of CPUs. 0 means 1.")
+  String mode = "serve";
   Integer concurrency;
-
-  @Option(names = "--cpuset-threads",
-      description = "Without --concurrency, use the CPUs this process may run on (javoy always does).")
   boolean cpusetThreads;
-
-  @Option(names = {"-l", "--log-level"}, paramLabel = "<level>", defaultValue = "info",
-      description = "Log level: trace, debug, info (default), warning/warn, error, critical, off.")
-  String logLevel;
-
-  @Option(names = "--component-log-level", paramLabel = "<list>",
-      description = "Per-component log levels, e.g. upstream:debug,connection:trace.")
+  String logLevel = "info";
   String componentLogLevel;
-
-  @Option(names = "--log-format", paramLabel = "<format>",
-      description = "Log line format, spdlog syntax. Default: \"[%%Y-%%m-%%d %%T.%%e][%%t][%%l][%%n] [%%g:%%#] %%v\".")
   String logFormat;
-
-  @Option(names = "--log-format-escaped", description = "Escape C-style sequences (newlines...) in log lines.")
   boolean logFormatEscaped;
-
-  @Option(names = "--enable-fine-grain-logging",
-      description = "Accepted; javoy's loggers are per component, as without this flag.")
   boolean enableFineGrainLogging;
-
-  @Option(names = "--log-path", paramLabel = "<path>",
-      description = "Write logs to this file (appended; reopened on SIGUSR1) instead of stderr.")
   String logPath;
-
-  @Option(names = "--drain-time-s", paramLabel = "<s>", defaultValue = "600",
-      description = "Seconds to drain connections on shutdown or listener removal. Default 600.")
-  long drainTimeSeconds;
-
-  @Option(names = "--drain-strategy", paramLabel = "<strategy>", defaultValue = "gradual",
-      description = "gradual (default: more connections told to close as the drain time passes) or immediate.")
-  String drainStrategy;
-
-  @Option(names = "--parent-shutdown-time-s", paramLabel = "<s>", defaultValue = "900",
-      description = "Hot restart parent shutdown time." + NO_HOT_RESTART)
-  long parentShutdownTimeSeconds;
-
-  @Option(names = "--local-address-ip-version", paramLabel = "<v4|v6>", defaultValue = "v4",
-      description = "IP version of the server's local address (v4 default, or v6).")
-  String localAddressIpVersion;
-
-  @Option(names = "--file-flush-interval-msec", paramLabel = "<ms>", defaultValue = "10000",
-      description = "Access log file flush interval in milliseconds. Default 10000.")
-  long fileFlushIntervalMillis;
-
-  @Option(names = "--file-flush-min-size-kb", paramLabel = "<kb>", defaultValue = "64",
-      description = "Access log buffer size that triggers a flush, in KiB. Default 64.")
-  int fileFlushMinSizeKb;
-
-  @Option(names = "--service-cluster", paramLabel = "<name>", description = "Overrides node.cluster.")
+  long drainTimeSeconds = 600;
+  String drainStrategy = "gradual";
+  long parentShutdownTimeSeconds = 900;
+  String localAddressIpVersion = "v4";
+  long fileFlushIntervalMillis = 10000;
+  int fileFlushMinSizeKb = 64;
   String serviceCluster;
-
-  @Option(names = "--service-node", paramLabel = "<name>", description = "Overrides node.id.")
   String serviceNode;
-
-  @Option(names = "--service-zone", paramLabel = "<zone>", description = "Overrides node.locality.zone.")
   String serviceZone;
-
-  @Option(names = "--allow-unknown-static-fields",
-      description = "Warn about (and ignore) unknown fields in the bootstrap instead of failing.")
   boolean allowUnknownStaticFields;
-
-  @Option(names = "--allow-unknown-fields", description = "Deprecated alias of --allow-unknown-static-fields.")
   boolean allowUnknownFields;
-
-  @Option(names = "--reject-unknown-dynamic-fields", description = "Reject xDS resources with unknown fields.")
   boolean rejectUnknownDynamicFields;
-
-  @Option(names = "--ignore-unknown-dynamic-fields",
-      description = "Ignore unknown fields in xDS resources without warning (default: warn).")
   boolean ignoreUnknownDynamicFields;
-
-  @Option(names = "--skip-deprecated-logs", description = "Accepted; javoy does not log uses of deprecated fields.")
   boolean skipDeprecatedLogs;
-
-  @Option(names = "--disable-extensions", paramLabel = "<list>", split = ",",
-      description = "Extensions to disable, as category/name, comma separated. Accepted; not applied yet.")
-  List<String> disableExtensions = List.of();
-
-  @Option(names = "--stats-tag", paramLabel = "<tag:value>",
-      description = "A tag added to every stat (tag:value); may be repeated. Accepted; not applied yet.")
-  List<String> statsTags = List.of();
-
-  @Option(names = "--admin-address-path", paramLabel = "<path>",
-      description = "File to write the admin address to once bound.")
+  List<String> disableExtensions = new ArrayList<>();
+  List<String> statsTags = new ArrayList<>();
   String adminAddressPath;
-
-  @Option(names = "--bootstrap-version", paramLabel = "<n>",
-      description = "Bootstrap API version; only 3 (v3) exists in javoy.")
   Integer bootstrapVersion;
-
-  @Option(names = "--enable-core-dump", description = "Accepted; the JVM's core dump settings apply.")
   boolean enableCoreDump;
-
-  @Option(names = "--enable-mutex-tracing", description = "Accepted and ignored (no mutex tracing in javoy).")
   boolean enableMutexTracing;
-
-  @Option(names = "--disable-hot-restart", description = "Disable hot restart." + NO_HOT_RESTART)
   boolean disableHotRestart;
-
-  @Option(names = "--restart-epoch", paramLabel = "<n>", defaultValue = "0",
-      description = "Hot restart epoch." + NO_HOT_RESTART)
   long restartEpoch;
-
-  @Option(names = "--base-id", paramLabel = "<n>", defaultValue = "0",
-      description = "Shared memory base id." + NO_HOT_RESTART)
   long baseId;
-
-  @Option(names = "--use-dynamic-base-id", description = "Pick a base id dynamically." + NO_HOT_RESTART)
   boolean useDynamicBaseId;
-
-  @Option(names = "--base-id-path", paramLabel = "<path>", description = "Where to write the base id."
-      + NO_HOT_RESTART)
   String baseIdPath;
-
-  @Option(names = "--socket-path", paramLabel = "<path>", description = "Hot restart socket." + NO_HOT_RESTART)
   String socketPath;
-
-  @Option(names = "--socket-mode", paramLabel = "<mode>", description = "Hot restart socket mode."
-      + NO_HOT_RESTART)
   String socketMode;
-
-  @Option(names = "--skip-hot-restart-on-no-parent", description = "Hot restart tuning." + NO_HOT_RESTART)
   boolean skipHotRestartOnNoParent;
-
-  @Option(names = "--skip-hot-restart-parent-stats", description = "Hot restart tuning." + NO_HOT_RESTART)
   boolean skipHotRestartParentStats;
-
-  @Option(names = "--hot-restart-version", description = "Print the hot restart version (\"disabled\") and exit.")
   boolean hotRestartVersion;
-
-  @Option(names = "--max-obj-name-len", paramLabel = "<n>", hidden = true,
-      description = "Removed from Envoy; accepted for old launchers and ignored.")
   Long maxObjNameLen;
-
-  @Option(names = "--max-stats", paramLabel = "<n>", hidden = true,
-      description = "Removed from Envoy; accepted for old launchers and ignored.")
   Long maxStats;
-
-  @Option(names = "--transport", paramLabel = "<transport>", defaultValue = "auto",
-      description = "javoy only: event loop transport: auto (default: epoll on Linux, else NIO), epoll, "
-          + "io_uring or nio.")
-  String transport;
-
-  @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+  String transport = "auto";
   boolean versionRequested;
-
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Print this help and exit.")
   boolean helpRequested;
+
+  /** A command line that does not parse; the message says why (printed after {@code PARSE ERROR: }). */
+  static final class ParseException extends Exception {
+    ParseException(String message) {
+      super(message);
+    }
+  }
+
+  /** Parses {@code args}. */
+  static CliOptions parse(String[] args) throws ParseException {
+    CliOptions options = new CliOptions();
+    EnumSet<CliFlag> seen = EnumSet.noneOf(CliFlag.class);
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      CliFlag flag;
+      String value = null;
+      if (arg.startsWith("--")) {
+        int eq = arg.indexOf('=');
+        flag = CliFlag.named(eq < 0 ? arg : arg.substring(0, eq));
+        if (eq >= 0) {
+          value = arg.substring(eq + 1);
+        }
+      } else if (arg.length() >= 2 && arg.charAt(0) == '-') {
+        flag = CliFlag.named(arg.substring(0, 2));
+        if (arg.length() > 2) {
+          value = arg.charAt(2) == '=' ? arg.substring(3) : arg.substring(2);
+        }
+      } else {
+        throw new ParseException("Unmatched argument at index " + i + ": '" + arg + "'");
+      }
+      if (flag == null) {
+        throw new ParseException("Unknown option: '" + arg + "'");
+      }
+      if (!flag.takesValue() && value != null) {
+        throw new ParseException("option '" + flag.longName + "' takes no value (got '" + arg + "')");
+      }
+      if (flag.takesValue() && value == null) {
+        if (i + 1 >= args.length) {
+          throw new ParseException("Missing required parameter for option '" + flag.longName + "' (" + flag.label
+              + ")");
+        }
+        value = args[++i];
+      }
+      if (!seen.add(flag) && !flag.repeatable()) {
+        throw new ParseException("option '" + flag.longName + "'" + (flag.label == null ? "" : " (" + flag.label + ")")
+            + " should be specified only once");
+      }
+      options.set(flag, value);
+    }
+    return options;
+  }
+
+  private void set(CliFlag flag, String v) throws ParseException {
+    switch (flag) {
+      case CONFIG_PATH -> configPath = v;
+      case CONFIG_YAML -> configYaml = v;
+      case MODE -> mode = v;
+      case CONCURRENCY -> concurrency = parseInt(flag, v);
+      case CPUSET_THREADS -> cpusetThreads = true;
+      case LOG_LEVEL -> logLevel = v;
+      case COMPONENT_LOG_LEVEL -> componentLogLevel = v;
+      case LOG_FORMAT -> logFormat = v;
+      case LOG_FORMAT_ESCAPED -> logFormatEscaped = true;
+      case ENABLE_FINE_GRAIN_LOGGING -> enableFineGrainLogging = true;
+      case LOG_PATH -> logPath = v;
+      case DRAIN_TIME_S -> drainTimeSeconds = parseLong(flag, v);
+      case DRAIN_STRATEGY -> drainStrategy = v;
+      case PARENT_SHUTDOWN_TIME_S -> parentShutdownTimeSeconds = parseLong(flag, v);
+      case LOCAL_ADDRESS_IP_VERSION -> localAddressIpVersion = v;
+      case FILE_FLUSH_INTERVAL_MSEC -> fileFlushIntervalMillis = parseLong(flag, v);
+      case FILE_FLUSH_MIN_SIZE_KB -> fileFlushMinSizeKb = parseInt(flag, v);
+      case SERVICE_CLUSTER -> serviceCluster = v;
+      case SERVICE_NODE -> serviceNode = v;
+      case SERVICE_ZONE -> serviceZone = v;
+      case ALLOW_UNKNOWN_STATIC_FIELDS -> allowUnknownStaticFields = true;
+      case ALLOW_UNKNOWN_FIELDS -> allowUnknownFields = true;
+      case REJECT_UNKNOWN_DYNAMIC_FIELDS -> rejectUnknownDynamicFields = true;
+      case IGNORE_UNKNOWN_DYNAMIC_FIELDS -> ignoreUnknownDynamicFields = true;
+      case SKIP_DEPRECATED_LOGS -> skipDeprecatedLogs = true;
+      case DISABLE_EXTENSIONS -> {
+        for (String name : v.split(",", -1)) {
+          disableExtensions.add(name);
+        }
+      }
+      case STATS_TAG -> statsTags.add(v);
+      case ADMIN_ADDRESS_PATH -> adminAddressPath = v;
+      case BOOTSTRAP_VERSION -> bootstrapVersion = parseInt(flag, v);
+      case ENABLE_CORE_DUMP -> enableCoreDump = true;
+      case ENABLE_MUTEX_TRACING -> enableMutexTracing = true;
+      case DISABLE_HOT_RESTART -> disableHotRestart = true;
+      case RESTART_EPOCH -> restartEpoch = parseLong(flag, v);
+      case BASE_ID -> baseId = parseLong(flag, v);
+      case USE_DYNAMIC_BASE_ID -> useDynamicBaseId = true;
+      case BASE_ID_PATH -> baseIdPath = v;
+      case SOCKET_PATH -> socketPath = v;
+      case SOCKET_MODE -> socketMode = v;
+      case SKIP_HOT_RESTART_ON_NO_PARENT -> skipHotRestartOnNoParent = true;
+      case SKIP_HOT_RESTART_PARENT_STATS -> skipHotRestartParentStats = true;
+      case HOT_RESTART_VERSION -> hotRestartVersion = true;
+      case MAX_OBJ_NAME_LEN -> maxObjNameLen = parseLong(flag, v);
+      case MAX_STATS -> maxStats = parseLong(flag, v);
+      case TRANSPORT -> transport = v;
+      case VERSION -> versionRequested = true;
+      case HELP -> helpRequested = true;
+      default -> throw new IllegalStateException(flag.name());
+    }
+  }
+
+  private static int parseInt(CliFlag flag, String v) throws ParseException {
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      throw new ParseException("Invalid value for option '" + flag.longName + "': '" + v + "' is not an int");
+    }
+  }
+
+  private static long parseLong(CliFlag flag, String v) throws ParseException {
+    try {
+      return Long.parseLong(v.strip());
+    } catch (NumberFormatException e) {
+      throw new ParseException("Invalid value for option '" + flag.longName + "': '" + v + "' is not a long");
+    }
+  }
+
+  /** The {@code --help} text. */
+  static String usage() {
+    String nl = System.lineSeparator();
+    StringBuilder out = new StringBuilder();
+    out.append("Usage: javoy [options]").append(nl)
+        .append("An Envoy-compatible proxy. Takes Envoy's command line; see").append(nl)
+        .append("https://www.envoyproxy.io/docs/envoy/latest/operations/cli.").append(nl);
+    for (CliFlag flag : CliFlag.values()) {
+      if (flag.description == null) {
+        continue;
+      }
+      String names = (flag.shortName != null ? "  " + flag.shortName + ", " : "      ") + flag.longName
+          + (flag.label != null ? "=" + flag.label : "");
+      out.append(names);
+      if (names.length() >= 29) {
+        out.append(nl).append(" ".repeat(29));
+      } else {
+        out.append(" ".repeat(29 - names.length()));
+      }
+      appendWrapped(out, flag.description, 29, 79, nl);
+    }
+    out.append(nl)
+        .append("With neither -c nor --config-yaml, javoy serves a demo: listener 0.0.0.0:10000, admin").append(nl)
+        .append("127.0.0.1:9901.").append(nl).append("Exit status: 0 on success, 1 on bad flags or bad configuration.").append(nl);
+    return out.toString();
+  }
+
+  /** Appends {@code text} wrapped at {@code width}, continuation lines indented to {@code indent} + 2. */
+  private static void appendWrapped(StringBuilder out, String text, int indent, int width, String nl) {
+    int column = indent;
+    boolean first = true;
+    for (String word : text.split(" ")) {
+      if (!first && column + 1 + word.length() > width) {
+        out.append(nl).append(" ".repeat(indent + 2));
+        column = indent + 2;
+        first = true;
+      }
+      if (!first) {
+        out.append(' ');
+        column++;
+      }
+      out.append(word);
+      column += word.length();
+      first = false;
+    }
+    out.append(nl);
+  }
 
   /** A flag value Envoy would reject; its message is what Envoy prints. */
   static final class BadFlagException extends Exception {
@@ -198,7 +241,7 @@ final class CliOptions {
     }
   }
 
-  /** Checks the values picocli cannot and builds the options the server runs with. */
+  /** Checks the flags' values and builds the options the server runs with. */
   ServerOptions toServerOptions() throws BadFlagException {
     ServerOptions.Mode m = switch (mode) {
       case "serve" -> ServerOptions.Mode.SERVE;

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import picocli.CommandLine;
 
 /**
  * The {@code javoy} executable: a drop-in for the {@code envoy} binary. Parses Envoy's command line, sets up
@@ -55,17 +54,16 @@ public final class Main {
 
   private int run(String[] args) {
     StartupTrace.mark("main");
-    CliOptions cli = new CliOptions();
-    CommandLine cmd = new CommandLine(cli).setExpandAtFiles(false).setOverwrittenOptionsAllowed(false);
+    CliOptions cli;
     try {
-      cmd.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
+      cli = CliOptions.parse(args);
+    } catch (CliOptions.ParseException e) {
       err.println("PARSE ERROR: " + e.getMessage());
       err.println("For complete USAGE and HELP type: javoy --help");
       return 1;
     }
     if (cli.helpRequested) {
-      out.print(cmd.getUsageMessage(CommandLine.Help.Ansi.OFF));
+      out.print(CliOptions.usage());
       return 0;
     }
     if (cli.versionRequested) {
