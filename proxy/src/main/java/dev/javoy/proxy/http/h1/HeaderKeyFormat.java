@@ -102,6 +102,18 @@ public final class HeaderKeyFormat {
     if (mode == Mode.LOWER_CASE && headers instanceof LowerCaseNameHeaders l && l.lowerCaseNames()) {
       return; // every name went in lower case: nothing to check (and no iterator to allocate)
     }
+    if (headers instanceof FlatHttpHeaders f) {
+      if (mode == Mode.LOWER_CASE && f.lowerCaseNames()) {
+        return;
+      }
+      for (int i = 0, n = f.size(); i < n; i++) {
+        CharSequence name = f.nameAt(i);
+        if (needsChange(name)) {
+          f.renameAt(i, formatted(name.toString())); // in place: order kept, no copy of the map
+        }
+      }
+      return;
+    }
     Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
     boolean change = false;
     while (it.hasNext()) {
