@@ -35,6 +35,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   private static final DefaultHeaders.ValueValidator<CharSequence> VALUE_VALIDATOR =
       DefaultHttpHeadersFactory.headersFactory().getValueValidator();
   private static final int DEFAULT_CAPACITY = 16;
+  private static final CharSequence[] NONE = new CharSequence[0];
 
   private CharSequence[] names;
   private CharSequence[] values;
@@ -57,9 +58,14 @@ public final class FlatHttpHeaders extends HttpHeaders {
     this.lowerCaseNames = lowerCaseNames;
     this.validate = validate;
     this.allLowerCase = lowerCaseNames;
-    int c = Math.max(capacity, 4);
-    this.names = new CharSequence[c];
-    this.values = new CharSequence[c];
+    if (capacity <= 0) {
+      this.names = NONE; // trailers, mostly: the arrays come with the first header
+      this.values = NONE;
+    } else {
+      int c = Math.max(capacity, 4);
+      this.names = new CharSequence[c];
+      this.values = new CharSequence[c];
+    }
   }
 
   // ---- indexed access (codecs, formatters) ----
@@ -100,7 +106,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   private void append(CharSequence name, CharSequence value) {
     if (size == names.length) {
-      int n = size << 1;
+      int n = Math.max(4, size << 1);
       names = Arrays.copyOf(names, n);
       values = Arrays.copyOf(values, n);
     }

@@ -95,7 +95,7 @@ public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
             remaining -= n;
             if (remaining == 0) {
               state = HEAD;
-              out.add(new DefaultLastHttpContent(slice));
+              out.add(new DefaultLastHttpContent(slice, new FlatHttpHeaders(lowerCaseNames, true, 0)));
               messageEnded();
             } else {
               out.add(new DefaultHttpContent(slice));
