@@ -37,8 +37,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
   private static final int DEFAULT_CAPACITY = 16;
   private static final CharSequence[] NONE = new CharSequence[0];
 
-  private CharSequence[] names;
-  private CharSequence[] values;
+  /** Name, value, name, value, ...: one array for both (one array header less per message). */
+  private CharSequence[] a;
   private int size;
   private final boolean lowerCaseNames;
   private final boolean validate;
@@ -58,26 +58,19 @@ public final class FlatHttpHeaders extends HttpHeaders {
     this.lowerCaseNames = lowerCaseNames;
     this.validate = validate;
     this.allLowerCase = lowerCaseNames;
-    if (capacity <= 0) {
-      this.names = NONE; // trailers, mostly: the arrays come with the first header
-      this.values = NONE;
-    } else {
-      int c = Math.max(capacity, 4);
-      this.names = new CharSequence[c];
-      this.values = new CharSequence[c];
-    }
+    this.a = capacity <= 0 ? NONE : new CharSequence[Math.max(capacity, 4) << 1]; // trailers: none until the first
   }
 
   // ---- indexed access (codecs, formatters) ----
 
   /** The name of the {@code i}-th header, {@code 0 <= i < size()}. */
   public CharSequence nameAt(int i) {
-    return names[i];
+    return a[(i) << 1];
   }
 
   /** The value of the {@code i}-th header. */
   public CharSequence valueAt(int i) {
-    return values[i];
+    return a[((i) << 1) + 1];
   }
 
   /** Renames the {@code i}-th header as given, without lower-casing or validating ({@code header_key_format}). */
@@ -85,7 +78,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     if (allLowerCase && HeaderNames.hasUpperCase(name)) {
       allLowerCase = false;
     }
-    names[i] = name;
+    a[(i) << 1] = name;
   }
 
   /** Whether every name is in lower case (nothing for the default key format to rewrite). */
@@ -105,13 +98,12 @@ public final class FlatHttpHeaders extends HttpHeaders {
   }
 
   private void append(CharSequence name, CharSequence value) {
-    if (size == names.length) {
-      int n = Math.max(4, size << 1);
-      names = Arrays.copyOf(names, n);
-      values = Arrays.copyOf(values, n);
+    int i = size << 1;
+    if (i == a.length) {
+      a = Arrays.copyOf(a, Math.max(8, i << 1));
     }
-    names[size] = name;
-    values[size] = value;
+    a[i] = name;
+    a[i + 1] = value;
     size++;
   }
 
@@ -176,9 +168,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
   }
 
   private int indexOf(CharSequence name, int from) {
-    CharSequence[] ns = names;
+    CharSequence[] x = a;
     for (int i = from, n = size; i < n; i++) {
-      if (sameName(ns[i], name)) {
+      if (sameName(x[i << 1], name)) {
         return i;
       }
     }
@@ -188,31 +180,28 @@ public final class FlatHttpHeaders extends HttpHeaders {
   private void removeAt(int i) {
     int tail = size - i - 1;
     if (tail > 0) {
-      System.arraycopy(names, i + 1, names, i, tail);
-      System.arraycopy(values, i + 1, values, i, tail);
+      System.arraycopy(a, (i + 1) << 1, a, i << 1, tail << 1);
     }
     size--;
-    names[size] = null;
-    values[size] = null;
+    a[size << 1] = null;
+    a[(size << 1) + 1] = null;
   }
 
   /** Removes every header of this name; returns how many went. */
   private int removeAll(CharSequence name) {
     int w = 0;
     int n = size;
+    CharSequence[] x = a;
     for (int r = 0; r < n; r++) {
-      if (!sameName(names[r], name)) {
+      if (!sameName(x[r << 1], name)) {
         if (w != r) {
-          names[w] = names[r];
-          values[w] = values[r];
+          x[w << 1] = x[r << 1];
+          x[(w << 1) + 1] = x[(r << 1) + 1];
         }
         w++;
       }
     }
-    for (int i = w; i < n; i++) {
-      names[i] = null;
-      values[i] = null;
-    }
+    Arrays.fill(x, w << 1, n << 1, null);
     size = w;
     return n - w;
   }
@@ -220,7 +209,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** The first value of {@code name} as given (no String made), or null. */
   public CharSequence getCharSequence(CharSequence name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : values[i];
+    return i < 0 ? null : a[((i) << 1) + 1];
   }
 
   // ---- HttpHeaders ----
@@ -233,7 +222,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public String get(CharSequence name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : values[i].toString();
+    return i < 0 ? null : a[((i) << 1) + 1].toString();
   }
 
   @Override
@@ -305,7 +294,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public List<String> getAll(CharSequence name) {
     List<String> out = new ArrayList<>(2);
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      out.add(values[i].toString());
+      out.add(a[((i) << 1) + 1].toString());
     }
     return out;
   }
@@ -317,7 +306,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     List<Map.Entry<String, String>> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      out.add(new AbstractMap.SimpleEntry<>(names[i].toString(), values[i].toString()));
+      out.add(new AbstractMap.SimpleEntry<>(a[(i) << 1].toString(), a[((i) << 1) + 1].toString()));
     }
     return out;
   }
@@ -341,7 +330,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      CharSequence v = values[i];
+      CharSequence v = a[((i) << 1) + 1];
       if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
         return true;
       }
@@ -353,7 +342,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      if (containsCommaSeparatedTrimmed(values[i], value, ignoreCase)) {
+      if (containsCommaSeparatedTrimmed(a[((i) << 1) + 1], value, ignoreCase)) {
         return true;
       }
     }
@@ -438,7 +427,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
         }
         last = next;
         next = indexOf(name, next + 1);
-        return values[last];
+        return a[((last) << 1) + 1];
       }
 
       @Override
@@ -494,7 +483,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
           throw new NoSuchElementException();
         }
         last = next++;
-        return new Entry(last, names[last], values[last]);
+        return new Entry(last, a[(last) << 1], a[((last) << 1) + 1]);
       }
 
       @Override
@@ -535,9 +524,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     public CharSequence setValue(CharSequence v) {
       CharSequence nv = convertedValue(v);
       CharSequence old = value;
-      int i = index < size && names[index] == name && values[index] == old ? index : -1;
+      int i = index < size && a[(index) << 1] == name && a[((index) << 1) + 1] == old ? index : -1;
       if (i >= 0) {
-        values[i] = nv;
+        a[((i) << 1) + 1] = nv;
       }
       value = nv;
       return old;
@@ -591,7 +580,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public Set<String> names() {
     Set<String> out = new LinkedHashSet<>(Math.max(4, size * 2));
     for (int i = 0; i < size; i++) {
-      out.add(names[i].toString());
+      out.add(a[(i) << 1].toString());
     }
     return out;
   }
@@ -629,7 +618,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     if (headers instanceof FlatHttpHeaders f) {
       for (int i = 0; i < f.size; i++) {
-        append(normalizedName(f.names[i]), f.values[i]);
+        append(normalizedName(f.a[(i) << 1]), f.a[((i) << 1) + 1]);
       }
       return this;
     }
@@ -662,8 +651,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
     CharSequence v = convertedValue(value);
     int i = indexOf(n, 0);
     if (i >= 0 && i == size - 1) {
-      names[i] = n; // the only one, already last: replaced in place
-      values[i] = v;
+      a[(i) << 1] = n; // the only one, already last: replaced in place
+      a[((i) << 1) + 1] = v;
       return this;
     }
     if (i >= 0) {
@@ -732,8 +721,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders clear() {
-    Arrays.fill(names, 0, size, null);
-    Arrays.fill(values, 0, size, null);
+    Arrays.fill(a, 0, size << 1, null);
     size = 0;
     allLowerCase = lowerCaseNames;
     return this;
@@ -742,8 +730,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders copy() {
     FlatHttpHeaders c = new FlatHttpHeaders(lowerCaseNames, validate, Math.max(size, 4));
-    System.arraycopy(names, 0, c.names, 0, size);
-    System.arraycopy(values, 0, c.values, 0, size);
+    System.arraycopy(a, 0, c.a, 0, size << 1);
     c.size = size;
     c.allLowerCase = allLowerCase;
     return c;
@@ -755,7 +742,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
       return false;
     }
     for (int i = 0; i < size; i++) {
-      if (!sameName(names[i], f.names[i]) || !AsciiString.contentEquals(values[i], f.values[i])) {
+      if (!sameName(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(a[((i) << 1) + 1], f.a[((i) << 1) + 1])) {
         return false;
       }
     }
@@ -766,8 +753,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public int hashCode() {
     int h = size;
     for (int i = 0; i < size; i++) {
-      h = h * 31 + AsciiString.hashCode(names[i]);
-      h = h * 31 + AsciiString.hashCode(values[i]);
+      h = h * 31 + AsciiString.hashCode(a[(i) << 1]);
+      h = h * 31 + AsciiString.hashCode(a[((i) << 1) + 1]);
     }
     return h;
   }

@@ -23,6 +23,8 @@ public final class Http1HeadScanner {
   private int lineStart;
   private boolean inStartLine;
   private int headerBytes;
+  private int lines;
+  private int lastLines;
 
   /**
    * @param startLine whether the section begins with a start line (a head), else it is header lines only (trailers)
@@ -39,6 +41,12 @@ public final class Http1HeadScanner {
     lineStart = 0;
     inStartLine = startLine;
     headerBytes = 0;
+    lines = 0;
+  }
+
+  /** How many header lines the last complete section had (to size its header map). */
+  public int headerLines() {
+    return lastLines;
   }
 
   /**
@@ -64,10 +72,12 @@ public final class Http1HeadScanner {
         inStartLine = false;
       } else if (len == 0 || (len == 1 && in.getByte(start) == '\r')) {
         int end = lf + 1 - r;
+        lastLines = lines;
         reset();
         return end;
       } else {
         headerBytes += len - 1;
+        lines++;
         if (headerBytes > maxHeaders) {
           throw tooLongHeaders();
         }

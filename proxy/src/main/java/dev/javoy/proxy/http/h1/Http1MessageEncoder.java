@@ -230,7 +230,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     int n = data.readableBytes();
     if (n <= head.writableBytes()) {
       if (n > 0) {
-        head.writeBytes(data, data.readerIndex(), n);
+        copy(data, head, n);
       }
       data.release();
       ctx.write(head, promise);
@@ -261,7 +261,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
         out = ctx.alloc().buffer(need);
       }
       writeSizeLine(out, n);
-      out.writeBytes(data, data.readerIndex(), n);
+      copy(data, out, n);
       data.release();
       out.writeShort(CRLF);
       if (end) {
@@ -299,6 +299,16 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     }
     writeLastChunk(out, trailers);
     ctx.write(out, promise);
+  }
+
+  /**
+   * Copies {@code n} readable bytes of {@code data} to the end of {@code out}. Through the source's
+   * {@code getBytes}: a received slice's {@code writeBytes} into a pooled buffer made two NIO buffer views per call.
+   */
+  private static void copy(ByteBuf data, ByteBuf out, int n) {
+    int w = out.writerIndex();
+    data.getBytes(data.readerIndex(), out, w, n);
+    out.writerIndex(w + n);
   }
 
   private static int trailerBytes(HttpHeaders trailers) {

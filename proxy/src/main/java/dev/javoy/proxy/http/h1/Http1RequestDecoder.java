@@ -116,7 +116,8 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     }
     String uri = new String(b, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
     HttpVersion version = version(b, sp2 + 1, lineEnd);
-    FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, 16);
+    // room for what the connection manager and the router add (x-forwarded-proto, x-request-id, ...)
+    FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 6);
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);

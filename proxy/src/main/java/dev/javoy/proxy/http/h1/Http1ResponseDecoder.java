@@ -166,7 +166,8 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     if (!sameReason(standard, b, rs, lineEnd)) {
       status = new HttpResponseStatus(code, new String(b, rs, lineEnd - rs, StandardCharsets.ISO_8859_1));
     }
-    FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, 16);
+    // room for what the router adds (x-envoy-upstream-service-time, ...)
+    FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 3);
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);
