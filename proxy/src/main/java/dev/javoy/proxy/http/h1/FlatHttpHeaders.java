@@ -113,12 +113,31 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     CharSequence n = lowerCaseNames ? HeaderNames.lowerCase(name) : name;
     if (validate && !HeaderNames.isWellKnownConstant(n)) {
-      NAME_VALIDATOR.validateName(n);
+      validateName(n);
     }
     if (allLowerCase && !lowerCaseNames) {
       allLowerCase = false;
     }
     return n;
+  }
+
+  /**
+   * Name instances already validated (javoy's own constants, added to every request and response), by identity:
+   * shared by all threads, racy on purpose (a slot holds an immutable instance or a stale one; a miss only
+   * validates again).
+   */
+  private static final CharSequence[] VALIDATED = new CharSequence[64];
+
+  private static void validateName(CharSequence n) {
+    if (!(n instanceof AsciiString) && !(n instanceof String)) {
+      NAME_VALIDATOR.validateName(n); // mutable kinds of CharSequence are not remembered
+      return;
+    }
+    int slot = System.identityHashCode(n) & (VALIDATED.length - 1);
+    if (VALIDATED[slot] != n) {
+      NAME_VALIDATOR.validateName(n);
+      VALIDATED[slot] = n;
+    }
   }
 
   private CharSequence convertedValue(Object value) {
