@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
@@ -95,7 +96,8 @@ public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
             remaining -= n;
             if (remaining == 0) {
               state = HEAD;
-              out.add(new DefaultLastHttpContent(slice, new FlatHttpHeaders(lowerCaseNames, true, 0)));
+              // no trailers after a fixed-length body: read-only empty ones, as LastHttpContent.EMPTY_LAST_CONTENT has
+              out.add(new DefaultLastHttpContent(slice, EmptyHttpHeaders.INSTANCE));
               messageEnded();
             } else {
               out.add(new DefaultHttpContent(slice));
