@@ -99,8 +99,17 @@ public final class HeaderKeyFormat {
 
   /** Rewrites the header names of {@code headers} in place (order kept) when any is not in the wanted case. */
   public void format(HttpHeaders headers) {
-    if (mode == Mode.LOWER_CASE && headers instanceof LowerCaseNameHeaders l && l.lowerCaseNames()) {
-      return; // every name went in lower case: nothing to check (and no iterator to allocate)
+    if (headers instanceof FlatHttpHeaders f) {
+      if (mode == Mode.LOWER_CASE && f.lowerCaseNames()) {
+        return; // every name went in lower case: nothing to check
+      }
+      for (int i = 0, n = f.size(); i < n; i++) {
+        CharSequence name = f.nameAt(i);
+        if (needsChange(name)) {
+          f.renameAt(i, formatted(name.toString())); // in place: order kept, no copy of the map
+        }
+      }
+      return;
     }
     Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
     boolean change = false;
@@ -118,11 +127,7 @@ public final class HeaderKeyFormat {
     for (Map.Entry<String, String> e : entries) {
       String name = e.getKey();
       String n = needsChange(name) ? formatted(name) : name;
-      if (headers instanceof LowerCaseNameHeaders l) {
-        l.addAsIs(n, e.getValue()); // not lower-cased again
-      } else {
-        headers.add(n, e.getValue());
-      }
+      headers.add(n, e.getValue());
     }
   }
 

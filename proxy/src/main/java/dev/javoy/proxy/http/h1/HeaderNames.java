@@ -12,6 +12,9 @@ import java.lang.reflect.Modifier;
  */
 public final class HeaderNames {
   private static final AsciiString[] TABLE;
+  private static final int BYTES_SIZE = 256;
+  /** The same constants, found from raw bytes in any case (a decoder's view of a name, before any object exists). */
+  private static final AsciiString[] BY_BYTES;
   private static final int MASK;
 
   static {
@@ -33,6 +36,68 @@ public final class HeaderNames {
     }
     TABLE = t;
     MASK = size - 1;
+    AsciiString[] b = new AsciiString[BYTES_SIZE];
+    for (AsciiString name : t) {
+      if (name != null) {
+        byte[] a = name.toByteArray();
+        int i = bytesHash(a, 0, a.length) & (BYTES_SIZE - 1);
+        while (b[i] != null) {
+          i = (i + 1) & (BYTES_SIZE - 1);
+        }
+        b[i] = name;
+      }
+    }
+    BY_BYTES = b;
+  }
+
+
+  private static int bytesHash(byte[] a, int off, int len) {
+    int h = len;
+    for (int i = off, end = off + len; i < end; i++) {
+      h = h * 31 + (a[i] | 0x20);
+    }
+    return h ^ (h >>> 16);
+  }
+
+  /**
+   * The well-known lower-case name constant whose letters equal {@code a[off, off+len)} ignoring case, or null.
+   * Allocates nothing.
+   */
+  public static AsciiString wellKnown(byte[] a, int off, int len) {
+    for (int i = bytesHash(a, off, len) & (BYTES_SIZE - 1); BY_BYTES[i] != null; i = (i + 1) & (BYTES_SIZE - 1)) {
+      AsciiString c = BY_BYTES[i];
+      if (c.length() == len && equalsIgnoreCase(c, a, off)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static boolean equalsIgnoreCase(AsciiString lower, byte[] a, int off) {
+    byte[] c = lower.array();
+    int co = lower.arrayOffset();
+    for (int i = 0, n = lower.length(); i < n; i++) {
+      byte x = a[off + i];
+      if (x >= 'A' && x <= 'Z') {
+        x += 32;
+      }
+      if (x != c[co + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code a[off, off+len)} equals the lower-case constant exactly (preserve_case may then share it). */
+  public static boolean sameCase(AsciiString lower, byte[] a, int off) {
+    byte[] c = lower.array();
+    int co = lower.arrayOffset();
+    for (int i = 0, n = lower.length(); i < n; i++) {
+      if (a[off + i] != c[co + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private HeaderNames() {}

@@ -19,13 +19,14 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
-import io.netty.handler.codec.http.HttpServerCodec;
+import dev.javoy.proxy.http.h1.Http1Request;
+import dev.javoy.proxy.http.h1.Http1RequestDecoder;
+import dev.javoy.proxy.http.h1.Http1ResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
@@ -57,11 +58,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   private ScheduledFuture<?> durationTimer;
   /** {@code delayed_close_timeout}, armed once the last response before a close is flushed. */
   private ScheduledFuture<?> delayedCloseTimer;
-  /** Scanning the head of a request for obs-fold; stops at the blank line that ends it. */
+  /** A request's head has started arriving and its request is not decoded yet. */
   private boolean scanningHead;
-  private boolean foldSeen;
-  private int headLines;
-  private int headLineLength;
 
   Http1ServerConnection(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
     this.config = config;
@@ -113,6 +111,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       return;
     }
     if (msg instanceof HttpRequest) {
+      scanningHead = false;
       headerStartNanos = 0; // the headers are in: request_headers_timeout is disarmed
       if (headerTimer != null) {
         headerTimer.cancel(false);
@@ -170,8 +169,8 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     ActiveStream s = new ActiveStream(this, config);
     current = s;
     HttpHeaders h = req.headers();
-    if (h instanceof Http1RequestHeaders rh && rh.contentLengthWithTransferEncoding) {
-      // Netty drops Content-Length and goes by the chunked encoding; Envoy refuses the request.
+    if (req instanceof Http1Request r && r.contentLengthAndChunked) {
+      // RFC 9112 lets a server go by the chunked coding; Envoy refuses the request.
       stats.downstreamCxProtocolError.inc();
       rejectRequest(s, req, 400, "Bad Request", "http1.content_length_and_chunked_not_allowed");
       return;
@@ -244,27 +243,16 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
 
   /**
    * The handler before the codec, on the raw bytes of a request's head: starts {@code request_headers_timeout}
-   * with the first byte, and rejects obs-fold (a header line starting with SP/HT) with 400 as Envoy does, where
-   * Netty's decoder would silently join the lines.
+   * with the first byte of a request (the decoder rejects obs-fold and every other malformed head).
    */
   ChannelInboundHandlerAdapter rawWatcher() {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!closed && msg instanceof ByteBuf b && b.isReadable()) {
-          if (!scanningHead && (current == null || current.requestComplete)) {
-            scanningHead = true; // a new request's head starts with these bytes
-            headLines = 0;
-            headLineLength = 0;
-            if (config.requestHeadersTimeoutMillis > 0 && headerStartNanos == 0) {
-              headerStartNanos = System.nanoTime();
-            }
-          }
-          if (scanningHead && b.forEachByte(headScanner) >= 0 && foldSeen) {
-            b.release();
-            obsFold();
-            return;
-          }
+        if (!closed && !scanningHead && config.requestHeadersTimeoutMillis > 0 && headerStartNanos == 0
+            && (current == null || current.requestComplete) && msg instanceof ByteBuf b && b.isReadable()) {
+          scanningHead = true; // a new request's head starts with these bytes
+          headerStartNanos = System.nanoTime();
         }
         ctx.fireChannelRead(msg);
         // Scheduled only when the headers did not come whole with this read.
@@ -276,39 +264,6 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
         }
       }
     };
-  }
-
-  private final ByteProcessor headScanner = value -> {
-    if (value == '\n') {
-      if (headLineLength == 0 && headLines > 0) {
-        scanningHead = false; // the end of the head; the body (if any) is not scanned
-        return false;
-      }
-      if (headLineLength > 0) {
-        headLines++;
-      }
-      headLineLength = 0;
-      return true;
-    }
-    if (value == '\r') {
-      return true;
-    }
-    if (headLineLength == 0 && headLines > 0 && (value == ' ' || value == '\t')) {
-      foldSeen = true;
-      return false;
-    }
-    headLineLength++;
-    return true;
-  };
-
-  private void obsFold() {
-    stats.downstreamCxProtocolError.inc();
-    if (current != null) {
-      close();
-      return;
-    }
-    localReplyStream(null).sendLocalReply(400, "Bad Request", ResponseFlag.DOWNSTREAM_PROTOCOL_ERROR,
-        "http1.codec_error");
   }
 
   private void onRequestHeadersTimeout() {
@@ -442,7 +397,11 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       stats.downstreamCxUpgradesActive.dec();
       onResponseComplete(s); // logs the stream when the tunnel ends
     });
-    tunnel.attach(ch, this, ch.pipeline().get(HttpServerCodec.class));
+    tunnel.attach(ch, this, ch.pipeline().get(Http1RequestDecoder.class)); // unread bytes go to the tunnel
+    Http1ResponseEncoder encoder = ch.pipeline().get(Http1ResponseEncoder.class);
+    if (encoder != null) {
+      ch.pipeline().remove(encoder);
+    }
     tunnel.idleTimeout(UpgradeTunnel.idleMillis(s.route(), config.streamIdleTimeoutMillis));
     return tunnel;
   }

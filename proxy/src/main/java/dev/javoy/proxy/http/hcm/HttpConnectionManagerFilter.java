@@ -7,8 +7,8 @@ import dev.javoy.proxy.network.NetworkFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager.CodecType;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import dev.javoy.proxy.http.h1.Http1RequestDecoder;
+import dev.javoy.proxy.http.h1.Http1ResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -20,19 +20,9 @@ import io.netty.handler.timeout.IdleStateHandler;
  */
 public final class HttpConnectionManagerFilter implements NetworkFilter {
   private final HttpConnectionManagerConfig config;
-  private final HttpDecoderConfig decoderConfig;
 
   public HttpConnectionManagerFilter(HttpConnectionManagerConfig config) {
     this.config = config;
-    this.decoderConfig = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxRequestHeadersBytes)
-        .setMaxHeaderSize(config.maxRequestHeadersBytes)
-        .setMaxChunkSize(64 * 1024)
-        .setStrictLineParsing(true)
-        .setAllowDuplicateContentLengths(false)
-        .setValidateHeaders(true)
-        .setHeadersFactory(config.headerKeyFormat.preservesCase()
-            ? Http1RequestHeaders.FACTORY : Http1RequestHeaders.LOWER_CASE_FACTORY);
   }
 
   public HttpConnectionManagerConfig config() {
@@ -58,8 +48,11 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
 
   private void installHttp1(ChannelPipeline p, DownstreamConnection connection) {
     Http1ServerConnection c = new Http1ServerConnection(config, connection);
-    p.addLast(c.rawWatcher()); // request_headers_timeout and obs-fold, on the raw bytes
-    p.addLast(new HttpServerCodec(decoderConfig));
+    p.addLast(c.rawWatcher()); // request_headers_timeout, on the raw bytes
+    // javoy's HTTP/1.1 codec: the encoder learns each request's method from the decoder (HEAD, CONNECT)
+    Http1ResponseEncoder encoder = new Http1ResponseEncoder();
+    p.addLast(new Http1RequestDecoder(config.maxRequestHeadersBytes, !config.headerKeyFormat.preservesCase(), encoder));
+    p.addLast(encoder);
     p.addLast(c);
   }
 

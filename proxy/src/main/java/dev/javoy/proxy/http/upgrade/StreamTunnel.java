@@ -12,7 +12,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.HttpClientCodec;
+import dev.javoy.proxy.http.h1.Http1RequestEncoder;
+import dev.javoy.proxy.http.h1.Http1ResponseDecoder;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -42,9 +43,13 @@ final class StreamTunnel implements Tunnel {
   void attach(ChannelHandler before) {
     ChannelPipeline p = upstream.pipeline();
     p.addBefore(p.context(before).name(), null, new UpstreamSide());
-    HttpClientCodec codec = p.get(HttpClientCodec.class);
-    if (codec != null) {
-      p.remove(codec);
+    Http1ResponseDecoder decoder = p.get(Http1ResponseDecoder.class);
+    if (decoder != null) {
+      p.remove(decoder); // its unread bytes go on to the relay
+    }
+    Http1RequestEncoder encoder = p.get(Http1RequestEncoder.class);
+    if (encoder != null) {
+      p.remove(encoder);
     }
     if (upstream instanceof DuplexChannel) {
       dev.javoy.proxy.network.HalfClosure.allow(upstream); // h-tlsperf: epoll half-close workaround

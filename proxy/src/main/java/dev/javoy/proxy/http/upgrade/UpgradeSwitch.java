@@ -4,7 +4,8 @@ import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
 import dev.javoy.proxy.upstream.UpstreamStream;
 import dev.javoy.proxy.upstream.http1.Http1UpstreamConnection;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
+import dev.javoy.proxy.http.h1.Http1RequestEncoder;
+import dev.javoy.proxy.http.h1.Http1ResponseDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -44,7 +45,11 @@ public final class UpgradeSwitch {
       return null;
     }
     conn.detachForTunnel();
-    tunnel.attach(ch, conn, ch.pipeline().get(HttpClientCodec.class));
+    tunnel.attach(ch, conn, ch.pipeline().get(Http1ResponseDecoder.class)); // unread bytes go to the tunnel
+    Http1RequestEncoder encoder = ch.pipeline().get(Http1RequestEncoder.class);
+    if (encoder != null) {
+      ch.pipeline().remove(encoder);
+    }
     return tunnel;
   }
 }

@@ -14,7 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -47,8 +46,7 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
         if (idleMillis > 0) {
           ch.pipeline().addLast(new ConnectionIdleTimeout(idleMillis));
         }
-        HttpClientCodec codec = codecs.newCodec();
-        ch.pipeline().addLast(codec);
+        codecs.install(ch.pipeline());
         ch.pipeline().addLast(new Http1UpstreamConnection(Http1ConnectionPool.this, ch));
       }
     }, UpstreamAlpn.HTTP11);

@@ -1,0 +1,780 @@
+package dev.javoy.proxy.http.h1;
+
+import io.netty.handler.codec.DateFormatter;
+import io.netty.handler.codec.DefaultHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * Envoy's header map for HTTP/1.1 messages: names and values in two parallel arrays, in insertion order, duplicates
+ * kept, looked up by a linear scan (a request has 10–20 headers: a scan of interned names beats hashing them).
+ * <p>
+ * Names are lower-cased as they are added unless the map keeps them as received ({@code preserve_case}); the
+ * well-known names are Netty's {@code HttpHeaderNames} constants (no allocation, identity compare first). Values
+ * are kept as the {@link CharSequence} given: the codecs store {@link AsciiString}s over the message's bytes, so a
+ * value nobody reads as a {@code String} is written out again without ever becoming one. Names and values added
+ * through the {@link HttpHeaders} API are validated as Netty's default headers validate them; the codecs add
+ * already-checked bytes with {@link #addDecoded}. Not thread-safe, as Netty's headers.
+ */
+public final class FlatHttpHeaders extends HttpHeaders {
+  private static final DefaultHeaders.NameValidator<CharSequence> NAME_VALIDATOR =
+      DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+  private static final DefaultHeaders.ValueValidator<CharSequence> VALUE_VALIDATOR =
+      DefaultHttpHeadersFactory.headersFactory().getValueValidator();
+  private static final int DEFAULT_CAPACITY = 16;
+  private static final CharSequence[] NONE = new CharSequence[0];
+
+  /** Name, value, name, value, ...: one array for both (one array header less per message). */
+  private CharSequence[] a;
+  private int size;
+  private final boolean lowerCaseNames;
+  private final boolean validate;
+  /** No name was stored with an upper-case letter (always true for a lower-casing map not given one as is). */
+  private boolean allLowerCase;
+
+  /** A validating map that stores names in lower case. */
+  public FlatHttpHeaders() {
+    this(true, true, DEFAULT_CAPACITY);
+  }
+
+  /**
+   * @param lowerCaseNames store every name in lower case (else as given: {@code preserve_case})
+   * @param validate check names and values added through the {@link HttpHeaders} API
+   */
+  public FlatHttpHeaders(boolean lowerCaseNames, boolean validate, int capacity) {
+    this.lowerCaseNames = lowerCaseNames;
+    this.validate = validate;
+    this.allLowerCase = lowerCaseNames;
+    this.a = capacity <= 0 ? NONE : new CharSequence[Math.max(capacity, 4) << 1]; // trailers: none until the first
+  }
+
+  // ---- indexed access (codecs, formatters) ----
+
+  /** The name of the {@code i}-th header, {@code 0 <= i < size()}. */
+  public CharSequence nameAt(int i) {
+    return a[(i) << 1];
+  }
+
+  /** The value of the {@code i}-th header. */
+  public CharSequence valueAt(int i) {
+    return a[((i) << 1) + 1];
+  }
+
+  /** Renames the {@code i}-th header as given, without lower-casing or validating ({@code header_key_format}). */
+  public void renameAt(int i, CharSequence name) {
+    if (allLowerCase && HeaderNames.hasUpperCase(name)) {
+      allLowerCase = false;
+    }
+    a[(i) << 1] = name;
+  }
+
+  /** Whether every name is in lower case (nothing for the default key format to rewrite). */
+  public boolean lowerCaseNames() {
+    return allLowerCase;
+  }
+
+  /**
+   * Adds a header a codec decoded and checked itself: the name already normalized (lower case, or as received
+   * under preserve_case), neither validated nor converted again.
+   */
+  public void addDecoded(CharSequence name, CharSequence value) {
+    if (allLowerCase && !lowerCaseNames) {
+      allLowerCase = false;
+    }
+    append(name, value);
+  }
+
+  private void append(CharSequence name, CharSequence value) {
+    int i = size << 1;
+    if (i == a.length) {
+      a = Arrays.copyOf(a, Math.max(8, i << 1));
+    }
+    a[i] = name;
+    a[i + 1] = value;
+    size++;
+  }
+
+  private CharSequence normalizedName(CharSequence name) {
+    if (name == null) {
+      throw new NullPointerException("name");
+    }
+    CharSequence n = lowerCaseNames ? HeaderNames.lowerCase(name) : name;
+    if (validate && !HeaderNames.isWellKnownConstant(n)) {
+      validateName(n);
+    }
+    if (allLowerCase && !lowerCaseNames) {
+      allLowerCase = false;
+    }
+    return n;
+  }
+
+  /**
+   * Name instances already validated (javoy's own constants, added to every request and response), by identity:
+   * shared by all threads, racy on purpose (a slot holds an immutable instance or a stale one; a miss only
+   * validates again).
+   */
+  private static final CharSequence[] VALIDATED = new CharSequence[64];
+
+  private static void validateName(CharSequence n) {
+    if (!(n instanceof AsciiString) && !(n instanceof String)) {
+      NAME_VALIDATOR.validateName(n); // mutable kinds of CharSequence are not remembered
+      return;
+    }
+    int slot = System.identityHashCode(n) & (VALIDATED.length - 1);
+    if (VALIDATED[slot] != n) {
+      NAME_VALIDATOR.validateName(n);
+      VALIDATED[slot] = n;
+    }
+  }
+
+  private CharSequence convertedValue(Object value) {
+    if (value == null) {
+      throw new NullPointerException("value");
+    }
+    CharSequence v;
+    if (value instanceof CharSequence cs) {
+      v = cs;
+    } else if (value instanceof Date d) {
+      v = DateFormatter.format(d);
+    } else if (value instanceof Calendar c) {
+      v = DateFormatter.format(c.getTime());
+    } else {
+      v = value.toString();
+    }
+    if (validate) {
+      VALUE_VALIDATOR.validate(v);
+    }
+    return v;
+  }
+
+  /** Same header name: the identical instance (interned constants), else the same letters ignoring case. */
+  private static boolean sameName(CharSequence a, CharSequence b) {
+    if (a == b) {
+      return true;
+    }
+    int n = a.length();
+    if (n != b.length()) {
+      return false;
+    }
+    if (a instanceof AsciiString x && b instanceof AsciiString y) {
+      return x.contentEqualsIgnoreCase(y);
+    }
+    for (int i = 0; i < n; i++) {
+      char c = a.charAt(i);
+      char d = b.charAt(i);
+      if (c != d && toLower(c) != toLower(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static char toLower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+  }
+
+  private int indexOf(CharSequence name, int from) {
+    CharSequence[] x = a;
+    for (int i = from, n = size; i < n; i++) {
+      if (sameName(x[i << 1], name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void removeAt(int i) {
+    int tail = size - i - 1;
+    if (tail > 0) {
+      System.arraycopy(a, (i + 1) << 1, a, i << 1, tail << 1);
+    }
+    size--;
+    a[size << 1] = null;
+    a[(size << 1) + 1] = null;
+  }
+
+  /** Removes every header of this name; returns how many went. */
+  private int removeAll(CharSequence name) {
+    int w = 0;
+    int n = size;
+    CharSequence[] x = a;
+    for (int r = 0; r < n; r++) {
+      if (!sameName(x[r << 1], name)) {
+        if (w != r) {
+          x[w << 1] = x[r << 1];
+          x[(w << 1) + 1] = x[(r << 1) + 1];
+        }
+        w++;
+      }
+    }
+    Arrays.fill(x, w << 1, n << 1, null);
+    size = w;
+    return n - w;
+  }
+
+  /** The first value of {@code name} as given (no String made), or null. */
+  public CharSequence getCharSequence(CharSequence name) {
+    int i = indexOf(name, 0);
+    return i < 0 ? null : a[((i) << 1) + 1];
+  }
+
+  // ---- HttpHeaders ----
+
+  @Override
+  public String get(String name) {
+    return get((CharSequence) name);
+  }
+
+  @Override
+  public String get(CharSequence name) {
+    int i = indexOf(name, 0);
+    return i < 0 ? null : a[((i) << 1) + 1].toString();
+  }
+
+  @Override
+  public String get(CharSequence name, String defaultValue) {
+    String v = get(name);
+    return v == null ? defaultValue : v;
+  }
+
+  @Override
+  public Integer getInt(CharSequence name) {
+    CharSequence v = getCharSequence(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public int getInt(CharSequence name, int defaultValue) {
+    Integer v = getInt(name);
+    return v == null ? defaultValue : v;
+  }
+
+  @Override
+  public Short getShort(CharSequence name) {
+    CharSequence v = getCharSequence(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public short getShort(CharSequence name, short defaultValue) {
+    Short v = getShort(name);
+    return v == null ? defaultValue : v;
+  }
+
+  @Override
+  public Long getTimeMillis(CharSequence name) {
+    CharSequence v = getCharSequence(name);
+    if (v == null) {
+      return null;
+    }
+    Date d = DateFormatter.parseHttpDate(v);
+    return d == null ? null : d.getTime();
+  }
+
+  @Override
+  public long getTimeMillis(CharSequence name, long defaultValue) {
+    Long v = getTimeMillis(name);
+    return v == null ? defaultValue : v;
+  }
+
+  @Override
+  public List<String> getAll(String name) {
+    return getAll((CharSequence) name);
+  }
+
+  @Override
+  public List<String> getAll(CharSequence name) {
+    List<String> out = new ArrayList<>(2);
+    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+      out.add(a[((i) << 1) + 1].toString());
+    }
+    return out;
+  }
+
+  @Override
+  public List<Map.Entry<String, String>> entries() {
+    if (size == 0) {
+      return Collections.emptyList();
+    }
+    List<Map.Entry<String, String>> out = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      out.add(new AbstractMap.SimpleEntry<>(a[(i) << 1].toString(), a[((i) << 1) + 1].toString()));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean contains(String name) {
+    return indexOf(name, 0) >= 0;
+  }
+
+  @Override
+  public boolean contains(CharSequence name) {
+    return indexOf(name, 0) >= 0;
+  }
+
+  @Override
+  public boolean contains(String name, String value, boolean ignoreCase) {
+    return contains((CharSequence) name, (CharSequence) value, ignoreCase);
+  }
+
+  /** A header of this name whose whole value equals {@code value} (as Netty's default headers). */
+  @Override
+  public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
+    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+      CharSequence v = a[((i) << 1) + 1];
+      if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A header of this name whose comma-separated value has {@code value} as an element, trimmed. */
+  @Override
+  public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+      if (containsCommaSeparatedTrimmed(a[((i) << 1) + 1], value, ignoreCase)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean containsCommaSeparatedTrimmed(CharSequence list, CharSequence value, boolean ignoreCase) {
+    int n = list.length();
+    int start = 0;
+    while (start <= n) {
+      int end = start;
+      while (end < n && list.charAt(end) != ',') {
+        end++;
+      }
+      int s = start;
+      int e = end;
+      while (s < e && isOws(list.charAt(s))) {
+        s++;
+      }
+      while (e > s && isOws(list.charAt(e - 1))) {
+        e--;
+      }
+      if (e - s == value.length() && regionMatches(list, s, value, ignoreCase)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean regionMatches(CharSequence s, int from, CharSequence v, boolean ignoreCase) {
+    for (int i = 0, n = v.length(); i < n; i++) {
+      char a = s.charAt(from + i);
+      char b = v.charAt(i);
+      if (a != b && !(ignoreCase && toLower(a) == toLower(b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Iterator<String> valueStringIterator(CharSequence name) {
+    Iterator<? extends CharSequence> it = valueCharSequenceIterator(name);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public String next() {
+        return it.next().toString();
+      }
+
+      @Override
+      public void remove() {
+        it.remove();
+      }
+    };
+  }
+
+  @Override
+  public Iterator<? extends CharSequence> valueCharSequenceIterator(CharSequence name) {
+    return new Iterator<CharSequence>() {
+      private int next = indexOf(name, 0);
+      private int last = -1;
+
+      @Override
+      public boolean hasNext() {
+        return next >= 0;
+      }
+
+      @Override
+      public CharSequence next() {
+        if (next < 0) {
+          throw new NoSuchElementException();
+        }
+        last = next;
+        next = indexOf(name, next + 1);
+        return a[((last) << 1) + 1];
+      }
+
+      @Override
+      public void remove() {
+        if (last < 0) {
+          throw new IllegalStateException();
+        }
+        removeAt(last);
+        if (next > last) {
+          next--;
+        }
+        last = -1;
+      }
+    };
+  }
+
+  @Override
+  public Iterator<Map.Entry<String, String>> iterator() {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = iteratorCharSequence();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Map.Entry<String, String> next() {
+        Entry e = (Entry) it.next();
+        return new StringEntry(e);
+      }
+
+      @Override
+      public void remove() {
+        it.remove();
+      }
+    };
+  }
+
+  @Override
+  public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
+    return new Iterator<>() {
+      private int next;
+      private int last = -1;
+
+      @Override
+      public boolean hasNext() {
+        return next < size;
+      }
+
+      @Override
+      public Map.Entry<CharSequence, CharSequence> next() {
+        if (next >= size) {
+          throw new NoSuchElementException();
+        }
+        last = next++;
+        return new Entry(last, a[(last) << 1], a[((last) << 1) + 1]);
+      }
+
+      @Override
+      public void remove() {
+        if (last < 0) {
+          throw new IllegalStateException();
+        }
+        removeAt(last);
+        next = last;
+        last = -1;
+      }
+    };
+  }
+
+  /** An entry of the iteration; {@link #setValue} writes through while the header is still there. */
+  private final class Entry implements Map.Entry<CharSequence, CharSequence> {
+    private final int index;
+    private final CharSequence name;
+    private CharSequence value;
+
+    Entry(int index, CharSequence name, CharSequence value) {
+      this.index = index;
+      this.name = name;
+      this.value = value;
+    }
+
+    @Override
+    public CharSequence getKey() {
+      return name;
+    }
+
+    @Override
+    public CharSequence getValue() {
+      return value;
+    }
+
+    @Override
+    public CharSequence setValue(CharSequence v) {
+      CharSequence nv = convertedValue(v);
+      CharSequence old = value;
+      int i = index < size && a[(index) << 1] == name && a[((index) << 1) + 1] == old ? index : -1;
+      if (i >= 0) {
+        a[((i) << 1) + 1] = nv;
+      }
+      value = nv;
+      return old;
+    }
+
+    @Override
+    public String toString() {
+      return name + "=" + value;
+    }
+  }
+
+  private static final class StringEntry implements Map.Entry<String, String> {
+    private final Entry e;
+
+    StringEntry(Entry e) {
+      this.e = e;
+    }
+
+    @Override
+    public String getKey() {
+      return e.getKey().toString();
+    }
+
+    @Override
+    public String getValue() {
+      return e.getValue().toString();
+    }
+
+    @Override
+    public String setValue(String value) {
+      return e.setValue(value).toString();
+    }
+
+    @Override
+    public String toString() {
+      return e.toString();
+    }
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public Set<String> names() {
+    Set<String> out = new LinkedHashSet<>(Math.max(4, size * 2));
+    for (int i = 0; i < size; i++) {
+      out.add(a[(i) << 1].toString());
+    }
+    return out;
+  }
+
+  @Override
+  public HttpHeaders add(String name, Object value) {
+    return add((CharSequence) name, value);
+  }
+
+  @Override
+  public HttpHeaders add(CharSequence name, Object value) {
+    CharSequence n = normalizedName(name);
+    append(n, convertedValue(value));
+    return this;
+  }
+
+  @Override
+  public HttpHeaders add(String name, Iterable<?> values) {
+    return add((CharSequence) name, values);
+  }
+
+  @Override
+  public HttpHeaders add(CharSequence name, Iterable<?> values) {
+    CharSequence n = normalizedName(name);
+    for (Object v : values) {
+      append(n, convertedValue(v));
+    }
+    return this;
+  }
+
+  @Override
+  public HttpHeaders add(HttpHeaders headers) {
+    if (headers == this) {
+      throw new IllegalArgumentException("can't add to itself.");
+    }
+    if (headers instanceof FlatHttpHeaders f) {
+      for (int i = 0; i < f.size; i++) {
+        append(normalizedName(f.a[(i) << 1]), f.a[((i) << 1) + 1]);
+      }
+      return this;
+    }
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      add(e.getKey(), e.getValue());
+    }
+    return this;
+  }
+
+  @Override
+  public HttpHeaders addInt(CharSequence name, int value) {
+    return add(name, Integer.toString(value));
+  }
+
+  @Override
+  public HttpHeaders addShort(CharSequence name, short value) {
+    return add(name, Short.toString(value));
+  }
+
+  @Override
+  public HttpHeaders set(String name, Object value) {
+    return set((CharSequence) name, value);
+  }
+
+  /** Replaces every header of this name by one, at the end (as Netty's default headers do). */
+  @Override
+  public HttpHeaders set(CharSequence name, Object value) {
+    CharSequence n = normalizedName(name);
+    CharSequence v = convertedValue(value);
+    int i = indexOf(n, 0);
+    if (i >= 0 && i == size - 1) {
+      a[(i) << 1] = n; // the only one, already last: replaced in place
+      a[((i) << 1) + 1] = v;
+      return this;
+    }
+    if (i >= 0) {
+      removeAll(n);
+    }
+    append(n, v);
+    return this;
+  }
+
+  @Override
+  public HttpHeaders set(String name, Iterable<?> values) {
+    return set((CharSequence) name, values);
+  }
+
+  @Override
+  public HttpHeaders set(CharSequence name, Iterable<?> values) {
+    CharSequence n = normalizedName(name);
+    removeAll(n);
+    for (Object v : values) {
+      append(n, convertedValue(v));
+    }
+    return this;
+  }
+
+  @Override
+  public HttpHeaders set(HttpHeaders headers) {
+    if (headers != this) {
+      clear();
+      add(headers);
+    }
+    return this;
+  }
+
+  @Override
+  public HttpHeaders setAll(HttpHeaders headers) {
+    if (headers != this) {
+      for (String name : headers.names()) {
+        removeAll(name);
+      }
+      add(headers);
+    }
+    return this;
+  }
+
+  @Override
+  public HttpHeaders setInt(CharSequence name, int value) {
+    return set(name, Integer.toString(value));
+  }
+
+  @Override
+  public HttpHeaders setShort(CharSequence name, short value) {
+    return set(name, Short.toString(value));
+  }
+
+  @Override
+  public HttpHeaders remove(String name) {
+    removeAll(name);
+    return this;
+  }
+
+  @Override
+  public HttpHeaders remove(CharSequence name) {
+    removeAll(name);
+    return this;
+  }
+
+  @Override
+  public HttpHeaders clear() {
+    Arrays.fill(a, 0, size << 1, null);
+    size = 0;
+    allLowerCase = lowerCaseNames;
+    return this;
+  }
+
+  @Override
+  public HttpHeaders copy() {
+    FlatHttpHeaders c = new FlatHttpHeaders(lowerCaseNames, validate, Math.max(size, 4));
+    System.arraycopy(a, 0, c.a, 0, size << 1);
+    c.size = size;
+    c.allLowerCase = allLowerCase;
+    return c;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof FlatHttpHeaders f) || f.size != size) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (!sameName(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(a[((i) << 1) + 1], f.a[((i) << 1) + 1])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = size;
+    for (int i = 0; i < size; i++) {
+      h = h * 31 + AsciiString.hashCode(a[(i) << 1]);
+      h = h * 31 + AsciiString.hashCode(a[((i) << 1) + 1]);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.javoy.proxy.http.h1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The upstream HTTP/1.1 response decoder (in place of Netty's {@code HttpClientCodec} decoder), on the same parts
+ * as the request decoder. Pairs each response with the method of the request it answers ({@link
+ * Http1RequestEncoder} reports them): RFC 9112 section 6.3's framing: no body after HEAD or for 1xx, 204 and 304
+ * (a 1xx is followed by the final response); a 2xx to CONNECT and a 101 switch the connection to raw bytes, passed
+ * on as they come; a final chunked {@code Transfer-Encoding} is chunked (and {@code Content-Length} is dropped), any
+ * other is read until the close; else {@code Content-Length}, else until the close. The status line is
+ * {@code HTTP/1.x SP 3DIGIT [SP reason] CRLF}; the reason phrase is kept only when it is not the standard one.
+ */
+public final class Http1ResponseDecoder extends Http1MessageDecoder {
+  private final Http1HeadScanner scanner;
+  /** Methods of the requests sent and not answered yet, oldest first. */
+  private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
+
+  /**
+   * @param maxHeaderBytes the limit of the status line and of the headers ({@code max_response_headers_kb})
+   */
+  public Http1ResponseDecoder(int maxHeaderBytes, boolean lowerCaseNames) {
+    super(maxHeaderBytes, lowerCaseNames);
+    this.scanner = new Http1HeadScanner(maxHeaderBytes, maxHeaderBytes, true);
+  }
+
+  /** A request went out with this method (its response is the next one without a request of its own). */
+  public void requestSent(HttpMethod method) {
+    methods.add(method);
+  }
+
+  @Override
+  protected boolean decodeHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    int len = scanner.scan(in);
+    if (len < 0) {
+      return false;
+    }
+    byte[] head = new byte[len];
+    in.readBytes(head);
+    HttpResponse res = parse(head, len);
+    int code = res.status().code();
+    FlatHttpHeaders h = (FlatHttpHeaders) res.headers();
+    if (code >= 100 && code < 200) {
+      out.add(res);
+      expectFixedLength(0, out);
+      if (code == 101) {
+        methods.clear();
+        state = PASS;
+      }
+      return true;
+    }
+    HttpMethod method = methods.poll();
+    if (method == HttpMethod.CONNECT && code >= 200 && code < 300) {
+      out.add(res);
+      expectFixedLength(0, out);
+      methods.clear();
+      state = PASS;
+      return true;
+    }
+    if (method == HttpMethod.HEAD || code == 204 || code == 304) {
+      out.add(res);
+      expectFixedLength(0, out);
+      return true;
+    }
+    CharSequence te = null;
+    CharSequence cl = null;
+    int lengths = 0;
+    for (int i = 0, n = h.size(); i < n; i++) {
+      CharSequence name = h.nameAt(i);
+      if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
+        cl = h.valueAt(i);
+        lengths++;
+      } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+        te = h.valueAt(i);
+      }
+    }
+    if (te != null) {
+      if (cl != null) {
+        h.remove(HttpHeaderNames.CONTENT_LENGTH); // the chunked coding frames it (RFC 9112 section 6.3)
+      }
+      out.add(res);
+      if (h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, io.netty.handler.codec.http.HttpHeaderValues.CHUNKED,
+          true) && lastCodingIsChunked(te)) {
+        expectChunked();
+      } else {
+        expectUntilClose();
+      }
+      return true;
+    }
+    if (lengths > 1) {
+      throw new IllegalArgumentException("Multiple Content-Length values found");
+    }
+    long length = cl == null ? -1 : Http1RequestDecoder.contentLength(cl);
+    out.add(res);
+    if (length < 0) {
+      expectUntilClose();
+    } else {
+      expectFixedLength(length, out);
+    }
+    return true;
+  }
+
+  private boolean isName(CharSequence name, AsciiString known) {
+    return name == known || (!lowerCaseNames && known.contentEqualsIgnoreCase(name));
+  }
+
+  private static boolean lastCodingIsChunked(CharSequence te) {
+    int e = te.length();
+    while (e > 0 && (te.charAt(e - 1) == ' ' || te.charAt(e - 1) == '\t')) {
+      e--;
+    }
+    int s = e;
+    while (s > 0 && te.charAt(s - 1) != ',') {
+      s--;
+    }
+    while (s < e && (te.charAt(s) == ' ' || te.charAt(s) == '\t')) {
+      s++;
+    }
+    return e - s == 7 && AsciiString.regionMatches(te, true, s, "chunked", 0, 7);
+  }
+
+  private HttpResponse parse(byte[] b, int len) {
+    int lineEnd = Http1HeaderLines.lineEnd(b, 0, len);
+    if (lineEnd < 12 || b[0] != 'H' || b[1] != 'T' || b[2] != 'T' || b[3] != 'P' || b[4] != '/' || b[5] != '1'
+        || b[6] != '.' || (b[7] != '1' && b[7] != '0') || b[8] != ' ') {
+      throw new IllegalArgumentException("invalid status line");
+    }
+    HttpVersion version = b[7] == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
+    int code = 0;
+    for (int i = 9; i < 12; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        throw new IllegalArgumentException("invalid status code");
+      }
+      code = code * 10 + (b[i] - '0');
+    }
+    if (code < 100) {
+      throw new IllegalArgumentException("invalid status code");
+    }
+    int rs = lineEnd;
+    if (lineEnd > 12) {
+      if (b[12] != ' ') {
+        throw new IllegalArgumentException("invalid status line");
+      }
+      rs = 13;
+    }
+    for (int i = rs; i < lineEnd; i++) {
+      int c = b[i] & 0xff;
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        throw new IllegalArgumentException("invalid reason phrase");
+      }
+    }
+    HttpResponseStatus standard = HttpResponseStatus.valueOf(code);
+    HttpResponseStatus status = standard;
+    if (!sameReason(standard, b, rs, lineEnd)) {
+      status = new HttpResponseStatus(code, new String(b, rs, lineEnd - rs, StandardCharsets.ISO_8859_1));
+    }
+    // room for what the router adds (x-envoy-upstream-service-time, ...)
+    FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 3);
+    String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
+    if (error != null) {
+      throw new IllegalArgumentException(error);
+    }
+    return new DefaultHttpResponse(version, status, headers);
+  }
+
+  private static boolean sameReason(HttpResponseStatus s, byte[] b, int from, int to) {
+    String r = s.reasonPhrase();
+    if (r.length() != to - from) {
+      return false;
+    }
+    for (int i = 0; i < r.length(); i++) {
+      if (r.charAt(i) != (char) (b[from + i] & 0xff)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  protected Object invalidMessage(Exception cause) {
+    HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_0, new HttpResponseStatus(999, "Unknown"),
+        new FlatHttpHeaders());
+    res.setDecoderResult(DecoderResult.failure(cause));
+    return res;
+  }
+}

@@ -1,0 +1,213 @@
+package dev.javoy.proxy.http.h1;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** {@link FlatHttpHeaders} behaves as Netty's {@link DefaultHttpHeaders} (differentially, on random operations). */
+class FlatHttpHeadersTest {
+  private static List<String> entries(HttpHeaders h) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : h) {
+      out.add(e.getKey() + "=" + e.getValue());
+    }
+    return out;
+  }
+
+  private static List<String> lowerEntries(HttpHeaders h) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      out.add(e.getKey().toString().toLowerCase() + "=" + e.getValue());
+    }
+    return out;
+  }
+
+  @Test
+  void randomOperationsMatchDefaultHttpHeaders() {
+    String[] names = {"Host", "host", "X-A", "x-a", "Content-Length", "Accept", "x-b", "Set-Cookie", "X-Long-Name-Z"};
+    String[] values = {"1", "a, b", "close", "Keep-Alive", "", "v w", "chunked", "x"};
+    for (long seed = 0; seed < 300; seed++) {
+      Random r = new Random(seed);
+      FlatHttpHeaders flat = new FlatHttpHeaders(false, true, 4);
+      HttpHeaders ref = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+      FlatHttpHeaders lower = new FlatHttpHeaders();
+      List<String> log = new ArrayList<>();
+      for (int step = 0; step < 40; step++) {
+        String n = names[r.nextInt(names.length)];
+        String v = values[r.nextInt(values.length)];
+        int op = r.nextInt(10);
+        log.add(op + " " + n + " " + v);
+        for (HttpHeaders h : new HttpHeaders[] {flat, ref, lower}) {
+          switch (op) {
+            case 0, 1, 2 -> h.add(n, v);
+            case 3 -> h.set(n, v);
+            case 4 -> h.remove(n);
+            case 5 -> h.set(n, List.of(v, "z"));
+            case 6 -> h.add(n, List.of(v));
+            case 7 -> h.addInt(n, step);
+            case 8 -> h.setInt(n, step);
+            default -> {
+              if (h == ref) {
+                h.remove(n); // Netty's iterator is read-only
+                continue;
+              }
+              for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+                if (AsciiString.contentEqualsIgnoreCase(it.next().getKey(), n)) {
+                  it.remove(); // remove during iteration
+                }
+              }
+            }
+          }
+        }
+        String at = "seed " + seed + ": " + log;
+        assertEquals(entries(ref), entries(flat), at);
+        assertEquals(lowerEntries(ref), entries(lower), at);
+        assertEquals(ref.size(), flat.size(), at);
+        for (String q : names) {
+          assertEquals(ref.get(q), flat.get(q), at);
+          assertEquals(ref.getAll(q), flat.getAll(q), at);
+          assertEquals(ref.contains(q), flat.contains(q), at);
+          assertEquals(ref.getInt(q), flat.getInt(q), at);
+          for (String w : values) {
+            assertEquals(ref.contains(q, w, true), flat.contains(q, w, true), at + " contains " + q + " " + w);
+            assertEquals(ref.contains(q, w, false), flat.contains(q, w, false), at);
+            assertEquals(ref.containsValue(q, w.trim(), true), flat.containsValue(q, w.trim(), true), at);
+            assertEquals(ref.containsValue(q, w.trim(), false), flat.containsValue(q, w.trim(), false), at);
+          }
+        }
+        assertEquals(ref.names().size(), flat.names().size(), at);
+        assertEquals(ref.isEmpty(), flat.isEmpty(), at);
+      }
+    }
+  }
+
+  @Test
+  void namesAreLowerCasedAndWellKnownOnesInterned() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    h.add("Content-Type", "text/plain").add("X-Custom", "1");
+    assertSame(HttpHeaderNames.CONTENT_TYPE, h.nameAt(0));
+    assertEquals("x-custom", h.nameAt(1).toString());
+    assertTrue(h.lowerCaseNames());
+    assertEquals("text/plain", h.get("CONTENT-TYPE"));
+    h.renameAt(1, "X-Custom");
+    assertFalse(h.lowerCaseNames());
+    h.clear();
+    assertTrue(h.lowerCaseNames());
+  }
+
+  @Test
+  void preserveCaseKeepsNamesAndFindsThemIgnoringCase() {
+    FlatHttpHeaders h = new FlatHttpHeaders(false, true, 4);
+    h.add("X-MiXed", "1");
+    assertEquals("X-MiXed", h.nameAt(0).toString());
+    assertEquals("1", h.get("x-mixed"));
+    assertFalse(h.lowerCaseNames());
+  }
+
+  @Test
+  void invalidNamesAndValuesAreRejectedAsNettyDoes() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    HttpHeaders ref = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    for (String bad : new String[] {"X Bad", "x:y", "", "a\r"}) {
+      assertThrows(IllegalArgumentException.class, () -> ref.add(bad, "v"), bad);
+      assertThrows(IllegalArgumentException.class, () -> h.add(bad, "v"), bad);
+    }
+    for (String badValue : new String[] {"a\r\nb", "a\nb", "\u0000"}) {
+      boolean refRejects;
+      try {
+        ref.add("x", badValue);
+        refRejects = false;
+      } catch (IllegalArgumentException e) {
+        refRejects = true;
+      }
+      boolean flatRejects;
+      try {
+        h.add("x", badValue);
+        flatRejects = false;
+      } catch (IllegalArgumentException e) {
+        flatRejects = true;
+      }
+      assertEquals(refRejects, flatRejects, badValue);
+    }
+    assertThrows(NullPointerException.class, () -> h.add("x", (Object) null));
+  }
+
+  @Test
+  void valuesOfOtherTypesAreConvertedAsNettyDoes() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    DefaultHttpHeaders ref = new DefaultHttpHeaders();
+    Date d = new Date(1_700_000_000_000L);
+    h.set("date", d).add("n", 42).addShort("s", (short) 7);
+    ref.set("date", d).add("n", 42).addShort("s", (short) 7);
+    assertEquals(entries(ref), entries(h));
+    assertEquals(1_700_000_000_000L, h.getTimeMillis("date"));
+    assertEquals((short) 7, h.getShort("s"));
+    assertEquals(42, h.getInt("n", -1));
+    assertNull(h.getInt("missing"));
+    assertEquals(-1, h.getInt("date", -1));
+  }
+
+  @Test
+  void copySetAllAndAddFromOtherHeaders() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    h.add("a", "1").add("b", "2").add("a", "3");
+    HttpHeaders c = h.copy();
+    h.remove("a");
+    assertEquals(List.of("a=1", "b=2", "a=3"), entries(c));
+    assertEquals(List.of("b=2"), entries(h));
+    h.setAll(new DefaultHttpHeaders().add("B", "9").add("c", "4"));
+    DefaultHttpHeaders ref = new DefaultHttpHeaders();
+    ref.add("b", "2").setAll(new DefaultHttpHeaders().add("B", "9").add("c", "4"));
+    assertEquals(lowerEntries(ref), entries(h));
+    h.set(c);
+    assertEquals(List.of("a=1", "b=2", "a=3"), entries(h));
+    assertThrows(IllegalArgumentException.class, () -> h.add(h));
+    assertEquals(h, c);
+  }
+
+  @Test
+  void iteratorEntriesWriteThroughAndValueIteratorsRemove() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    h.add("a", "1").add("b", "2").add("a", "3");
+    for (Map.Entry<String, String> e : h) {
+      if (e.getKey().equals("b")) {
+        e.setValue("20");
+      }
+    }
+    assertEquals("20", h.get("b"));
+    Iterator<String> it = h.valueStringIterator("a");
+    assertEquals("1", it.next());
+    it.remove();
+    assertEquals("3", it.next());
+    assertFalse(it.hasNext());
+    assertEquals(List.of("b=20", "a=3"), entries(h));
+  }
+
+  @Test
+  void httpUtilReadsThem() {
+    FlatHttpHeaders h = new FlatHttpHeaders();
+    h.add("Connection", "keep-alive, Close").add("Transfer-Encoding", "chunked");
+    assertTrue(h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+    assertTrue(h.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true));
+    assertFalse(h.contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
+    assertEquals("chunked", h.getCharSequence(new AsciiString("TRANSFER-ENCODING")).toString());
+  }
+}
