@@ -104,6 +104,17 @@ class StreamReuseEndToEndTest {
         requestIds.add(r.headers().get("x-request-id"));
         expected.put(id, new Expect(503, "UF", true, "dead", 0, null));
 
+        // HTTP/2 (prior knowledge) streams share the worker's reused objects with the HTTP/1.1 ones.
+        id = "t" + n++;
+        boolean found = round % 3 != 0;
+        Curl.Result h2 = Curl.run("--http2-prior-knowledge", "-H", "x-test-id: " + id,
+            "http://127.0.0.1:" + httpPort + (found ? "/ok/h2/" + id : "/h2-nowhere"));
+        assertEquals(found ? 200 : 404, h2.status());
+        assertTrue(h2.headers().startsWith("HTTP/2"), h2.headers());
+        requestIds.add(h2.header("x-request-id"));
+        expected.put(id, found ? new Expect(200, "-", true, "ok", 0, "via_upstream")
+            : new Expect(404, "NR", false, "-", 0, "route_not_found"));
+
         if (round % 10 == 0) {
           id = "t" + n++;
           r = c.get("svc", "/slow/" + id, "x-test-id", id);
@@ -122,7 +133,13 @@ class StreamReuseEndToEndTest {
         }
       }
     }
-    assertTrue(requestIds.size() >= 160, "every response has its own x-request-id: " + requestIds.size());
+    // A stream's clock starts with the stream, not when the object it reuses was freed.
+    Thread.sleep(2000);
+    try (RawHttpClient c = new RawHttpClient(httpPort)) {
+      assertEquals(200, c.get("svc", "/ok/late", "x-test-id", "late").status());
+    }
+    expected.put("late", new Expect(200, "-", true, "ok", 0, "via_upstream"));
+    assertEquals(200, requestIds.size(), "every response has its own x-request-id");
     Map<String, String[]> logged = awaitLog(expected.size());
     for (Map.Entry<String, Expect> e : expected.entrySet()) {
       String[] f = logged.get(e.getKey());
@@ -149,6 +166,7 @@ class StreamReuseEndToEndTest {
       }
       assertTrue(f[7].equals("-") || f[7].length() == 36, where);
     }
+    assertTrue(Long.parseLong(logged.get("late")[8]) < 1500, "duration of the late request: " + logged.get("late")[8]);
     // Nothing left behind: every upstream request and downstream stream ended.
     assertEquals(0, ConfigTemplate.stat(javoy, "cluster.a.upstream_rq_active"));
     assertEquals(0, ConfigTemplate.stat(javoy, "http.reuse.downstream_rq_active"));
@@ -196,7 +214,7 @@ class StreamReuseEndToEndTest {
                     path: ${LOG}
                     log_format:
                       text_format_source:
-                        inline_string: "%REQ(X-TEST-ID)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_HOST% %ROUTE_NAME% %BYTES_RECEIVED% %RESPONSE_CODE_DETAILS% %REQ(X-REQUEST-ID)%\\n"
+                        inline_string: "%REQ(X-TEST-ID)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_HOST% %ROUTE_NAME% %BYTES_RECEIVED% %RESPONSE_CODE_DETAILS% %REQ(X-REQUEST-ID)% %DURATION%\\n"
                 route_config:
                   name: local_route
                   virtual_hosts:

@@ -63,13 +63,18 @@ public final class StreamInfo {
   public dev.javoy.proxy.tracing.Span activeSpan;
   private UpstreamAlpnOverride upstreamAlpnOverride;
 
-  /**
-   * Makes this object a new stream's: every field back to its initial value, the start times now. A field added
-   * to this class must be cleared here ({@code StreamInfoTest} checks every field by reflection).
-   */
-  public void reset() {
+  /** The stream starts now (a reused object's start times are set when its next stream starts). */
+  public void restartClock() {
     startTimeEpochMillis = System.currentTimeMillis();
     startNanos = System.nanoTime();
+  }
+
+  /**
+   * Makes this object ready for another stream: every field back to its initial value (the start times are set by
+   * {@link #restartClock} when that stream starts). A field added to this class must be cleared here
+   * ({@code StreamInfoTest} checks every field by reflection).
+   */
+  public void reset() {
     protocol = null;
     requestHeaders = null;
     responseHeaders = null;

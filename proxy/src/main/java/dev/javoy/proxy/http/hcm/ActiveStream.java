@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  */
 final class ActiveStream extends DeadlineQueue.Entry {
   private static final HttpFilter[] NO_FILTERS = new HttpFilter[0];
-  private final StreamCodec connection;
+  /** The codec of this stream (HTTP/1.1: the connection; HTTP/2: the stream); changes when the object is reused. */
+  private StreamCodec connection;
   private final HttpConnectionManagerConfig config;
   /** This stream's filter instances and StreamInfo, possibly reused from an earlier stream of this worker. */
   private final StreamFilterChain chain;
@@ -64,13 +65,66 @@ final class ActiveStream extends DeadlineQueue.Entry {
   /** The request's tracing when the connection manager has {@code tracing}, else null. */
   private dev.javoy.proxy.tracing.StreamTracing tracing;
 
+  /**
+   * A stream on {@code connection}: this object is new, its filters and StreamInfo may be reused ones. Codecs that
+   * can call {@link #open} instead save this object too.
+   */
   ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config) {
-    this.connection = connection;
     this.config = config;
+    this.connection = connection;
     StreamFilterChain c = StreamFilterChainPool.take(config, this);
     this.chain = c;
     this.info = c.info;
-    this.filters = c.filters;
+    begin(connection);
+  }
+
+  /** A new chain's first stream (the chain's constructor is running). */
+  private ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config, StreamFilterChain chain) {
+    this.config = config;
+    this.connection = connection;
+    this.chain = chain;
+    this.info = chain.info;
+  }
+
+  /** A chain's stream object, made with it. */
+  static ActiveStream forNewChain(HttpConnectionManagerConfig config, StreamFilterChain chain) {
+    return new ActiveStream(null, config, chain);
+  }
+
+  /**
+   * A stream on {@code connection}, reusing a whole stream of this worker (this object, its filters and its
+   * StreamInfo) when one is free: for codecs that drop their reference to a stream once it is destroyed.
+   */
+  static ActiveStream open(StreamCodec connection, HttpConnectionManagerConfig config) {
+    StreamFilterChain c = StreamFilterChainPool.take(config, null);
+    ActiveStream s = c.owner;
+    s.reopen(connection);
+    return s;
+  }
+
+  /** Clears what the object's previous stream left (every per-stream field; {@code ActiveStreamFieldsTest}). */
+  private void reopen(StreamCodec connection) {
+    this.connection = connection;
+    request = null;
+    headersEndStream = false;
+    route = null;
+    routeResolved = false;
+    headerStop = -1;
+    dataHold = -1;
+    heldData = null;
+    requestComplete = false;
+    responseStarted = false;
+    responseComplete = false;
+    destroyed = false;
+    idleTimer = null;
+    requestTimer = null;
+    tracing = null;
+    begin(connection);
+  }
+
+  private void begin(StreamCodec connection) {
+    this.filters = chain.filters;
+    info.restartClock();
     DownstreamConnection dc = connection.downstream();
     info.downstreamLocalAddress = dc.localAddress();
     info.downstreamRemoteAddress = dc.remoteAddress();
@@ -442,7 +496,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
     private final int index;
     private final String name;
     private final StreamInfo info;
-    /** The stream these callbacks serve now; null while the chain waits in its pool. */
+    /** The stream these callbacks serve now (or served last, while the chain waits in its pool). */
     ActiveStream stream;
 
     FilterCallbacks(int index, String name, StreamInfo info) {

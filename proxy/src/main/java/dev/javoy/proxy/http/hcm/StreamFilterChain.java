@@ -16,9 +16,18 @@ final class StreamFilterChain {
   private final ActiveStream.FilterCallbacks[] callbacks;
   /** Whether every filter is recyclable (fixed at construction). */
   final boolean recyclable;
+  /** The stream object the chain serves (or served last, while it waits in its pool). */
+  ActiveStream owner;
 
-  /** A new chain, serving {@code first} (whose constructor is running) from the start. */
+  /**
+   * A new chain, serving {@code first} (whose constructor is running) from the start, or with a stream object of
+   * its own when {@code first} is null.
+   */
   StreamFilterChain(HttpConnectionManagerConfig config, ActiveStream first) {
+    if (first == null) {
+      first = ActiveStream.forNewChain(config, this);
+    }
+    owner = first;
     List<HttpConnectionManagerConfig.NamedFilter> named = config.filters;
     int n = named.size();
     filters = new HttpFilter[n];
@@ -34,8 +43,9 @@ final class StreamFilterChain {
     recyclable = all;
   }
 
-  /** The callbacks now serve {@code stream}. */
+  /** The callbacks now serve {@code stream} (a new object for a reused chain). */
   void attach(ActiveStream stream) {
+    owner = stream;
     for (ActiveStream.FilterCallbacks c : callbacks) {
       c.stream = stream;
     }
@@ -54,9 +64,6 @@ final class StreamFilterChain {
       if (!((RecyclableHttpFilter) f).recycle()) {
         return false;
       }
-    }
-    for (ActiveStream.FilterCallbacks c : callbacks) {
-      c.stream = null;
     }
     info.reset();
     return true;

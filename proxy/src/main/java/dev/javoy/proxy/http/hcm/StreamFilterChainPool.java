@@ -22,7 +22,10 @@ final class StreamFilterChainPool {
 
   private StreamFilterChainPool() {}
 
-  /** A chain for {@code stream}, new on the calling thread: a recycled one, or a new one. */
+  /**
+   * A chain for {@code stream}, new on the calling thread: a recycled one, or a new one; with a null
+   * {@code stream}, the chain's own stream object ({@link StreamFilterChain#owner}) serves it.
+   */
   static StreamFilterChain take(HttpConnectionManagerConfig config, ActiveStream stream) {
     StreamFilterChainPool pool = forCurrentWorker(config, false);
     if (pool == null || pool.size < 2) {
@@ -32,7 +35,9 @@ final class StreamFilterChainPool {
     pool.ring[pool.head] = null;
     pool.head = (pool.head + 1) % CAPACITY;
     pool.size--;
-    c.attach(stream);
+    if (stream != null) {
+      c.attach(stream);
+    }
     return c;
   }
 
