@@ -90,9 +90,12 @@ final class RetryState {
   static RetryState create(RetryPolicy policy, HttpRequest req, UpstreamCluster cluster, long bufferLimit,
       EventLoop loop, Runnable retry, StreamInfo info) {
     HttpHeaders h = req.headers();
+    if (policy == null && !h.contains(X_ENVOY_RETRY_ON) && !h.contains(X_ENVOY_RETRY_GRPC_ON)) {
+      return null; // the usual case: two lookups and done
+    }
     boolean honourHeaders = !h.contains(X_ENVOY_EXTERNAL_ADDRESS);
     if (policy == null) {
-      if (!honourHeaders || (!h.contains(X_ENVOY_RETRY_ON) && !h.contains(X_ENVOY_RETRY_GRPC_ON))) {
+      if (!honourHeaders) {
         return null;
       }
       policy = new RetryPolicy(0, 1, 0, new int[0], List.of(), false, 1, RetryPolicy.DEFAULT_BACKOFF_BASE_MILLIS,

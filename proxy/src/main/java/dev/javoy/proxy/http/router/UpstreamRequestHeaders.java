@@ -123,10 +123,12 @@ public final class UpstreamRequestHeaders {
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(HttpHeaderNames.PROXY_CONNECTION);
     h.remove(HttpHeaderNames.UPGRADE);
-    boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
-    h.remove(HttpHeaderNames.TE);
-    if (trailers) {
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+    if (h.contains(HttpHeaderNames.TE)) { // containsValue allocates an iterator even when there is no TE
+      boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
+      h.remove(HttpHeaderNames.TE);
+      if (trailers) {
+        h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+      }
     }
   }
 }
