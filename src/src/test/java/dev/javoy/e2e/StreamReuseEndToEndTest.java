@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * javoy reuses a stream's filter instances and StreamInfo for later streams of the same worker (router-only filter
  * chains). One worker, keep-alive connections, and every kind of stream ending after one another — proxied GETs and
  * chunked POSTs, no route (NR), a dead cluster (UF), a direct response, the router's timeout (UT), a client that
- * goes away mid-request (DC) — and the access log shows each request with its own facts only: nothing of the
+ * goes away mid-request (DC), routes with a retry policy (unused, and exhausted: URX), HTTP/2 streams — and the
+ * access log shows each request with its own facts only: nothing of the
  * stream before it (upstream host, route, flags, byte counts, details, request id) leaks into the next.
  */
 class StreamReuseEndToEndTest {
@@ -104,6 +105,21 @@ class StreamReuseEndToEndTest {
         requestIds.add(r.headers().get("x-request-id"));
         expected.put(id, new Expect(503, "UF", true, "dead", 0, null));
 
+        // Routes with a retry policy: one that needs no retry, one whose retries are exhausted (URX).
+        id = "t" + n++;
+        r = c.get("svc", "/rok/" + id, "x-test-id", id);
+        assertEquals(200, r.status());
+        assertTrue(r.text().startsWith("A GET /rok/" + id), r.text());
+        requestIds.add(r.headers().get("x-request-id"));
+        expected.put(id, new Expect(200, "-", true, "rok", 0, "via_upstream"));
+
+        if (round % 4 == 0) {
+          id = "t" + n++;
+          r = c.get("svc", "/rdead", "x-test-id", id);
+          assertEquals(503, r.status());
+          expected.put(id, new Expect(503, "~URX", true, "rdead", 0, null));
+        }
+
         // HTTP/2 (prior knowledge) streams share the worker's reused objects with the HTTP/1.1 ones.
         id = "t" + n++;
         boolean found = round % 3 != 0;
@@ -139,7 +155,7 @@ class StreamReuseEndToEndTest {
       assertEquals(200, c.get("svc", "/ok/late", "x-test-id", "late").status());
     }
     expected.put("late", new Expect(200, "-", true, "ok", 0, "via_upstream"));
-    assertEquals(200, requestIds.size(), "every response has its own x-request-id");
+    assertEquals(240, requestIds.size(), "every response has its own x-request-id");
     Map<String, String[]> logged = awaitLog(expected.size());
     for (Map.Entry<String, Expect> e : expected.entrySet()) {
       String[] f = logged.get(e.getKey());
@@ -147,8 +163,8 @@ class StreamReuseEndToEndTest {
       String where = e.getKey() + " " + String.join(" ", f == null ? new String[0] : f);
       assertTrue(f != null, "not logged: " + e.getKey());
       assertEquals(Integer.toString(x.code()), f[1], where);
-      if (x.flags().equals("DC")) {
-        assertTrue(f[2].contains("DC"), where);
+      if (x.flags().equals("DC") || x.flags().startsWith("~")) {
+        assertTrue(f[2].contains(x.flags().replace("~", "")), where);
       } else {
         assertEquals(x.flags(), f[2], where);
       }
@@ -224,6 +240,19 @@ class StreamReuseEndToEndTest {
                     - name: ok
                       match: { prefix: "/ok" }
                       route: { cluster: a }
+                    - name: rok
+                      match: { prefix: "/rok" }
+                      route:
+                        cluster: a
+                        retry_policy: { retry_on: "5xx,connect-failure", num_retries: 2 }
+                    - name: rdead
+                      match: { prefix: "/rdead" }
+                      route:
+                        cluster: dead
+                        retry_policy:
+                          retry_on: connect-failure
+                          num_retries: 2
+                          retry_back_off: { base_interval: 0.01s }
                     - name: slow
                       match: { prefix: "/slow" }
                       route: { cluster: a, timeout: 0.5s }

@@ -56,6 +56,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
   private boolean reusable = true;
   /** {@link #retryAttempt} as the task RetryState schedules: one per filter instance, not one per request. */
   private final Runnable retryAttemptTask = this::retryAttempt;
+  /** {@link #onPerTryTimeout} as RetryState's per-try timer task, made once. */
+  private final Runnable perTryTimeoutTask = this::onPerTryTimeout;
   private UpstreamCluster cluster;
   private Host host;
   private HttpConnectionPool pool;
@@ -140,9 +142,6 @@ public final class RouterFilter extends DeadlineQueue.Entry
     retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
         : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
         ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), retryAttemptTask, info);
-    if (retry != null) {
-      reusable = false;
-    }
     if (action.hashPolicy() != null) {
       requestHash = action.hashPolicy().compute(req, info.downstreamRemoteAddress,
           callbacks.connection() == null ? info.downstreamDirectRemoteAddress : callbacks.connection().remoteAddress(),
@@ -609,7 +608,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
 
   private void startPerTryTimeout() {
     if (retry != null && !done) {
-      retry.startPerTryTimeout(this::onPerTryTimeout);
+      retry.startPerTryTimeout(perTryTimeoutTask);
     }
   }
 
@@ -660,13 +659,18 @@ public final class RouterFilter extends DeadlineQueue.Entry
    * Clears this filter for another stream of the connection manager (same callbacks, same StreamInfo object, reset
    * by the connection manager). Only a stream that started nothing that could still call back is reused: its
    * upstream stream ended or was reset (both drop this handler), its pool wait was cancelled, its router timeout
-   * cancelled; retries, mirrors, tunnels and route timers make it not reusable.
+   * cancelled; a retry state was destroyed by {@link #finishUpstream} (its back-off and per-try timers cancelled on
+   * this loop, so they never run); mirrors, tunnels and route timers make it not reusable.
    */
   @Override
   public boolean recycle() {
     if (!reusable || !done || deadlineArmed() || waitingForPool || upstream != null || holdsRequestSlot
         || (pendingBody != null && !pendingBody.isEmpty())) {
       return false;
+    }
+    if (retry != null) {
+      retry.destroy(); // already done by finishUpstream (done is true); idempotent
+      retry = null;
     }
     cluster = null;
     host = null;
@@ -684,6 +688,6 @@ public final class RouterFilter extends DeadlineQueue.Entry
     timeout = null;
     upstreamStartNanos = 0;
     requestHash = null;
-    return true; // pendingBody (empty) is kept for the next stream; retry, shadows, tunnel are null when reusable
+    return true; // pendingBody (empty) is kept for the next stream; shadows and tunnel are null when reusable
   }
 }

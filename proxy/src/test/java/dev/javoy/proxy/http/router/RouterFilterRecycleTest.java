@@ -15,17 +15,18 @@ import org.junit.jupiter.api.Test;
  */
 class RouterFilterRecycleTest {
   /** Fixed for the filter's life (config, callbacks, the stream info object, holders and tasks made once). */
-  private static final Set<String> FINAL = Set.of("config", "callbacks", "info", "timeouts", "retryAttemptTask");
+  private static final Set<String> FINAL = Set.of("config", "callbacks", "info", "timeouts", "retryAttemptTask",
+      "perTryTimeoutTask");
   /** Cleared by recycle(). */
   private static final Set<String> CLEARED = Set.of("cluster", "host", "pool", "upstream", "request", "upgrade",
       "route", "target", "replyHeaders", "routeTimers", "timeoutMillis", "requestEnded", "responseStarted", "done",
-      "timeout", "upstreamStartNanos", "requestHash");
+      "timeout", "upstreamStartNanos", "requestHash", "retry");
   /**
    * Checked by recycle() (must be in their initial state, or the filter is not reused): reusable, waitingForPool,
-   * holdsRequestSlot, pendingBody (kept, empty); retry, shadows and tunnel make it not reusable.
+   * holdsRequestSlot, pendingBody (kept, empty); shadows and tunnel make it not reusable.
    */
   private static final Set<String> CHECKED = Set.of("reusable", "waitingForPool", "holdsRequestSlot", "pendingBody",
-      "retry", "shadows", "tunnel");
+      "shadows", "tunnel");
 
   @Test
   void everyFieldIsAccountedFor() {
