@@ -8,6 +8,7 @@
 #
 # --classes adds what the HTTP/1.1 bytes are, by class: a second javoy with the Epsilon GC (it never collects,
 # so `jcmd GC.class_histogram -all` before and after 20,000 requests differ by exactly what they allocated).
+# CLASSES_PROTO=h2 (environment) takes that histogram of h2c requests instead.
 #
 # Everything runs on 127.0.0.1. javoy runs `--concurrency 1` pinned to CPU 1, nginx (backend) and h2load to
 # CPU 0. Writes perf/results/<date>-alloc.md and keeps raw files in perf/results/raw/<date>_<time>-alloc/.
@@ -183,16 +184,17 @@ if (( CLASSES )); then
     kill -0 $JPID 2>/dev/null || { echo "javoy (Epsilon) exited; see $RAW/javoy-epsilon.log" >&2; exit 1; }
     sleep 0.1
   done
-  load h1 20000 >"$RAW/classes-warmup.txt"
+  load ${CLASSES_PROTO:-h1} 20000 >"$RAW/classes-warmup.txt"
   jcmd $JPID GC.class_histogram -all >"$RAW/classes-before.txt"
-  load h1 20000 >"$RAW/classes-h1.txt"
+  load ${CLASSES_PROTO:-h1} 20000 >"$RAW/classes-${CLASSES_PROTO:-h1}.txt"
   jcmd $JPID GC.class_histogram -all >"$RAW/classes-after.txt"
   kill "$JPID" 2>/dev/null || true
 fi
 
-python3 - "$RAW" "$N" "$OUT" "$JAR" "$CONNS" "$STREAMS" "$WARMUP" "$ROOT" <<'PY'
+python3 - "$RAW" "$N" "$OUT" "$JAR" "$CONNS" "$STREAMS" "$WARMUP" "$ROOT" "${CLASSES_PROTO:-h1}" <<'PY'
 import json, re, sys, datetime, platform, subprocess, os
 raw, n, out, jar, conns, streams, warmup, root = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8]
+classes_proto = "HTTP/1.1" if sys.argv[9] == "h1" else "h2c"
 
 def deltas(path):
     ev = json.load(open(path))["recording"]["events"]
@@ -273,7 +275,7 @@ if os.path.exists(f"{raw}/classes-after.txt"):
     rows = sorted(((b - before.get(c, (0, 0))[1]) / k, (n - before.get(c, (0, 0))[0]) / k, c)
                   for c, (n, b) in after.items() if b - before.get(c, (0, 0))[1] > 0)[::-1]
     with open(out, "a") as f:
-        f.write(f"\n## HTTP/1.1 allocation by class (--classes)\n\nA second javoy with `-XX:+UseEpsilonGC` (no collection), "
+        f.write(f"\n## {classes_proto} allocation by class (--classes)\n\nA second javoy with `-XX:+UseEpsilonGC` (no collection), "
                 f"`jcmd GC.class_histogram -all` before and after {k:,} requests (after {k:,} of warm-up); all threads. "
                 f"Total: **{sum(r[0] for r in rows):,.0f} B/request**.\n\n| class | B/request | objects/request |\n|---|---:|---:|\n")
         for b, n, c in rows[:30]:

@@ -9,10 +9,14 @@ import java.net.SocketAddress;
  * What happened to one stream (an HTTP request/response, or a TCP connection): the facts access logs,
  * local replies and stats read (Envoy's {@code StreamInfo}). Written only by the worker that owns the
  * stream; times are {@link System#nanoTime()} values, 0 meaning "not yet".
+ *
+ * <p>An HTTP connection manager reuses one for the streams of a worker ({@link #reset}), so nothing may keep a
+ * reference to it after the stream's access logs ran: what outlives the stream copies the values it needs.
  */
 public final class StreamInfo {
-  public final long startTimeEpochMillis = System.currentTimeMillis();
-  public final long startNanos = System.nanoTime();
+  /** When the stream started; set again by {@link #reset} (read-only for everyone else). */
+  public long startTimeEpochMillis = System.currentTimeMillis();
+  public long startNanos = System.nanoTime();
 
   public String protocol;
   public HttpRequest requestHeaders;
@@ -58,6 +62,59 @@ public final class StreamInfo {
   /** The request's tracing span when its connection manager has {@code tracing} (the router injects it upstream). */
   public dev.javoy.proxy.tracing.Span activeSpan;
   private UpstreamAlpnOverride upstreamAlpnOverride;
+
+  /** The stream starts now (a reused object's start times are set when its next stream starts). */
+  public void restartClock() {
+    startTimeEpochMillis = System.currentTimeMillis();
+    startNanos = System.nanoTime();
+  }
+
+  /**
+   * Makes this object ready for another stream: every field back to its initial value (the start times are set by
+   * {@link #restartClock} when that stream starts). A field added to this class must be cleared here
+   * ({@code StreamInfoTest} checks every field by reflection).
+   */
+  public void reset() {
+    protocol = null;
+    requestHeaders = null;
+    responseHeaders = null;
+    responseTrailers = null;
+    responseCode = 0;
+    responseCodeDetails = null;
+    connectionTerminationDetails = null;
+    responseFlags = 0;
+    bytesReceived = 0;
+    bytesSent = 0;
+    requestId = null;
+    routeName = null;
+    virtualHostName = null;
+    upstreamClusterName = null;
+    upstreamHostAddress = null;
+    upstreamHostname = null;
+    upstreamLocalAddress = null;
+    upstreamTransportFailureReason = null;
+    downstreamLocalAddress = null;
+    downstreamRemoteAddress = null;
+    downstreamDirectRemoteAddress = null;
+    requestedServerName = null;
+    downstreamTls = null;
+    upstreamTls = null;
+    filterChainName = null;
+    connectionId = 0;
+    attemptCount = 0;
+    lastDownstreamRxNanos = 0;
+    firstUpstreamTxNanos = 0;
+    lastUpstreamTxNanos = 0;
+    firstUpstreamRxNanos = 0;
+    lastUpstreamRxNanos = 0;
+    firstDownstreamTxNanos = 0;
+    lastDownstreamTxNanos = 0;
+    endNanos = 0;
+    filterState = null;
+    upstreamFilterState = null;
+    activeSpan = null;
+    upstreamAlpnOverride = null;
+  }
 
   /** This stream's filter state, created on first use. */
   public FilterState filterState() {

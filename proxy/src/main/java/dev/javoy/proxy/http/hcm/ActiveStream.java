@@ -32,11 +32,15 @@ import java.util.function.Consumer;
  * in reverse order. Lives on the connection's worker thread.
  */
 final class ActiveStream extends DeadlineQueue.Entry {
-  private final StreamCodec connection;
+  private static final HttpFilter[] NO_FILTERS = new HttpFilter[0];
+  /** The codec of this stream (HTTP/1.1: the connection; HTTP/2: the stream); changes when the object is reused. */
+  private StreamCodec connection;
   private final HttpConnectionManagerConfig config;
-  final StreamInfo info = new StreamInfo();
-  private final HttpFilter[] filters;
-  private final FilterCallbacks[] callbacks;
+  /** This stream's filter instances and StreamInfo, possibly reused from an earlier stream of this worker. */
+  private final StreamFilterChain chain;
+  final StreamInfo info;
+  /** The chain's filters; empty once the stream ended and the chain went back to its pool. */
+  private HttpFilter[] filters;
   private HttpRequest request;
   private boolean headersEndStream;
   private Route route;
@@ -61,9 +65,66 @@ final class ActiveStream extends DeadlineQueue.Entry {
   /** The request's tracing when the connection manager has {@code tracing}, else null. */
   private dev.javoy.proxy.tracing.StreamTracing tracing;
 
+  /**
+   * A stream on {@code connection}: this object is new, its filters and StreamInfo may be reused ones. Codecs that
+   * can call {@link #open} instead save this object too.
+   */
   ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config) {
-    this.connection = connection;
     this.config = config;
+    this.connection = connection;
+    StreamFilterChain c = StreamFilterChainPool.take(config, this);
+    this.chain = c;
+    this.info = c.info;
+    begin(connection);
+  }
+
+  /** A new chain's first stream (the chain's constructor is running). */
+  private ActiveStream(StreamCodec connection, HttpConnectionManagerConfig config, StreamFilterChain chain) {
+    this.config = config;
+    this.connection = connection;
+    this.chain = chain;
+    this.info = chain.info;
+  }
+
+  /** A chain's stream object, made with it. */
+  static ActiveStream forNewChain(HttpConnectionManagerConfig config, StreamFilterChain chain) {
+    return new ActiveStream(null, config, chain);
+  }
+
+  /**
+   * A stream on {@code connection}, reusing a whole stream of this worker (this object, its filters and its
+   * StreamInfo) when one is free: for codecs that drop their reference to a stream once it is destroyed.
+   */
+  static ActiveStream open(StreamCodec connection, HttpConnectionManagerConfig config) {
+    StreamFilterChain c = StreamFilterChainPool.take(config, null);
+    ActiveStream s = c.owner;
+    s.reopen(connection);
+    return s;
+  }
+
+  /** Clears what the object's previous stream left (every per-stream field; {@code ActiveStreamFieldsTest}). */
+  private void reopen(StreamCodec connection) {
+    this.connection = connection;
+    request = null;
+    headersEndStream = false;
+    route = null;
+    routeResolved = false;
+    headerStop = -1;
+    dataHold = -1;
+    heldData = null;
+    requestComplete = false;
+    responseStarted = false;
+    responseComplete = false;
+    destroyed = false;
+    idleTimer = null;
+    requestTimer = null;
+    tracing = null;
+    begin(connection);
+  }
+
+  private void begin(StreamCodec connection) {
+    this.filters = chain.filters;
+    info.restartClock();
     DownstreamConnection dc = connection.downstream();
     info.downstreamLocalAddress = dc.localAddress();
     info.downstreamRemoteAddress = dc.remoteAddress();
@@ -72,14 +133,6 @@ final class ActiveStream extends DeadlineQueue.Entry {
     info.filterChainName = dc.filterChainName();
     info.requestedServerName = dc.requestedServerName();
     info.downstreamTls = dc.tls();
-    int n = config.filters.size();
-    filters = new HttpFilter[n];
-    callbacks = new FilterCallbacks[n];
-    for (int i = 0; i < n; i++) {
-      HttpConnectionManagerConfig.NamedFilter fc = config.filters.get(i);
-      callbacks[i] = new FilterCallbacks(i, fc.name());
-      filters[i] = fc.config().newFilter(callbacks[i]);
-    }
   }
 
   // ---- request path ----
@@ -360,6 +413,12 @@ final class ActiveStream extends DeadlineQueue.Entry {
     for (int i = 0, n = config.accessLogs.size(); i < n; i++) { // indexed: no iterator per request
       config.accessLogs.get(i).log(info);
     }
+    // Nothing reaches the filters or the StreamInfo through this stream any more: another stream may reuse them.
+    filters = NO_FILTERS;
+    request = null;
+    route = null;
+    tracing = null;
+    StreamFilterChainPool.giveBack(config, chain);
   }
 
   // ---- stream timeouts (on the connection's event loop) ----
@@ -429,14 +488,21 @@ final class ActiveStream extends DeadlineQueue.Entry {
     return route;
   }
 
-  /** Per-filter view of the stream. */
-  private final class FilterCallbacks implements HttpFilterCallbacks {
+  /**
+   * Per-filter view of the stream. It belongs to the filter instance: when the {@link StreamFilterChain} is reused,
+   * the same callbacks serve the next stream ({@link #stream} changes).
+   */
+  static final class FilterCallbacks implements HttpFilterCallbacks {
     private final int index;
     private final String name;
+    private final StreamInfo info;
+    /** The stream these callbacks serve now (or served last, while the chain waits in its pool). */
+    ActiveStream stream;
 
-    FilterCallbacks(int index, String name) {
+    FilterCallbacks(int index, String name, StreamInfo info) {
       this.index = index;
       this.name = name;
+      this.info = info;
     }
 
     @Override
@@ -446,33 +512,33 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
     @Override
     public DownstreamConnection connection() {
-      return connection.downstream();
+      return stream.connection.downstream();
     }
 
     @Override
     public EventLoop eventLoop() {
-      return connection.downstream().channel().eventLoop();
+      return stream.connection.downstream().channel().eventLoop();
     }
 
     @Override
     public Route route() {
-      return ActiveStream.this.route();
+      return stream.route();
     }
 
     @Override
     public void clearRouteCache() {
-      routeResolved = false;
+      stream.routeResolved = false;
     }
 
     @Override
     public Object perFilterConfig() {
-      Route r = route();
+      Route r = stream.route();
       return r == null ? null : r.perFilterConfig(name);
     }
 
     @Override
     public List<Object> perFilterConfigs() {
-      Route r = route();
+      Route r = stream.route();
       if (r == null) {
         return List.of();
       }
@@ -486,18 +552,18 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
     @Override
     public void sendLocalReply(int code, String body, ResponseFlag flag, String details) {
-      ActiveStream.this.sendLocalReply(code, body, flag, details);
+      stream.sendLocalReply(code, body, flag, details);
     }
 
     @Override
     public void sendLocalReply(int code, String body, ResponseFlag flag, String details,
         Consumer<HttpHeaders> modifyHeaders) {
-      ActiveStream.this.sendLocalReply(code, body, flag, details, modifyHeaders);
+      stream.sendLocalReply(code, body, flag, details, modifyHeaders);
     }
 
     @Override
     public void continueDecoding() {
-      ActiveStream.this.continueDecoding(index);
+      stream.continueDecoding(index);
     }
 
     @Override
@@ -507,48 +573,49 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
     @Override
     public void encodeHeaders(HttpResponse response, boolean endStream) {
-      ActiveStream.this.encodeHeaders(index, response, endStream);
+      stream.encodeHeaders(index, response, endStream);
     }
 
     @Override
     public void encodeData(HttpContent data, boolean endStream) {
-      ActiveStream.this.encodeData(index, data, endStream);
+      stream.encodeData(index, data, endStream);
     }
 
     @Override
     public void injectDecodedData(HttpContent data, boolean endStream) {
-      if (responseComplete) {
+      ActiveStream s = stream;
+      if (s.responseComplete) {
         data.release();
         return;
       }
-      deliverData(data, endStream, index + 1);
+      s.deliverData(data, endStream, index + 1);
     }
 
     @Override
     public void setDownstreamReading(boolean enabled) {
-      connection.setReading(enabled);
+      stream.connection.setReading(enabled);
     }
 
     @Override
     public boolean downstreamWritable() {
-      return connection.writable();
+      return stream.connection.writable();
     }
 
     @Override
     public void setResponseSourceReading(boolean enabled) {
-      if (terminalFilter() instanceof DownstreamWatermarkListener l) {
+      if (stream.terminalFilter() instanceof DownstreamWatermarkListener l) {
         l.onDownstreamWritabilityChanged(enabled);
       }
     }
 
     @Override
     public void resetStream() {
-      ActiveStream.this.resetStream();
+      stream.resetStream();
     }
 
     @Override
     public UpgradeTunnel startTunnel(Channel upstream) {
-      return connection.startTunnel(ActiveStream.this, upstream);
+      return stream.connection.startTunnel(stream, upstream);
     }
   }
 

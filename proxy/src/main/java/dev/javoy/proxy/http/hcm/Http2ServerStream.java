@@ -195,7 +195,7 @@ final class Http2ServerStream implements StreamCodec {
     stats.downstreamRqTotal.inc();
     stats.downstreamRqHttp2Total.inc();
     stats.downstreamRqActive.inc();
-    ActiveStream s = new ActiveStream(this, config);
+    ActiveStream s = ActiveStream.open(this, config); // a stream object of this worker's that ended, if any
     stream = s;
     if (req.headers().size() > config.maxHeadersCount) {
       stats.downstreamRqTooLarge.inc();
@@ -348,6 +348,7 @@ final class Http2ServerStream implements StreamCodec {
     }
     ended = true;
     lastWrite = null;
+    stream = null; // the stream object may serve another stream once destroyed
     s.destroy(false);
     releasePending();
     connection.streamEnded(false);
@@ -389,6 +390,7 @@ final class Http2ServerStream implements StreamCodec {
     heldHeaders = null;
     lastWrite = null;
     ActiveStream s = stream;
+    stream = null; // the stream object may serve another stream once destroyed
     boolean premature = false;
     if (s != null) {
       stats.downstreamRqActive.dec();

@@ -94,6 +94,9 @@ public final class HttpConnectionManagerConfig {
   final PathNormalizer pathNormalizer;
   /** {@code http_protocol_options.header_key_format}: how HTTP/1.1 responses spell header names. */
   final HeaderKeyFormat headerKeyFormat;
+  /** Per worker (by index), the stream filter chains waiting for reuse ({@link StreamFilterChainPool}). */
+  final java.util.concurrent.atomic.AtomicReference<StreamFilterChainPool[]> streamChainPools =
+      new java.util.concurrent.atomic.AtomicReference<>(StreamFilterChainPool.NONE);
   /** {@code tracing}, compiled; null when the connection manager does not trace (no per-request cost). */
   final dev.javoy.proxy.tracing.HttpTracingConfig tracing;
   private final StatsStore statsStore;

@@ -15,14 +15,14 @@ import java.net.InetSocketAddress;
  * {@code x-forwarded-proto}, {@code x-envoy-external-address}, {@code x-request-id}, user agent, {@code via}.
  */
 final class RequestHeaderMutator {
-  static final String X_REQUEST_ID = "x-request-id";
-  static final String X_FORWARDED_FOR = "x-forwarded-for";
-  static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-  static final String X_ENVOY_EXTERNAL_ADDRESS = "x-envoy-external-address";
-  static final String X_ENVOY_INTERNAL = "x-envoy-internal";
-  static final String X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = "x-envoy-downstream-service-cluster";
-  static final String X_ENVOY_FORCE_TRACE = "x-envoy-force-trace";
-  static final String X_ENVOY_DECORATOR_OPERATION = "x-envoy-decorator-operation";
+  static final io.netty.util.AsciiString X_REQUEST_ID = io.netty.util.AsciiString.cached("x-request-id");
+  static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("x-forwarded-for");
+  static final io.netty.util.AsciiString X_FORWARDED_PROTO = io.netty.util.AsciiString.cached("x-forwarded-proto");
+  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = io.netty.util.AsciiString.cached("x-envoy-external-address");
+  static final io.netty.util.AsciiString X_ENVOY_INTERNAL = io.netty.util.AsciiString.cached("x-envoy-internal");
+  static final io.netty.util.AsciiString X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = io.netty.util.AsciiString.cached("x-envoy-downstream-service-cluster");
+  static final io.netty.util.AsciiString X_ENVOY_FORCE_TRACE = io.netty.util.AsciiString.cached("x-envoy-force-trace");
+  static final io.netty.util.AsciiString X_ENVOY_DECORATOR_OPERATION = io.netty.util.AsciiString.cached("x-envoy-decorator-operation");
 
   private RequestHeaderMutator() {}
 

@@ -6,18 +6,46 @@ import dev.javoy.proxy.http.route.RouteTimeouts;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header.
- *
- * @param routerMillis the router's timeout from the end of the request (0: none)
- * @param streamDurationMillis the stream's maximum duration from its start (-1: none)
- * @param idleMillis the route's stream idle timeout (0 or less: none)
- * @param grpc whether the request is gRPC
+ * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header. A
+ * {@link RouterFilter} keeps one and fills it per request ({@link #compute}), so it costs nothing per request.
  */
-record RequestTimeouts(long routerMillis, long streamDurationMillis, long idleMillis, boolean grpc) {
+final class RequestTimeouts {
+  private long routerMillis;
+  private long streamDurationMillis = -1;
+  private long idleMillis;
+  private boolean grpc;
+
   static RequestTimeouts of(RouteTimeouts t, HttpRequest request) {
-    boolean grpc = GrpcRequests.isGrpc(request);
+    RequestTimeouts r = new RequestTimeouts();
+    r.compute(t, request);
+    return r;
+  }
+
+  void compute(RouteTimeouts t, HttpRequest request) {
+    grpc = GrpcRequests.isGrpc(request);
     long header = t.readsGrpcTimeout() ? GrpcTimeout.parseMillis(request.headers().get(GrpcTimeout.HEADER)) : -1;
-    return new RequestTimeouts(t.routerTimeout(grpc, header), t.streamDuration(header), t.idleTimeoutMillis(),
-        grpc);
+    routerMillis = t.routerTimeout(grpc, header);
+    streamDurationMillis = t.streamDuration(header);
+    idleMillis = t.idleTimeoutMillis();
+  }
+
+  /** The router's timeout from the end of the request (0: none). */
+  long routerMillis() {
+    return routerMillis;
+  }
+
+  /** The stream's maximum duration from its start (-1: none). */
+  long streamDurationMillis() {
+    return streamDurationMillis;
+  }
+
+  /** The route's stream idle timeout (0 or less: none). */
+  long idleMillis() {
+    return idleMillis;
+  }
+
+  /** Whether the request is gRPC. */
+  boolean grpc() {
+    return grpc;
   }
 }

@@ -42,12 +42,12 @@ final class RetryState {
     OVERFLOW
   }
 
-  static final String X_ENVOY_RETRY_ON = "x-envoy-retry-on";
-  static final String X_ENVOY_RETRY_GRPC_ON = "x-envoy-retry-grpc-on";
-  static final String X_ENVOY_MAX_RETRIES = "x-envoy-max-retries";
-  static final String X_ENVOY_RETRIABLE_STATUS_CODES = "x-envoy-retriable-status-codes";
-  static final String X_ENVOY_RETRIABLE_HEADER_NAMES = "x-envoy-retriable-header-names";
-  static final String X_ENVOY_EXTERNAL_ADDRESS = "x-envoy-external-address";
+  static final io.netty.util.AsciiString X_ENVOY_RETRY_ON = io.netty.util.AsciiString.cached("x-envoy-retry-on");
+  static final io.netty.util.AsciiString X_ENVOY_RETRY_GRPC_ON = io.netty.util.AsciiString.cached("x-envoy-retry-grpc-on");
+  static final io.netty.util.AsciiString X_ENVOY_MAX_RETRIES = io.netty.util.AsciiString.cached("x-envoy-max-retries");
+  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_STATUS_CODES = io.netty.util.AsciiString.cached("x-envoy-retriable-status-codes");
+  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_HEADER_NAMES = io.netty.util.AsciiString.cached("x-envoy-retriable-header-names");
+  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = io.netty.util.AsciiString.cached("x-envoy-external-address");
 
   private final RetryPolicy policy;
   private final int retryOn;
@@ -90,9 +90,12 @@ final class RetryState {
   static RetryState create(RetryPolicy policy, HttpRequest req, UpstreamCluster cluster, long bufferLimit,
       EventLoop loop, Runnable retry, StreamInfo info) {
     HttpHeaders h = req.headers();
+    if (policy == null && !h.contains(X_ENVOY_RETRY_ON) && !h.contains(X_ENVOY_RETRY_GRPC_ON)) {
+      return null; // the usual case: two lookups and done
+    }
     boolean honourHeaders = !h.contains(X_ENVOY_EXTERNAL_ADDRESS);
     if (policy == null) {
-      if (!honourHeaders || (!h.contains(X_ENVOY_RETRY_ON) && !h.contains(X_ENVOY_RETRY_GRPC_ON))) {
+      if (!honourHeaders) {
         return null;
       }
       policy = new RetryPolicy(0, 1, 0, new int[0], List.of(), false, 1, RetryPolicy.DEFAULT_BACKOFF_BASE_MILLIS,

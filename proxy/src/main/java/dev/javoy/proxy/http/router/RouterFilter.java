@@ -2,9 +2,9 @@ package dev.javoy.proxy.http.router;
 
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
-import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
 import dev.javoy.proxy.http.hcm.DownstreamWatermarkListener;
+import dev.javoy.proxy.http.hcm.RecyclableHttpFilter;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
@@ -41,12 +41,23 @@ import java.util.function.Consumer;
  * buffers, and turns failures into Envoy's local replies and response flags (NR, NC, UH, UO, UF, UC, UT).
  */
 public final class RouterFilter extends DeadlineQueue.Entry
-    implements HttpFilter, ResponseHandler, HttpConnectionPool.Callbacks, DownstreamWatermarkListener {
+    implements RecyclableHttpFilter, ResponseHandler, HttpConnectionPool.Callbacks, DownstreamWatermarkListener {
   private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
       io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
   private final RouterConfig config;
   private final HttpFilterCallbacks callbacks;
   private final StreamInfo info;
+  /** This request's timeouts (filled per request; kept with the filter when it is reused). */
+  private final RequestTimeouts timeouts = new RequestTimeouts();
+  /**
+   * False once this stream started something that may call this filter after the stream ended or that keeps state
+   * of its own (retries, mirrors, tunnels, route timers): the filter is then not reused ({@link #recycle}).
+   */
+  private boolean reusable = true;
+  /** {@link #retryAttempt} as the task RetryState schedules: one per filter instance, not one per request. */
+  private final Runnable retryAttemptTask = this::retryAttempt;
+  /** {@link #onPerTryTimeout} as RetryState's per-try timer task, made once. */
+  private final Runnable perTryTimeoutTask = this::onPerTryTimeout;
   private UpstreamCluster cluster;
   private Host host;
   private HttpConnectionPool pool;
@@ -130,7 +141,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     WorkerClusterState state = cluster.forCurrentWorker();
     retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
         : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
-        ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), this::retryAttempt, info);
+        ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), retryAttemptTask, info);
     if (action.hashPolicy() != null) {
       requestHash = action.hashPolicy().compute(req, info.downstreamRemoteAddress,
           callbacks.connection() == null ? info.downstreamDirectRemoteAddress : callbacks.connection().remoteAddress(),
@@ -158,7 +169,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     if (route.virtualHost().includeAttemptCountInResponse()) {
       replyHeaders = h -> UpstreamResponseHeaders.addAttemptCount(h, route, info);
     }
-    RequestTimeouts timeouts = RequestTimeouts.of(action.timeouts(), req);
+    timeouts.compute(action.timeouts(), req);
     timeoutMillis = timeouts.routerMillis();
     upgrade = UpgradePolicy.requestedUpgrade(req);
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
@@ -171,6 +182,9 @@ public final class RouterFilter extends DeadlineQueue.Entry
       shadows = ShadowRequests.start(action.mirrors(), config.clusterManager, req, endStream, callbacks.eventLoop(),
           info.protocol, callbacks.connection() == null ? 1 << 20 : callbacks.connection().bufferLimitBytes(),
           timeoutMillis);
+      if (shadows != null) {
+        reusable = false;
+      }
     }
     cluster.stats().upstreamRqTotal.inc();
     cluster.stats().upstreamRqActive.inc();
@@ -181,6 +195,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
       startTimeout();
     }
     if (timeouts.idleMillis() > 0 || timeouts.streamDurationMillis() >= 0) {
+      reusable = false;
       routeTimers = new RouteTimers(callbacks.eventLoop(), this::onStreamTimeout);
       routeTimers.start(timeouts.idleMillis(), timeouts.streamDurationMillis(), info.startNanos);
     }
@@ -196,6 +211,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
 
   /** CONNECT with the route's {@code connect_config}: a TCP connection to the host, then a 200 and a byte tunnel. */
   private void startConnectTermination() {
+    reusable = false;
     if (retry != null) {
       retry.destroy();
       retry = null;
@@ -368,6 +384,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
       upstream = null;
       finishUpstream();
       boolean http2 = "HTTP/2".equals(info.protocol);
+      reusable = false;
       tunnel = u == null ? null : UpgradeSwitch.start(callbacks, u, response, upgrade, http2);
       if (tunnel == null) {
         if (u != null) {
@@ -591,7 +608,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
 
   private void startPerTryTimeout() {
     if (retry != null && !done) {
-      retry.startPerTryTimeout(this::onPerTryTimeout);
+      retry.startPerTryTimeout(perTryTimeoutTask);
     }
   }
 
@@ -636,5 +653,41 @@ public final class RouterFilter extends DeadlineQueue.Entry
       }
     }
     finishUpstream();
+  }
+
+  /**
+   * Clears this filter for another stream of the connection manager (same callbacks, same StreamInfo object, reset
+   * by the connection manager). Only a stream that started nothing that could still call back is reused: its
+   * upstream stream ended or was reset (both drop this handler), its pool wait was cancelled, its router timeout
+   * cancelled; a retry state was destroyed by {@link #finishUpstream} (its back-off and per-try timers cancelled on
+   * this loop, so they never run); mirrors, tunnels and route timers make it not reusable.
+   */
+  @Override
+  public boolean recycle() {
+    if (!reusable || !done || deadlineArmed() || waitingForPool || upstream != null || holdsRequestSlot
+        || (pendingBody != null && !pendingBody.isEmpty())) {
+      return false;
+    }
+    if (retry != null) {
+      retry.destroy(); // already done by finishUpstream (done is true); idempotent
+      retry = null;
+    }
+    cluster = null;
+    host = null;
+    pool = null;
+    request = null;
+    upgrade = null;
+    route = null;
+    target = null;
+    replyHeaders = null;
+    routeTimers = RouteTimers.NONE;
+    timeoutMillis = 0;
+    requestEnded = false;
+    responseStarted = false;
+    done = false;
+    timeout = null;
+    upstreamStartNanos = 0;
+    requestHash = null;
+    return true; // pendingBody (empty) is kept for the next stream; shadows and tunnel are null when reusable
   }
 }

@@ -20,10 +20,10 @@ import io.netty.handler.codec.http.HttpRequest;
  * host in {@code x-forwarded-host}); the path rewrite (the old path kept in {@code x-envoy-original-path}).
  */
 public final class UpstreamRequestHeaders {
-  static final String X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = "x-envoy-expected-rq-timeout-ms";
-  static final String X_ENVOY_ORIGINAL_PATH = "x-envoy-original-path";
-  static final String X_ENVOY_ATTEMPT_COUNT = "x-envoy-attempt-count";
-  static final String X_FORWARDED_HOST = "x-forwarded-host";
+  static final io.netty.util.AsciiString X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = io.netty.util.AsciiString.cached("x-envoy-expected-rq-timeout-ms");
+  static final io.netty.util.AsciiString X_ENVOY_ORIGINAL_PATH = io.netty.util.AsciiString.cached("x-envoy-original-path");
+  static final io.netty.util.AsciiString X_ENVOY_ATTEMPT_COUNT = io.netty.util.AsciiString.cached("x-envoy-attempt-count");
+  static final io.netty.util.AsciiString X_FORWARDED_HOST = io.netty.util.AsciiString.cached("x-forwarded-host");
 
   private UpstreamRequestHeaders() {}
 
@@ -123,10 +123,12 @@ public final class UpstreamRequestHeaders {
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(HttpHeaderNames.PROXY_CONNECTION);
     h.remove(HttpHeaderNames.UPGRADE);
-    boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
-    h.remove(HttpHeaderNames.TE);
-    if (trailers) {
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+    if (h.contains(HttpHeaderNames.TE)) { // containsValue allocates an iterator even when there is no TE
+      boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
+      h.remove(HttpHeaderNames.TE);
+      if (trailers) {
+        h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+      }
     }
   }
 }

@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.HttpUtil;
  * and {@code x-envoy-attempt-count} when the virtual host asks for it.
  */
 final class UpstreamResponseHeaders {
-  static final String X_ENVOY_UPSTREAM_SERVICE_TIME = "x-envoy-upstream-service-time";
+  static final io.netty.util.AsciiString X_ENVOY_UPSTREAM_SERVICE_TIME = io.netty.util.AsciiString.cached("x-envoy-upstream-service-time");
 
   /** The decimal strings of 0..1023 ms, made once: most service times are small. */
   private static final String[] SMALL_MILLIS = new String[1024];
