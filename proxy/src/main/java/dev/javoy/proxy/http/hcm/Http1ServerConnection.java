@@ -166,7 +166,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     stats.downstreamRqTotal.inc();
     stats.downstreamRqHttp1Total.inc();
     stats.downstreamRqActive.inc();
-    ActiveStream s = new ActiveStream(this, config);
+    ActiveStream s = ActiveStream.open(this, config); // a stream object of this worker's that ended, if any
     current = s;
     HttpHeaders h = req.headers();
     if (req instanceof Http1Request r && r.contentLengthAndChunked) {
@@ -233,7 +233,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     stats.downstreamRqTotal.inc();
     stats.downstreamRqHttp1Total.inc();
     stats.downstreamRqActive.inc();
-    ActiveStream s = new ActiveStream(this, config);
+    ActiveStream s = ActiveStream.open(this, config); // a stream object of this worker's that ended, if any
     current = s;
     s.info.requestHeaders = req;
     s.requestComplete = true;
