@@ -23,7 +23,8 @@
 #                         second of --duration (default 2500)
 #   --conns N             concurrent connections for hs (default 16)
 #   --java-opts "..."     JAVOY_JAVA_OPTS for bin/javoy
-#   --strace              also count the proxy's syscalls per handshake (strace -c -f, one extra run each)
+#   --strace              also count the proxy's syscalls per handshake, or per request for sat (strace -c -f, one
+#                         extra run per kind and proxy)
 #   --hold S              after the warm-up, print the proxies' pids and ports and keep them up S s without load
 #                         (to attach jcmd/JFR/perf/strace by hand), then run the rounds
 #   --keep DIR            copy the tools' outputs to DIR
@@ -237,16 +238,18 @@ for p in "${PROXY_LIST[@]}"; do
 done
 
 if [[ $STRACE == yes ]]; then
+  for kind in "${KIND_LIST[@]}"; do
   for p in "${PROXY_LIST[@]}"; do
-    f="$RUN/out/strace-$p.txt"
+    f="$RUN/out/strace-$kind-$p.txt"
     pids=$(descendants "${PID[$p]}" | paste -sd, -)
     strace -c -f -p "$pids" -o "$f" & sp=$!
     sleep 1
-    LOAD_WARMUP=0 load hs "$p" 3 "$RUN/out/strace-load-$p.txt"
+    LOAD_WARMUP=0 load "$kind" "$p" 3 "$RUN/out/strace-load-$kind-$p.txt"
     kill -INT $sp; wait $sp 2>/dev/null
     n=$N
-    echo "# $p: syscalls per handshake under strace ($n handshakes)"
+    echo "# $p: syscalls per $([[ $kind == sat ]] && echo request || echo handshake) under strace ($n)"
     awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { name = $NF; calls = $4; if (calls ~ /^[0-9]+$/ && calls / n >= 0.05) printf "  %-16s %6.2f\n", name, calls / n; tot += calls }
                    END { printf "  %-16s %6.2f\n", "total", tot / n }' "$f"
+  done
   done
 fi
