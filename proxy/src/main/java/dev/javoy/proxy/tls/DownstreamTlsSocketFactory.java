@@ -160,6 +160,7 @@ public final class DownstreamTlsSocketFactory extends TlsSocketFactory {
     }
     TlsConnectionInfo info = new TlsConnectionInfo();
     connection.setTls(info);
+    TlsConnectionAllocator.use(connection.channel());
     ChannelPipeline p = connection.channel().pipeline();
     SslContext only = generation.only();
     if (only != null && !requireSni) {

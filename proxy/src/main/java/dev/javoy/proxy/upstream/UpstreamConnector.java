@@ -54,6 +54,7 @@ public final class UpstreamConnector {
         @Override
         protected void initChannel(Channel ch) {
           int port = host.address() instanceof InetSocketAddress a ? a.getPort() : -1;
+          dev.javoy.proxy.tls.TlsConnectionAllocator.use(ch);
           SslHandler ssl = socket.newHandler(ch.alloc(), alpn, port);
           if (ssl == null) {
             ch.pipeline().addLast(new NotReady());

@@ -68,6 +68,10 @@ class DownstreamTlsHandlerChoiceTest {
         .setPrivateKey(DataSource.newBuilder().setInlineString(pki.pem(pki.key(name)))).build();
   }
 
+  /** The allocators of the last connection that echoed: its channel's and the decrypted bytes' buffer's. */
+  static volatile io.netty.buffer.ByteBufAllocator lastChannelAlloc;
+  static volatile io.netty.buffer.ByteBufAllocator lastReadAlloc;
+
   /** What the server saw of one connection once its handshake completed and the first bytes arrived. */
   record Seen(String handlerClass, String requestedServerName, String sni, String version) {}
 
@@ -88,6 +92,8 @@ class DownstreamTlsHandlerChoiceTest {
             ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
               @Override
               public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                lastChannelAlloc = ctx.channel().alloc();
+                lastReadAlloc = ((io.netty.buffer.ByteBuf) msg).alloc();
                 seen.add(new Seen(installed, conn.requestedServerName(), conn.tls().sni(), conn.tls().tlsVersion()));
                 ctx.writeAndFlush(msg);
               }
@@ -145,6 +151,11 @@ class DownstreamTlsHandlerChoiceTest {
       assertEquals(2, store.counter("listener.test.ssl.handshake").value());
       assertEquals(2, store.counter("listener.test.ssl.versions.TLSv1.3").value());
       assertEquals(0, store.counter("listener.test.ssl.connection_error").value());
+
+      // the connection's buffers (reads, decrypted bytes, records) come from the pooled TLS allocator, whose
+      // buffers keep their NIO views instead of allocating new ones for every wrap and unwrap
+      assertEquals(TlsConnectionAllocator.INSTANCE, lastChannelAlloc);
+      assertEquals(TlsConnectionAllocator.INSTANCE, lastReadAlloc);
     } finally {
       server.close().sync();
       factory.close();
