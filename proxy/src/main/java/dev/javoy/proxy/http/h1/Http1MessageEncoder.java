@@ -145,7 +145,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     int size = startLineLength(m) + 2 + extra;
     if (h instanceof FlatHttpHeaders f) {
       for (int i = 0, n = f.size(); i < n; i++) {
-        size += f.nameAt(i).length() + f.valueAt(i).length() + 4;
+        size += f.nameAt(i).length() + f.valueLength(i) + 4;
       }
     } else {
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
@@ -164,7 +164,10 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
   static void writeHeaders(HttpHeaders h, ByteBuf buf) {
     if (h instanceof FlatHttpHeaders f) {
       for (int i = 0, n = f.size(); i < n; i++) {
-        writeHeader(f.nameAt(i), f.valueAt(i), buf);
+        write(f.nameAt(i), buf);
+        buf.writeShort(COLON_SP);
+        f.writeValue(i, buf);
+        buf.writeShort(CRLF);
       }
     } else {
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {

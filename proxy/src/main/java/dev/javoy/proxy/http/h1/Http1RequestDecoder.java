@@ -118,6 +118,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     HttpVersion version = version(b, sp2 + 1, lineEnd);
     // room for what the connection manager and the router add (x-forwarded-proto, x-request-id, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 6);
+    headers.decodingFrom(b, scanner.headerLines()); // values stay spans of the head until read
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);

@@ -168,6 +168,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 3);
+    headers.decodingFrom(b, scanner.headerLines()); // values the router only forwards are copied from the head
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);
