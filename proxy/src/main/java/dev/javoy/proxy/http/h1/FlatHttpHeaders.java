@@ -141,7 +141,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
   private byte[] source;
   /** Offset, length, offset, length, ... of the values still kept as spans, by {@link Span#index}. */
   private int[] spans;
-  private int spanCount;
+  /** How many spans are used (at most {@code SPANS.length}: a byte keeps the object at 32 bytes). */
+  private byte spanCount;
 
   /**
    * Lets the next {@code count} values decoded from {@code head} (an array the caller never changes again) be kept
@@ -164,7 +165,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     if (b == source && (k << 1) < spans.length) {
       spans[k << 1] = off;
       spans[(k << 1) + 1] = len;
-      spanCount = k + 1;
+      spanCount = (byte) (k + 1);
       addDecoded(name, SPANS[k]);
     } else {
       addDecoded(name, new AsciiString(b, off, len, false));
@@ -180,6 +181,40 @@ public final class FlatHttpHeaders extends HttpHeaders {
       a[(i << 1) + 1] = v;
     }
     return v;
+  }
+
+  /** The index of the first header of this name, or -1. */
+  public int firstIndexOf(CharSequence name) {
+    return indexOf(name, 0);
+  }
+
+  /** The {@code j}-th char of the {@code i}-th value, without making a span a view. */
+  public char valueCharAt(int i, int j) {
+    CharSequence v = a[(i << 1) + 1];
+    if (v instanceof Span sp) {
+      int k = sp.index << 1;
+      if (j < 0 || j >= spans[k + 1]) {
+        throw new IndexOutOfBoundsException(j);
+      }
+      return (char) (source[spans[k] + j] & 0xff);
+    }
+    return v.charAt(j);
+  }
+
+  /** Whether the {@code i}-th value is {@code s} ignoring ASCII case, without making a span a view. */
+  public boolean valueContentEqualsIgnoreCase(int i, AsciiString s) {
+    int n = valueLength(i);
+    if (n != s.length()) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      char c = valueCharAt(i, j);
+      char d = (char) (s.byteAt(j) & 0xff);
+      if (c != d && toLower(c) != toLower(d)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The length of the {@code i}-th value, without making a span a view. */
@@ -467,30 +502,31 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      if (containsCommaSeparatedTrimmed(value(i), value, ignoreCase)) {
+      if (containsCommaSeparatedTrimmed(i, value, ignoreCase)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean containsCommaSeparatedTrimmed(CharSequence list, CharSequence value, boolean ignoreCase) {
-    int n = list.length();
+  /** Read in place, so a value still a span of its head stays one (keep-alive checks read every response's). */
+  private boolean containsCommaSeparatedTrimmed(int i, CharSequence value, boolean ignoreCase) {
+    int n = valueLength(i);
     int start = 0;
     while (start <= n) {
       int end = start;
-      while (end < n && list.charAt(end) != ',') {
+      while (end < n && valueCharAt(i, end) != ',') {
         end++;
       }
       int s = start;
       int e = end;
-      while (s < e && isOws(list.charAt(s))) {
+      while (s < e && isOws(valueCharAt(i, s))) {
         s++;
       }
-      while (e > s && isOws(list.charAt(e - 1))) {
+      while (e > s && isOws(valueCharAt(i, e - 1))) {
         e--;
       }
-      if (e - s == value.length() && regionMatches(list, s, value, ignoreCase)) {
+      if (e - s == value.length() && regionMatches(i, s, value, ignoreCase)) {
         return true;
       }
       start = end + 1;
@@ -502,9 +538,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return c == ' ' || c == '\t';
   }
 
-  private static boolean regionMatches(CharSequence s, int from, CharSequence v, boolean ignoreCase) {
+  private boolean regionMatches(int index, int from, CharSequence v, boolean ignoreCase) {
     for (int i = 0, n = v.length(); i < n; i++) {
-      char a = s.charAt(from + i);
+      char a = valueCharAt(index, from + i);
       char b = v.charAt(i);
       if (a != b && !(ignoreCase && toLower(a) == toLower(b))) {
         return false;

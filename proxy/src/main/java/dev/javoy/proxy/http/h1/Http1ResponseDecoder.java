@@ -75,19 +75,19 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       return true;
     }
     CharSequence te = null;
-    CharSequence cl = null;
+    int cl = -1;
     int lengths = 0;
     for (int i = 0, n = h.size(); i < n; i++) {
       CharSequence name = h.nameAt(i);
       if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
-        cl = h.valueAt(i);
+        cl = i;
         lengths++;
       } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
         te = h.valueAt(i);
       }
     }
     if (te != null) {
-      if (cl != null) {
+      if (cl >= 0) {
         h.remove(HttpHeaderNames.CONTENT_LENGTH); // the chunked coding frames it (RFC 9112 section 6.3)
       }
       out.add(res);
@@ -102,7 +102,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     if (lengths > 1) {
       throw new IllegalArgumentException("Multiple Content-Length values found");
     }
-    long length = cl == null ? -1 : Http1RequestDecoder.contentLength(cl);
+    long length = cl < 0 ? -1 : Http1RequestDecoder.contentLength(h, cl);
     out.add(res);
     if (length < 0) {
       expectUntilClose();

@@ -116,8 +116,20 @@ public final class UpstreamRequestHeaders {
   public static void removeHopByHop(HttpHeaders h) {
     // javoy's HTTP/1.1 headers hand out the value as received (no String); a token that is the whole value is
     // removed by that value itself, so "Connection: keep-alive" costs nothing
-    CharSequence connection = h instanceof FlatHttpHeaders f
-        ? f.getCharSequence(HttpHeaderNames.CONNECTION) : h.get(HttpHeaderNames.CONNECTION);
+    CharSequence connection;
+    if (h instanceof FlatHttpHeaders f) {
+      int i = f.firstIndexOf(HttpHeaderNames.CONNECTION);
+      // the usual one-token values read in place: no view of a value that is dropped anyway
+      if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.KEEP_ALIVE)) {
+        connection = HttpHeaderValues.KEEP_ALIVE;
+      } else if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.CLOSE)) {
+        connection = HttpHeaderValues.CLOSE;
+      } else {
+        connection = i < 0 ? null : f.valueAt(i);
+      }
+    } else {
+      connection = h.get(HttpHeaderNames.CONNECTION);
+    }
     if (connection != null) {
       // token by token without String.split (no list or array per request)
       for (int start = 0, len = connection.length(); start <= len; ) {
