@@ -139,8 +139,11 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** The head bytes the spans point into, or null. */
   private byte[] source;
-  /** Offset, length, offset, length, ... of the values still kept as spans, by {@link Span#index}. */
-  private int[] spans;
+  /**
+   * Offset, length, offset, length, ... of the values still kept as spans, by {@link Span#index}: chars (unsigned
+   * 16 bits, half an int[]'s bytes), so only heads up to 64 KiB keep spans (larger ones, rare, get views at once).
+   */
+  private char[] spans;
   /** How many spans are used (at most {@code SPANS.length}: a byte keeps the object at 32 bytes). */
   private byte spanCount;
 
@@ -149,9 +152,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
    * as spans of it ({@link #addDecoded(CharSequence, byte[], int, int)}).
    */
   public void decodingFrom(byte[] head, int count) {
-    if (count > 0 && source == null) {
+    if (count > 0 && source == null && head.length <= Character.MAX_VALUE) {
       source = head;
-      spans = new int[Math.min(count, SPANS.length) << 1];
+      spans = new char[Math.min(count, SPANS.length) << 1];
     }
   }
 
@@ -163,8 +166,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     int k = spanCount;
     if (b == source && (k << 1) < spans.length) {
-      spans[k << 1] = off;
-      spans[(k << 1) + 1] = len;
+      spans[k << 1] = (char) off;
+      spans[(k << 1) + 1] = (char) len;
       spanCount = (byte) (k + 1);
       addDecoded(name, SPANS[k]);
     } else {

@@ -54,6 +54,24 @@ class FlatHttpHeadersTest {
     randomOperations(true);
   }
 
+  /** Spans are 16-bit: a head over 64 KiB gets its values as views at once, the same to read and to write. */
+  @Test
+  void valuesOfAHeadOver64KiBAreTheSame() {
+    String big = "v".repeat(70_000);
+    String head = "X-A: 1\r\nX-Big: " + big + "\r\nHost: h\r\n\r\n";
+    FlatHttpHeaders h = decoded(head, true);
+    assertEquals(big, h.get("x-big"));
+    assertEquals("h", h.get("host"));
+    HttpHeaders ref = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    ref.add("x-a", "1").add("x-big", big).add("host", "h");
+    assertEquals(written(ref), written(h));
+    FlatHttpHeaders small = decoded("X-A: 1\r\nHost: h\r\n\r\n", true);
+    assertEquals(1, small.valueLength(0));
+    assertEquals('h', small.valueCharAt(1, 0));
+    assertEquals(true, small.valueContentEqualsIgnoreCase(1, io.netty.util.AsciiString.of("H")));
+    assertEquals("x-a: 1\r\nhost: h\r\n", written(small));
+  }
+
   private static FlatHttpHeaders decoded(String head, boolean lowerCase) {
     byte[] b = head.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     FlatHttpHeaders h = new FlatHttpHeaders(lowerCase, true, 4);
