@@ -1,5 +1,7 @@
 package dev.javoy.proxy.http.h1;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DefaultHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -70,7 +72,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** The value of the {@code i}-th header. */
   public CharSequence valueAt(int i) {
-    return a[((i) << 1) + 1];
+    return value(i);
   }
 
   /** Renames the {@code i}-th header as given, without lower-casing or validating ({@code header_key_format}). */
@@ -95,6 +97,148 @@ public final class FlatHttpHeaders extends HttpHeaders {
       allLowerCase = false;
     }
     append(name, value);
+  }
+
+  // ---- values kept as spans of the decoded head (made an AsciiString only when read) ----
+
+  /**
+   * Stands in the value slot of a header whose value is still only a span of {@link #source}: the {@code index}-th
+   * pair of {@link #spans}. Shared by every map (immutable; a slot never hands one out: {@link #value} replaces it
+   * by the view on the first read), so a lazy value costs two ints instead of an object.
+   */
+  private static final class Span implements CharSequence {
+    final int index;
+
+    Span(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public int length() {
+      throw new IllegalStateException("unresolved header value span");
+    }
+
+    @Override
+    public char charAt(int i) {
+      throw new IllegalStateException("unresolved header value span");
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      throw new IllegalStateException("unresolved header value span");
+    }
+  }
+
+  private static final Span[] SPANS = new Span[64];
+
+  static {
+    for (int i = 0; i < SPANS.length; i++) {
+      SPANS[i] = new Span(i);
+    }
+  }
+
+  /** The head bytes the spans point into, or null. */
+  private byte[] source;
+  /**
+   * Offset, length, offset, length, ... of the values still kept as spans, by {@link Span#index}: chars (unsigned
+   * 16 bits, half an int[]'s bytes), so only heads up to 64 KiB keep spans (larger ones, rare, get views at once).
+   */
+  private char[] spans;
+  /** How many spans are used (at most {@code SPANS.length}: a byte keeps the object at 32 bytes). */
+  private byte spanCount;
+
+  /**
+   * Lets the next {@code count} values decoded from {@code head} (an array the caller never changes again) be kept
+   * as spans of it ({@link #addDecoded(CharSequence, byte[], int, int)}).
+   */
+  public void decodingFrom(byte[] head, int count) {
+    if (count > 0 && source == null && head.length <= Character.MAX_VALUE) {
+      source = head;
+      spans = new char[Math.min(count, SPANS.length) << 1];
+    }
+  }
+
+  /** Adds a decoded header whose value is {@code b[off, off + len)}: a span when {@link #decodingFrom} allows. */
+  public void addDecoded(CharSequence name, byte[] b, int off, int len) {
+    if (len == 0) {
+      addDecoded(name, AsciiString.EMPTY_STRING);
+      return;
+    }
+    int k = spanCount;
+    if (b == source && (k << 1) < spans.length) {
+      spans[k << 1] = (char) off;
+      spans[(k << 1) + 1] = (char) len;
+      spanCount = (byte) (k + 1);
+      addDecoded(name, SPANS[k]);
+    } else {
+      addDecoded(name, new AsciiString(b, off, len, false));
+    }
+  }
+
+  /** The {@code i}-th value, made a view of the head bytes if it was still a span (and kept as that). */
+  private CharSequence value(int i) {
+    CharSequence v = a[(i << 1) + 1];
+    if (v instanceof Span sp) {
+      int k = sp.index << 1;
+      v = new AsciiString(source, spans[k], spans[k + 1], false);
+      a[(i << 1) + 1] = v;
+    }
+    return v;
+  }
+
+  /** The index of the first header of this name, or -1. */
+  public int firstIndexOf(CharSequence name) {
+    return indexOf(name, 0);
+  }
+
+  /** The {@code j}-th char of the {@code i}-th value, without making a span a view. */
+  public char valueCharAt(int i, int j) {
+    CharSequence v = a[(i << 1) + 1];
+    if (v instanceof Span sp) {
+      int k = sp.index << 1;
+      if (j < 0 || j >= spans[k + 1]) {
+        throw new IndexOutOfBoundsException(j);
+      }
+      return (char) (source[spans[k] + j] & 0xff);
+    }
+    return v.charAt(j);
+  }
+
+  /** Whether the {@code i}-th value is {@code s} ignoring ASCII case, without making a span a view. */
+  public boolean valueContentEqualsIgnoreCase(int i, AsciiString s) {
+    int n = valueLength(i);
+    if (n != s.length()) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      char c = valueCharAt(i, j);
+      char d = (char) (s.byteAt(j) & 0xff);
+      if (c != d && toLower(c) != toLower(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The length of the {@code i}-th value, without making a span a view. */
+  public int valueLength(int i) {
+    CharSequence v = a[(i << 1) + 1];
+    return v instanceof Span sp ? spans[(sp.index << 1) + 1] : v.length();
+  }
+
+  /**
+   * Writes the {@code i}-th value's bytes (chars up to 0xFF as one byte each), a span straight from the head bytes.
+   */
+  public void writeValue(int i, ByteBuf out) {
+    CharSequence v = a[(i << 1) + 1];
+    if (v instanceof Span sp) {
+      int k = sp.index << 1;
+      out.writeBytes(source, spans[k], spans[k + 1]);
+    } else if (v instanceof AsciiString s) {
+      ByteBufUtil.copy(s, out);
+    } else {
+      ByteBufUtil.writeAscii(out, v);
+    }
   }
 
   private void append(CharSequence name, CharSequence value) {
@@ -228,7 +372,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** The first value of {@code name} as given (no String made), or null. */
   public CharSequence getCharSequence(CharSequence name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : a[((i) << 1) + 1];
+    return i < 0 ? null : value(i);
   }
 
   // ---- HttpHeaders ----
@@ -241,7 +385,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public String get(CharSequence name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : a[((i) << 1) + 1].toString();
+    return i < 0 ? null : value(i).toString();
   }
 
   @Override
@@ -313,7 +457,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public List<String> getAll(CharSequence name) {
     List<String> out = new ArrayList<>(2);
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      out.add(a[((i) << 1) + 1].toString());
+      out.add(value(i).toString());
     }
     return out;
   }
@@ -325,7 +469,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     List<Map.Entry<String, String>> out = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
-      out.add(new AbstractMap.SimpleEntry<>(a[(i) << 1].toString(), a[((i) << 1) + 1].toString()));
+      out.add(new AbstractMap.SimpleEntry<>(a[(i) << 1].toString(), value(i).toString()));
     }
     return out;
   }
@@ -349,7 +493,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      CharSequence v = a[((i) << 1) + 1];
+      CharSequence v = value(i);
       if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
         return true;
       }
@@ -361,30 +505,31 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      if (containsCommaSeparatedTrimmed(a[((i) << 1) + 1], value, ignoreCase)) {
+      if (containsCommaSeparatedTrimmed(i, value, ignoreCase)) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean containsCommaSeparatedTrimmed(CharSequence list, CharSequence value, boolean ignoreCase) {
-    int n = list.length();
+  /** Read in place, so a value still a span of its head stays one (keep-alive checks read every response's). */
+  private boolean containsCommaSeparatedTrimmed(int i, CharSequence value, boolean ignoreCase) {
+    int n = valueLength(i);
     int start = 0;
     while (start <= n) {
       int end = start;
-      while (end < n && list.charAt(end) != ',') {
+      while (end < n && valueCharAt(i, end) != ',') {
         end++;
       }
       int s = start;
       int e = end;
-      while (s < e && isOws(list.charAt(s))) {
+      while (s < e && isOws(valueCharAt(i, s))) {
         s++;
       }
-      while (e > s && isOws(list.charAt(e - 1))) {
+      while (e > s && isOws(valueCharAt(i, e - 1))) {
         e--;
       }
-      if (e - s == value.length() && regionMatches(list, s, value, ignoreCase)) {
+      if (e - s == value.length() && regionMatches(i, s, value, ignoreCase)) {
         return true;
       }
       start = end + 1;
@@ -396,9 +541,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return c == ' ' || c == '\t';
   }
 
-  private static boolean regionMatches(CharSequence s, int from, CharSequence v, boolean ignoreCase) {
+  private boolean regionMatches(int index, int from, CharSequence v, boolean ignoreCase) {
     for (int i = 0, n = v.length(); i < n; i++) {
-      char a = s.charAt(from + i);
+      char a = valueCharAt(index, from + i);
       char b = v.charAt(i);
       if (a != b && !(ignoreCase && toLower(a) == toLower(b))) {
         return false;
@@ -446,7 +591,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
         }
         last = next;
         next = indexOf(name, next + 1);
-        return a[((last) << 1) + 1];
+        return value(last);
       }
 
       @Override
@@ -502,7 +647,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
           throw new NoSuchElementException();
         }
         last = next++;
-        return new Entry(last, a[(last) << 1], a[((last) << 1) + 1]);
+        return new Entry(last, a[(last) << 1], value(last));
       }
 
       @Override
@@ -637,7 +782,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     if (headers instanceof FlatHttpHeaders f) {
       for (int i = 0; i < f.size; i++) {
-        append(normalizedName(f.a[(i) << 1]), f.a[((i) << 1) + 1]);
+        append(normalizedName(f.a[(i) << 1]), f.value(i));
       }
       return this;
     }
@@ -743,6 +888,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     Arrays.fill(a, 0, size << 1, null);
     size = 0;
     allLowerCase = lowerCaseNames;
+    source = null;
+    spans = null;
+    spanCount = 0;
     return this;
   }
 
@@ -752,6 +900,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     System.arraycopy(a, 0, c.a, 0, size << 1);
     c.size = size;
     c.allLowerCase = allLowerCase;
+    c.source = source; // the spans are written only while the codec decodes, before the map is handed out
+    c.spans = spans;
+    c.spanCount = spanCount;
     return c;
   }
 
@@ -761,7 +912,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
       return false;
     }
     for (int i = 0; i < size; i++) {
-      if (!sameName(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(a[((i) << 1) + 1], f.a[((i) << 1) + 1])) {
+      if (!sameName(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(value(i), f.value(i))) {
         return false;
       }
     }
@@ -773,7 +924,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     int h = size;
     for (int i = 0; i < size; i++) {
       h = h * 31 + AsciiString.hashCode(a[(i) << 1]);
-      h = h * 31 + AsciiString.hashCode(a[((i) << 1) + 1]);
+      h = h * 31 + AsciiString.hashCode(value(i));
     }
     return h;
   }

@@ -114,7 +114,7 @@ public final class Http1HeaderLines {
       }
       name = new AsciiString(b, from, nlen, false);
     }
-    into.addDecoded(name, ve == vs ? AsciiString.EMPTY_STRING : new AsciiString(b, vs, ve - vs, false));
+    into.addDecoded(name, b, vs, ve - vs);
     return null;
   }
 }

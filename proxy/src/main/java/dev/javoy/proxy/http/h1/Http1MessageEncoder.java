@@ -99,8 +99,23 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       return COPY_MAX / 2 + 16;
     }
     HttpHeaders h = m.headers();
-    CharSequence v = h instanceof FlatHttpHeaders f ? f.getCharSequence(HttpHeaderNames.CONTENT_LENGTH)
-        : h.get(HttpHeaderNames.CONTENT_LENGTH);
+    if (h instanceof FlatHttpHeaders f) { // read in place: a value only forwarded stays a span of its head
+      int i = f.firstIndexOf(HttpHeaderNames.CONTENT_LENGTH);
+      int n = i < 0 ? 5 : f.valueLength(i);
+      if (n > 4) {
+        return 0;
+      }
+      int cl = 0;
+      for (int j = 0; j < n; j++) {
+        char c = f.valueCharAt(i, j);
+        if (c < '0' || c > '9') {
+          return 0;
+        }
+        cl = cl * 10 + (c - '0');
+      }
+      return cl <= COPY_MAX ? cl : 0;
+    }
+    CharSequence v = h.get(HttpHeaderNames.CONTENT_LENGTH);
     if (v == null || v.length() > 4) {
       return 0;
     }
@@ -145,7 +160,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     int size = startLineLength(m) + 2 + extra;
     if (h instanceof FlatHttpHeaders f) {
       for (int i = 0, n = f.size(); i < n; i++) {
-        size += f.nameAt(i).length() + f.valueAt(i).length() + 4;
+        size += f.nameAt(i).length() + f.valueLength(i) + 4;
       }
     } else {
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
@@ -164,7 +179,10 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
   static void writeHeaders(HttpHeaders h, ByteBuf buf) {
     if (h instanceof FlatHttpHeaders f) {
       for (int i = 0, n = f.size(); i < n; i++) {
-        writeHeader(f.nameAt(i), f.valueAt(i), buf);
+        write(f.nameAt(i), buf);
+        buf.writeShort(COLON_SP);
+        f.writeValue(i, buf);
+        buf.writeShort(CRLF);
       }
     } else {
       for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {

@@ -118,6 +118,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     HttpVersion version = version(b, sp2 + 1, lineEnd);
     // room for what the connection manager and the router add (x-forwarded-proto, x-request-id, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 6);
+    headers.decodingFrom(b, scanner.headerLines()); // values stay spans of the head until read
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);
@@ -138,12 +139,12 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
   private long framing(Http1Request req) {
     FlatHttpHeaders h = req.headers();
     CharSequence te = null;
-    CharSequence cl = null;
+    int cl = -1;
     int lengths = 0;
     for (int i = 0, n = h.size(); i < n; i++) {
       CharSequence name = h.nameAt(i);
       if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
-        cl = h.valueAt(i);
+        cl = i;
         lengths++;
       } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
         te = h.valueAt(i);
@@ -152,7 +153,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     if (lengths > 1) {
       throw new IllegalArgumentException("Multiple Content-Length values found");
     }
-    long length = cl == null ? 0 : contentLength(cl);
+    long length = cl < 0 ? 0 : contentLength(h, cl);
     if (te != null) {
       return endsWithChunked(te) ? CHUNKED : UNFRAMED;
     }
@@ -163,15 +164,18 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     return name == known || (!lowerCaseNames && known.contentEqualsIgnoreCase(name));
   }
 
-  /** Digits only (no sign, no list, no whitespace inside), at most 18 of them. */
-  static long contentLength(CharSequence v) {
-    int n = v.length();
+  /**
+   * The {@code i}-th value of {@code h} as a Content-Length: digits only (no sign, no list, no whitespace inside), at
+   * most 18 of them; read in place (no view of the value is made).
+   */
+  static long contentLength(FlatHttpHeaders h, int i) {
+    int n = h.valueLength(i);
     if (n == 0 || n > 18) {
       throw new IllegalArgumentException("invalid Content-Length");
     }
     long l = 0;
-    for (int i = 0; i < n; i++) {
-      char c = v.charAt(i);
+    for (int j = 0; j < n; j++) {
+      char c = h.valueCharAt(i, j);
       if (c < '0' || c > '9') {
         throw new IllegalArgumentException("invalid Content-Length");
       }

@@ -75,19 +75,19 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       return true;
     }
     CharSequence te = null;
-    CharSequence cl = null;
+    int cl = -1;
     int lengths = 0;
     for (int i = 0, n = h.size(); i < n; i++) {
       CharSequence name = h.nameAt(i);
       if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
-        cl = h.valueAt(i);
+        cl = i;
         lengths++;
       } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
         te = h.valueAt(i);
       }
     }
     if (te != null) {
-      if (cl != null) {
+      if (cl >= 0) {
         h.remove(HttpHeaderNames.CONTENT_LENGTH); // the chunked coding frames it (RFC 9112 section 6.3)
       }
       out.add(res);
@@ -102,7 +102,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     if (lengths > 1) {
       throw new IllegalArgumentException("Multiple Content-Length values found");
     }
-    long length = cl == null ? -1 : Http1RequestDecoder.contentLength(cl);
+    long length = cl < 0 ? -1 : Http1RequestDecoder.contentLength(h, cl);
     out.add(res);
     if (length < 0) {
       expectUntilClose();
@@ -168,6 +168,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 3);
+    headers.decodingFrom(b, scanner.headerLines()); // values the router only forwards are copied from the head
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);

@@ -6,6 +6,7 @@ import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.route.RouteTable;
 import dev.javoy.proxy.http.route.VirtualHost;
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
@@ -193,7 +194,10 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
   private void resolveRoute() {
     routeResolved = true;
-    VirtualHost vh = config.routes.current().findVirtualHost(request.headers().get(HttpHeaderNames.HOST));
+    RouteTable table = config.routes.current();
+    // the Host value stays a view over the request's bytes (no String) when it cannot change the virtual host
+    VirtualHost vh =
+        table.findVirtualHost(table.matchesEveryHost() ? null : request.headers().get(HttpHeaderNames.HOST));
     route = vh == null ? null : vh.match(request, pathOf(request));
     if (route != null) {
       info.routeName = route.name();

@@ -28,8 +28,9 @@ final class RequestHeaderMutator {
 
   static void mutate(HttpConnectionManagerConfig cfg, DownstreamConnection conn, HttpRequest req, StreamInfo info) {
     HttpHeaders h = req.headers();
-    String host = h.get(HttpHeaderNames.HOST);
-    if (host != null && (cfg.stripAnyHostPort || cfg.stripMatchingHostPort)) {
+    // read only when a port may be stripped: the Host value stays a view over the request's bytes otherwise
+    String host = cfg.stripAnyHostPort || cfg.stripMatchingHostPort ? h.get(HttpHeaderNames.HOST) : null;
+    if (host != null) {
       String stripped = RouteTable.stripPort(host);
       if (stripped != host) {
         boolean strip = cfg.stripAnyHostPort;

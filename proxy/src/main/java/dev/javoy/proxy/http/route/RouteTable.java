@@ -35,6 +35,11 @@ public final class RouteTable {
   }
 
   /** The virtual host for {@code host} (the Host header or :authority), or null. */
+  /** Whether every host finds the same virtual host (only a catch-all {@code *}, or none): Host need not be read. */
+  public boolean matchesEveryHost() {
+    return exact.isEmpty() && suffixes.isEmpty() && prefixes.isEmpty();
+  }
+
   public VirtualHost findVirtualHost(String host) {
     if (host == null) {
       host = "";

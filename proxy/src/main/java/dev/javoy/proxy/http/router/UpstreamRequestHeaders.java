@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.GrpcTimeout;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 
 /**
  * Turns the downstream request into the upstream one, in place, in Envoy's order: hop-by-hop headers removed;
@@ -104,17 +106,48 @@ public final class UpstreamRequestHeaders {
     h.set(HttpHeaderNames.HOST, newHost);
   }
 
+  private static final int TRANSFER_ENCODING_LENGTH = HttpHeaderNames.TRANSFER_ENCODING.length();
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
   public static void removeHopByHop(HttpHeaders h) {
-    String connection = h.get(HttpHeaderNames.CONNECTION);
+    // javoy's HTTP/1.1 headers hand out the value as received (no String); a token that is the whole value is
+    // removed by that value itself, so "Connection: keep-alive" costs nothing
+    CharSequence connection;
+    if (h instanceof FlatHttpHeaders f) {
+      int i = f.firstIndexOf(HttpHeaderNames.CONNECTION);
+      // the usual one-token values read in place: no view of a value that is dropped anyway
+      if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.KEEP_ALIVE)) {
+        connection = HttpHeaderValues.KEEP_ALIVE;
+      } else if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.CLOSE)) {
+        connection = HttpHeaderValues.CLOSE;
+      } else {
+        connection = i < 0 ? null : f.valueAt(i);
+      }
+    } else {
+      connection = h.get(HttpHeaderNames.CONNECTION);
+    }
     if (connection != null) {
-      // token by token without String.split (no list or array per request; one token is not even copied)
+      // token by token without String.split (no list or array per request)
       for (int start = 0, len = connection.length(); start <= len; ) {
-        int comma = connection.indexOf(',', start);
-        int end = comma < 0 ? len : comma;
-        String n = connection.substring(start, end).trim();
-        if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
-          h.remove(n);
+        int end = start;
+        while (end < len && connection.charAt(end) != ',') {
+          end++;
+        }
+        int s = start;
+        int e = end;
+        while (s < e && isOws(connection.charAt(s))) {
+          s++;
+        }
+        while (e > s && isOws(connection.charAt(e - 1))) {
+          e--;
+        }
+        if (e > s && !(e - s == TRANSFER_ENCODING_LENGTH
+            && AsciiString.regionMatches(connection, true, s, HttpHeaderNames.TRANSFER_ENCODING, 0, e - s))) {
+          h.remove(s == 0 && e == len ? connection : connection.subSequence(s, e));
         }
         start = end + 1;
       }
