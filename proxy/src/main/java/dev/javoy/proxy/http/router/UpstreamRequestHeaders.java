@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.GrpcTimeout;
@@ -106,6 +107,9 @@ public final class UpstreamRequestHeaders {
 
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
   public static void removeHopByHop(HttpHeaders h) {
+    if (h instanceof FlatHttpHeaders f && !HopByHopHeaders.anyIn(f)) {
+      return; // the usual case: one pass over the names instead of a lookup per hop-by-hop name
+    }
     String connection = h.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
       // token by token without String.split (no list or array per request; one token is not even copied)

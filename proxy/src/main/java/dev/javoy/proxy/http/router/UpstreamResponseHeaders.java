@@ -43,11 +43,16 @@ final class UpstreamResponseHeaders {
     }
     int code = resp.status().code();
     boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)
-        || req.method().equals(HttpMethod.HEAD);
+        || isHead(req.method());
     if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+  }
+
+  /** HEAD without HttpMethod.equals's name comparison for the common methods (decoders return the constants). */
+  private static boolean isHead(HttpMethod m) {
+    return m == HttpMethod.HEAD || (m != HttpMethod.GET && m != HttpMethod.POST && m.equals(HttpMethod.HEAD));
   }
 
   /** The route's response header mutations; {@code %RESP(...)%} reads {@code resp}. */

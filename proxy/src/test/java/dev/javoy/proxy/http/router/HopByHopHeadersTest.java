@@ -1,0 +1,53 @@
+package dev.javoy.proxy.http.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import org.junit.jupiter.api.Test;
+
+class HopByHopHeadersTest {
+  private static FlatHttpHeaders flat(String... namesAndValues) {
+    FlatHttpHeaders h = new FlatHttpHeaders(false, true, 8);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      h.add(namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return h;
+  }
+
+  @Test
+  void findsEachHopByHopNameWhateverItsCase() {
+    assertFalse(HopByHopHeaders.anyIn(flat("host", "a", "user-agent", "curl", "accept", "*/*", "ta", "x")));
+    for (String n : new String[] {"Connection", "keep-alive", "PROXY-CONNECTION", "Upgrade", "TE"}) {
+      assertTrue(HopByHopHeaders.anyIn(flat("host", "a", n, "v")), n);
+    }
+    assertFalse(HopByHopHeaders.isHopByHop("keep-alivf"));
+    assertFalse(HopByHopHeaders.isHopByHop("transfer-encoding"));
+  }
+
+  @Test
+  void removeHopByHopGivesTheSameResultOnFlatAndDefaultHeaders() {
+    String[] in = {"host", "a", "Connection", "x-foo, close", "x-foo", "1", "keep-alive", "5", "te", "trailers, gzip",
+        "upgrade", "h2c", "proxy-connection", "k", "x-bar", "2"};
+    FlatHttpHeaders f = flat(in);
+    HttpHeaders d = new DefaultHttpHeaders();
+    for (int i = 0; i < in.length; i += 2) {
+      d.add(in[i], in[i + 1]);
+    }
+    UpstreamRequestHeaders.removeHopByHop(f);
+    UpstreamRequestHeaders.removeHopByHop(d);
+    assertEquals(d.entries().toString(), f.entries().toString());
+    assertNull(f.get("connection"));
+    assertNull(f.get("x-foo"));
+    assertEquals("trailers", f.get("te"));
+    assertEquals("2", f.get("x-bar"));
+
+    FlatHttpHeaders none = flat("host", "a", "user-agent", "curl");
+    UpstreamRequestHeaders.removeHopByHop(none);
+    assertEquals(2, none.size());
+  }
+}
