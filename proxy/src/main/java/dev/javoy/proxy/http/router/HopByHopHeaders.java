@@ -20,6 +20,25 @@ final class HopByHopHeaders {
     return false;
   }
 
+  /** {@link #scan}: a hop-by-hop header is present. */
+  static final int HOP_BY_HOP = 1;
+  /** {@link #scan}: {@code content-length} is present. */
+  static final int CONTENT_LENGTH = 2;
+
+  /** One pass for a response: {@link #HOP_BY_HOP} and {@link #CONTENT_LENGTH} bits. */
+  static int scan(FlatHttpHeaders h) {
+    int bits = 0;
+    for (int i = 0, n = h.size(); i < n; i++) {
+      CharSequence name = h.nameAt(i);
+      if (isHopByHop(name)) {
+        bits |= HOP_BY_HOP;
+      } else if (name.length() == 14 && is(name, "content-length")) {
+        bits |= CONTENT_LENGTH;
+      }
+    }
+    return bits;
+  }
+
   static boolean isHopByHop(CharSequence name) {
     switch (name.length()) {
       case 2:

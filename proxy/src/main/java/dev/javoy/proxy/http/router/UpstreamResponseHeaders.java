@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.stream.StreamInfo;
@@ -37,14 +38,22 @@ final class UpstreamResponseHeaders {
   /** @param serviceTimeMillis time to first response byte, or -1 to leave the header out */
   static void prepare(HttpResponse resp, HttpRequest req, long serviceTimeMillis) {
     HttpHeaders h = resp.headers();
-    UpstreamRequestHeaders.removeHopByHop(h);
+    // Usual case, one pass: no hop-by-hop header (so nothing to remove) and whether content-length is there.
+    int scanned = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.HOP_BY_HOP;
+    boolean contentLengthSet;
+    if ((scanned & HopByHopHeaders.HOP_BY_HOP) != 0) {
+      UpstreamRequestHeaders.removeHopByHop(h);
+      contentLengthSet = HttpUtil.isContentLengthSet(resp); // Connection may have named it
+    } else {
+      contentLengthSet = (scanned & HopByHopHeaders.CONTENT_LENGTH) != 0;
+    }
     if (serviceTimeMillis >= 0) {
       h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
     }
     int code = resp.status().code();
     boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)
         || isHead(req.method());
-    if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
+    if (!bodyless && !contentLengthSet && !HttpUtil.isTransferEncodingChunked(resp)) {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }

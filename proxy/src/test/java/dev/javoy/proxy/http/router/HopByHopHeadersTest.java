@@ -50,4 +50,12 @@ class HopByHopHeadersTest {
     UpstreamRequestHeaders.removeHopByHop(none);
     assertEquals(2, none.size());
   }
+
+  @Test
+  void scanReportsHopByHopAndContentLength() {
+    assertEquals(0, HopByHopHeaders.scan(flat("server", "nginx", "date", "x")));
+    assertEquals(HopByHopHeaders.CONTENT_LENGTH, HopByHopHeaders.scan(flat("server", "nginx", "Content-Length", "3")));
+    assertEquals(HopByHopHeaders.CONTENT_LENGTH | HopByHopHeaders.HOP_BY_HOP,
+        HopByHopHeaders.scan(flat("content-length", "3", "Connection", "keep-alive")));
+  }
 }
