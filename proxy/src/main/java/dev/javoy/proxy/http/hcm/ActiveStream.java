@@ -6,6 +6,7 @@ import dev.javoy.proxy.http.filter.HttpFilter;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.Route;
+import dev.javoy.proxy.http.route.RouteTable;
 import dev.javoy.proxy.http.route.VirtualHost;
 import dev.javoy.proxy.http.upgrade.UpgradePolicy;
 import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
@@ -193,7 +194,8 @@ final class ActiveStream extends DeadlineQueue.Entry {
 
   private void resolveRoute() {
     routeResolved = true;
-    VirtualHost vh = config.routes.current().findVirtualHost(request.headers().get(HttpHeaderNames.HOST));
+    RouteTable table = config.routes.current();
+    VirtualHost vh = table.findVirtualHost(table.hostMatters() ? request.headers().get(HttpHeaderNames.HOST) : null);
     route = vh == null ? null : vh.match(request, pathOf(request));
     if (route != null) {
       info.routeName = route.name();
