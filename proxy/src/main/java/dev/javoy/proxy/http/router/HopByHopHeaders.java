@@ -3,54 +3,49 @@ package dev.javoy.proxy.http.router;
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 
 /**
- * Whether a message has any of the headers {@link UpstreamRequestHeaders#removeHopByHop} acts on
- * ({@code connection}, {@code keep-alive}, {@code proxy-connection}, {@code upgrade}, {@code te}), in one pass over
- * the names: most requests and responses have none, and one lookup per name (five scans of the list, each
- * comparing names case-insensitively) cost more than the scan.
+ * Which of the headers {@link UpstreamRequestHeaders#removeHopByHop} acts on ({@code connection},
+ * {@code keep-alive}, {@code proxy-connection}, {@code upgrade}, {@code te}) a message has, found in one pass over
+ * the names, so that the removal looks up only those present: most requests have none and most responses only
+ * {@code connection}, and one lookup per name (a scan of the list each, comparing same-length names
+ * case-insensitively) costs more than the one pass.
  */
 final class HopByHopHeaders {
+  static final int CONNECTION = 1;
+  static final int KEEP_ALIVE = 2;
+  static final int PROXY_CONNECTION = 4;
+  static final int UPGRADE = 8;
+  static final int TE = 16;
+  /** Any of the hop-by-hop bits: what a message not scanned is assumed to have. */
+  static final int ANY = CONNECTION | KEEP_ALIVE | PROXY_CONNECTION | UPGRADE | TE;
+  /** Not hop-by-hop: {@code content-length} is present (for the response's framing decision). */
+  static final int CONTENT_LENGTH = 32;
+
   private HopByHopHeaders() {}
 
-  static boolean anyIn(FlatHttpHeaders h) {
-    for (int i = 0, n = h.size(); i < n; i++) {
-      if (isHopByHop(h.nameAt(i))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@link #scan}: a hop-by-hop header is present. */
-  static final int HOP_BY_HOP = 1;
-  /** {@link #scan}: {@code content-length} is present. */
-  static final int CONTENT_LENGTH = 2;
-
-  /** One pass for a response: {@link #HOP_BY_HOP} and {@link #CONTENT_LENGTH} bits. */
+  /** The bits of the names present. */
   static int scan(FlatHttpHeaders h) {
     int bits = 0;
     for (int i = 0, n = h.size(); i < n; i++) {
-      CharSequence name = h.nameAt(i);
-      if (isHopByHop(name)) {
-        bits |= HOP_BY_HOP;
-      } else if (name.length() == 14 && is(name, "content-length")) {
-        bits |= CONTENT_LENGTH;
-      }
+      bits |= bitOf(h.nameAt(i));
     }
     return bits;
   }
 
-  static boolean isHopByHop(CharSequence name) {
+  /** The bit of {@code name} (any case), or 0 for any other name. */
+  static int bitOf(CharSequence name) {
     switch (name.length()) {
       case 2:
-        return is(name, "te");
+        return is(name, "te") ? TE : 0;
       case 7:
-        return is(name, "upgrade");
+        return is(name, "upgrade") ? UPGRADE : 0;
       case 10:
-        return is(name, "connection") || is(name, "keep-alive");
+        return is(name, "connection") ? CONNECTION : is(name, "keep-alive") ? KEEP_ALIVE : 0;
+      case 14:
+        return is(name, "content-length") ? CONTENT_LENGTH : 0;
       case 16:
-        return is(name, "proxy-connection");
+        return is(name, "proxy-connection") ? PROXY_CONNECTION : 0;
       default:
-        return false;
+        return 0;
     }
   }
 

@@ -107,27 +107,47 @@ public final class UpstreamRequestHeaders {
 
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
   public static void removeHopByHop(HttpHeaders h) {
-    if (h instanceof FlatHttpHeaders f && !HopByHopHeaders.anyIn(f)) {
-      return; // the usual case: one pass over the names instead of a lookup per hop-by-hop name
+    removeHopByHop(h, h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY);
+  }
+
+  /**
+   * {@link #removeHopByHop(HttpHeaders)} knowing which fixed hop-by-hop names are present ({@link HopByHopHeaders}
+   * bits; {@code ANY} when unknown): lookups of absent names are skipped, which changes nothing.
+   */
+  static void removeHopByHop(HttpHeaders h, int present) {
+    if ((present & HopByHopHeaders.ANY) == 0) {
+      return;
     }
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    if (connection != null) {
-      // token by token without String.split (no list or array per request; one token is not even copied)
-      for (int start = 0, len = connection.length(); start <= len; ) {
-        int comma = connection.indexOf(',', start);
-        int end = comma < 0 ? len : comma;
-        String n = connection.substring(start, end).trim();
-        if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
-          h.remove(n);
+    if ((present & HopByHopHeaders.CONNECTION) != 0) {
+      String connection = h.get(HttpHeaderNames.CONNECTION);
+      if (connection != null) {
+        // token by token without String.split (no list or array per request; one token is not even copied)
+        for (int start = 0, len = connection.length(); start <= len; ) {
+          int comma = connection.indexOf(',', start);
+          int end = comma < 0 ? len : comma;
+          String n = connection.substring(start, end).trim();
+          if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
+            int bit = HopByHopHeaders.bitOf(n);
+            if (bit == 0 || bit == HopByHopHeaders.CONTENT_LENGTH || (present & bit) != 0) {
+              h.remove(n); // (a fixed hop-by-hop name known absent is skipped: e.g. "keep-alive" without the header)
+            }
+          }
+          start = end + 1;
         }
-        start = end + 1;
+        h.remove(HttpHeaderNames.CONNECTION);
       }
-      h.remove(HttpHeaderNames.CONNECTION);
     }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.PROXY_CONNECTION);
-    h.remove(HttpHeaderNames.UPGRADE);
-    if (h.contains(HttpHeaderNames.TE)) { // containsValue allocates an iterator even when there is no TE
+    if ((present & HopByHopHeaders.KEEP_ALIVE) != 0) {
+      h.remove(HttpHeaderNames.KEEP_ALIVE);
+    }
+    if ((present & HopByHopHeaders.PROXY_CONNECTION) != 0) {
+      h.remove(HttpHeaderNames.PROXY_CONNECTION);
+    }
+    if ((present & HopByHopHeaders.UPGRADE) != 0) {
+      h.remove(HttpHeaderNames.UPGRADE);
+    }
+    if ((present & HopByHopHeaders.TE) != 0 && h.contains(HttpHeaderNames.TE)) {
+      // (containsValue allocates an iterator even when there is no TE)
       boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
       h.remove(HttpHeaderNames.TE);
       if (trailers) {

@@ -38,15 +38,13 @@ final class UpstreamResponseHeaders {
   /** @param serviceTimeMillis time to first response byte, or -1 to leave the header out */
   static void prepare(HttpResponse resp, HttpRequest req, long serviceTimeMillis) {
     HttpHeaders h = resp.headers();
-    // Usual case, one pass: no hop-by-hop header (so nothing to remove) and whether content-length is there.
-    int scanned = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.HOP_BY_HOP;
-    boolean contentLengthSet;
-    if ((scanned & HopByHopHeaders.HOP_BY_HOP) != 0) {
-      UpstreamRequestHeaders.removeHopByHop(h);
-      contentLengthSet = HttpUtil.isContentLengthSet(resp); // Connection may have named it
-    } else {
-      contentLengthSet = (scanned & HopByHopHeaders.CONTENT_LENGTH) != 0;
-    }
+    // One pass over the names finds the hop-by-hop headers to remove and whether content-length is there.
+    int present = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY;
+    UpstreamRequestHeaders.removeHopByHop(h, present);
+    boolean contentLengthSet = (present & HopByHopHeaders.ANY) == HopByHopHeaders.ANY
+        ? HttpUtil.isContentLengthSet(resp) // not scanned
+        : (present & HopByHopHeaders.CONTENT_LENGTH) != 0
+            && ((present & HopByHopHeaders.CONNECTION) == 0 || HttpUtil.isContentLengthSet(resp)); // Connection may name it
     if (serviceTimeMillis >= 0) {
       h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
     }

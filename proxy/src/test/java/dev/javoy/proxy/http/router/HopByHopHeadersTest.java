@@ -21,12 +21,15 @@ class HopByHopHeadersTest {
 
   @Test
   void findsEachHopByHopNameWhateverItsCase() {
-    assertFalse(HopByHopHeaders.anyIn(flat("host", "a", "user-agent", "curl", "accept", "*/*", "ta", "x")));
-    for (String n : new String[] {"Connection", "keep-alive", "PROXY-CONNECTION", "Upgrade", "TE"}) {
-      assertTrue(HopByHopHeaders.anyIn(flat("host", "a", n, "v")), n);
+    assertEquals(0, HopByHopHeaders.scan(flat("host", "a", "user-agent", "curl", "accept", "*/*", "ta", "x")));
+    String[] names = {"Connection", "keep-alive", "PROXY-CONNECTION", "Upgrade", "TE"};
+    int[] bits = {HopByHopHeaders.CONNECTION, HopByHopHeaders.KEEP_ALIVE, HopByHopHeaders.PROXY_CONNECTION,
+        HopByHopHeaders.UPGRADE, HopByHopHeaders.TE};
+    for (int i = 0; i < names.length; i++) {
+      assertEquals(bits[i], HopByHopHeaders.scan(flat("host", "a", names[i], "v")), names[i]);
     }
-    assertFalse(HopByHopHeaders.isHopByHop("keep-alivf"));
-    assertFalse(HopByHopHeaders.isHopByHop("transfer-encoding"));
+    assertEquals(0, HopByHopHeaders.bitOf("keep-alivf"));
+    assertEquals(0, HopByHopHeaders.bitOf("transfer-encoding"));
   }
 
   @Test
@@ -55,7 +58,27 @@ class HopByHopHeadersTest {
   void scanReportsHopByHopAndContentLength() {
     assertEquals(0, HopByHopHeaders.scan(flat("server", "nginx", "date", "x")));
     assertEquals(HopByHopHeaders.CONTENT_LENGTH, HopByHopHeaders.scan(flat("server", "nginx", "Content-Length", "3")));
-    assertEquals(HopByHopHeaders.CONTENT_LENGTH | HopByHopHeaders.HOP_BY_HOP,
+    assertEquals(HopByHopHeaders.CONTENT_LENGTH | HopByHopHeaders.CONNECTION,
         HopByHopHeaders.scan(flat("content-length", "3", "Connection", "keep-alive")));
+  }
+
+  @Test
+  void connectionTokensNamingAbsentOrPresentHeaders() {
+    String[] in = {"Connection", "keep-alive, x-a, upgrade, te", "x-a", "1", "keep-alive", "t=5", "TE", "trailers",
+        "x-b", "2"};
+    FlatHttpHeaders f = flat(in);
+    HttpHeaders d = new DefaultHttpHeaders();
+    for (int i = 0; i < in.length; i += 2) {
+      d.add(in[i], in[i + 1]);
+    }
+    UpstreamRequestHeaders.removeHopByHop(f);
+    UpstreamRequestHeaders.removeHopByHop(d);
+    assertEquals(d.entries().toString(), f.entries().toString());
+    assertEquals(1, f.size());
+    assertEquals("2", f.get("x-b"));
+
+    FlatHttpHeaders onlyConnection = flat("server", "nginx", "Connection", "keep-alive", "content-length", "3");
+    UpstreamRequestHeaders.removeHopByHop(onlyConnection);
+    assertEquals("[server=nginx, content-length=3]", onlyConnection.entries().toString());
   }
 }
