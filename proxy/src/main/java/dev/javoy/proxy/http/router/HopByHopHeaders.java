@@ -19,6 +19,8 @@ final class HopByHopHeaders {
   static final int ANY = CONNECTION | KEEP_ALIVE | PROXY_CONNECTION | UPGRADE | TE;
   /** Not hop-by-hop: {@code content-length} is present (for the response's framing decision). */
   static final int CONTENT_LENGTH = 32;
+  /** Not hop-by-hop: {@code x-envoy-expected-rq-timeout-ms} is present (a request: set, else added). */
+  static final int EXPECTED_RQ_TIMEOUT = 64;
 
   private HopByHopHeaders() {}
 
@@ -44,6 +46,8 @@ final class HopByHopHeaders {
         return is(name, "content-length") ? CONTENT_LENGTH : 0;
       case 16:
         return is(name, "proxy-connection") ? PROXY_CONNECTION : 0;
+      case 30:
+        return is(name, "x-envoy-expected-rq-timeout-ms") ? EXPECTED_RQ_TIMEOUT : 0;
       default:
         return 0;
     }

@@ -31,7 +31,8 @@ public final class UpstreamRequestHeaders {
   static void prepare(HttpRequest req, Route route, ClusterAction action, ClusterTarget target, Host host,
       StreamInfo info, RequestTimeouts timeouts, boolean suppressEnvoyHeaders) {
     HttpHeaders h = req.headers();
-    removeHopByHop(h);
+    int present = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY;
+    removeHopByHop(h, present);
     String uri = originForm(req);
     if (timeouts.grpc() && action.timeouts().usingNewTimeouts() && timeouts.streamDurationMillis() >= 0) {
       h.set(GrpcTimeout.HEADER, GrpcTimeout.format(timeouts.streamDurationMillis()));
@@ -39,8 +40,13 @@ public final class UpstreamRequestHeaders {
     long routerTimeout = timeouts.routerMillis();
     if (routerTimeout > 0) {
       if (!suppressEnvoyHeaders) {
-        h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, routerTimeout == action.timeouts().timeoutMillis()
-            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout));
+        String value = routerTimeout == action.timeouts().timeoutMillis()
+            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout);
+        if (present != HopByHopHeaders.ANY && (present & HopByHopHeaders.EXPECTED_RQ_TIMEOUT) == 0) {
+          h.add(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value); // known absent: add appends as set would, without its search
+        } else {
+          h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value);
+        }
       }
       if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
         h.set(GrpcTimeout.HEADER, GrpcTimeout.format(routerTimeout));
@@ -128,7 +134,7 @@ public final class UpstreamRequestHeaders {
           String n = connection.substring(start, end).trim();
           if (!n.isEmpty() && !n.equalsIgnoreCase("transfer-encoding")) {
             int bit = HopByHopHeaders.bitOf(n);
-            if (bit == 0 || bit == HopByHopHeaders.CONTENT_LENGTH || (present & bit) != 0) {
+            if ((bit & HopByHopHeaders.ANY) == 0 || (present & bit) != 0) {
               h.remove(n); // (a fixed hop-by-hop name known absent is skipped: e.g. "keep-alive" without the header)
             }
           }
