@@ -196,8 +196,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
     routeResolved = true;
     RouteTable table = config.routes.current();
     // the Host value stays a view over the request's bytes (no String) when it cannot change the virtual host
-    VirtualHost vh =
-        table.findVirtualHost(table.matchesEveryHost() ? null : request.headers().get(HttpHeaderNames.HOST));
+    VirtualHost vh = table.findVirtualHost(table.hostMatters() ? request.headers().get(HttpHeaderNames.HOST) : null);
     route = vh == null ? null : vh.match(request, pathOf(request));
     if (route != null) {
       info.routeName = route.name();

@@ -66,13 +66,18 @@ final class RequestHeaderMutator {
       }
       h.set(X_FORWARDED_PROTO, scheme);
     } else if (!h.contains(X_FORWARDED_PROTO)) {
-      h.set(X_FORWARDED_PROTO, scheme);
+      h.add(X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
     }
     cfg.forwardClientCert.mutate(h, conn.tls());
     String id = h.get(X_REQUEST_ID);
     if (cfg.generateRequestId && (id == null || id.isEmpty() || (external && !cfg.preserveExternalRequestId))) {
+      boolean absent = id == null;
       id = RequestIds.newUuid();
-      h.set(X_REQUEST_ID, id);
+      if (absent) {
+        h.add(X_REQUEST_ID, id); // as set would, without set's search
+      } else {
+        h.set(X_REQUEST_ID, id);
+      }
     }
     info.requestId = id;
     if (cfg.addUserAgent && cfg.serviceCluster != null && !cfg.serviceCluster.isEmpty()) {

@@ -19,6 +19,8 @@ public final class RouteTable {
   private final List<Wildcard> prefixes;
   private final VirtualHost fallback;
   private final boolean ignorePortInHostMatching;
+  /** No exact or wildcard-affixed domain: every host gets {@link #fallback} (the {@code *} virtual host or none). */
+  private final boolean onlyFallback;
 
   RouteTable(String name, Map<String, VirtualHost> exact, List<Wildcard> suffixes, List<Wildcard> prefixes,
       VirtualHost fallback, boolean ignorePortInHostMatching) {
@@ -28,19 +30,23 @@ public final class RouteTable {
     this.prefixes = prefixes;
     this.fallback = fallback;
     this.ignorePortInHostMatching = ignorePortInHostMatching;
+    this.onlyFallback = exact.isEmpty() && suffixes.isEmpty() && prefixes.isEmpty();
   }
 
   public String name() {
     return name;
   }
 
-  /** The virtual host for {@code host} (the Host header or :authority), or null. */
-  /** Whether every host finds the same virtual host (only a catch-all {@code *}, or none): Host need not be read. */
-  public boolean matchesEveryHost() {
-    return exact.isEmpty() && suffixes.isEmpty() && prefixes.isEmpty();
+  /** False when every host gets the same virtual host: callers need not read the Host header to route. */
+  public boolean hostMatters() {
+    return !onlyFallback;
   }
 
+  /** The virtual host for {@code host} (the Host header or :authority), or null. */
   public VirtualHost findVirtualHost(String host) {
+    if (onlyFallback) {
+      return fallback; // domains ["*"] only (the usual sidecar inbound and bench shape): the Host does not matter
+    }
     if (host == null) {
       host = "";
     }

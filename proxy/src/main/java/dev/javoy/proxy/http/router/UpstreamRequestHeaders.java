@@ -32,7 +32,8 @@ public final class UpstreamRequestHeaders {
   static void prepare(HttpRequest req, Route route, ClusterAction action, ClusterTarget target, Host host,
       StreamInfo info, RequestTimeouts timeouts, boolean suppressEnvoyHeaders) {
     HttpHeaders h = req.headers();
-    removeHopByHop(h);
+    int present = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY;
+    removeHopByHop(h, present);
     String uri = originForm(req);
     if (timeouts.grpc() && action.timeouts().usingNewTimeouts() && timeouts.streamDurationMillis() >= 0) {
       h.set(GrpcTimeout.HEADER, GrpcTimeout.format(timeouts.streamDurationMillis()));
@@ -40,8 +41,13 @@ public final class UpstreamRequestHeaders {
     long routerTimeout = timeouts.routerMillis();
     if (routerTimeout > 0) {
       if (!suppressEnvoyHeaders) {
-        h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, routerTimeout == action.timeouts().timeoutMillis()
-            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout));
+        String value = routerTimeout == action.timeouts().timeoutMillis()
+            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout);
+        if (present != HopByHopHeaders.ANY && (present & HopByHopHeaders.EXPECTED_RQ_TIMEOUT) == 0) {
+          h.add(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value); // known absent: add appends as set would, without its search
+        } else {
+          h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value);
+        }
       }
       if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
         h.set(GrpcTimeout.HEADER, GrpcTimeout.format(routerTimeout));
@@ -114,49 +120,73 @@ public final class UpstreamRequestHeaders {
 
   /** Removes {@code Connection} and the headers it names, and the fixed hop-by-hop set (but not chunking). */
   public static void removeHopByHop(HttpHeaders h) {
-    // javoy's HTTP/1.1 headers hand out the value as received (no String); a token that is the whole value is
-    // removed by that value itself, so "Connection: keep-alive" costs nothing
-    CharSequence connection;
-    if (h instanceof FlatHttpHeaders f) {
-      int i = f.firstIndexOf(HttpHeaderNames.CONNECTION);
-      // the usual one-token values read in place: no view of a value that is dropped anyway
-      if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.KEEP_ALIVE)) {
-        connection = HttpHeaderValues.KEEP_ALIVE;
-      } else if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.CLOSE)) {
-        connection = HttpHeaderValues.CLOSE;
+    removeHopByHop(h, h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY);
+  }
+
+  /**
+   * {@link #removeHopByHop(HttpHeaders)} knowing which fixed hop-by-hop names are present ({@link HopByHopHeaders}
+   * bits; {@code ANY} when unknown): lookups of absent names are skipped, which changes nothing.
+   */
+  static void removeHopByHop(HttpHeaders h, int present) {
+    if ((present & HopByHopHeaders.ANY) == 0) {
+      return;
+    }
+    if ((present & HopByHopHeaders.CONNECTION) != 0) {
+      // javoy's HTTP/1.1 headers hand out the value as received (no String); a token that is the whole value is
+      // removed by that value itself, so "Connection: keep-alive" costs nothing
+      CharSequence connection;
+      if (h instanceof FlatHttpHeaders f) {
+        int i = f.firstIndexOf(HttpHeaderNames.CONNECTION);
+        // the usual one-token values read in place: no view of a value that is dropped anyway
+        if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.KEEP_ALIVE)) {
+          connection = HttpHeaderValues.KEEP_ALIVE;
+        } else if (i >= 0 && f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.CLOSE)) {
+          connection = HttpHeaderValues.CLOSE;
+        } else {
+          connection = i < 0 ? null : f.valueAt(i);
+        }
       } else {
-        connection = i < 0 ? null : f.valueAt(i);
+        connection = h.get(HttpHeaderNames.CONNECTION);
       }
-    } else {
-      connection = h.get(HttpHeaderNames.CONNECTION);
-    }
-    if (connection != null) {
-      // token by token without String.split (no list or array per request)
-      for (int start = 0, len = connection.length(); start <= len; ) {
-        int end = start;
-        while (end < len && connection.charAt(end) != ',') {
-          end++;
+      if (connection != null) {
+        // token by token without String.split (no list or array per request)
+        for (int start = 0, len = connection.length(); start <= len; ) {
+          int end = start;
+          while (end < len && connection.charAt(end) != ',') {
+            end++;
+          }
+          int s = start;
+          int e = end;
+          while (s < e && isOws(connection.charAt(s))) {
+            s++;
+          }
+          while (e > s && isOws(connection.charAt(e - 1))) {
+            e--;
+          }
+          if (e > s && !(e - s == TRANSFER_ENCODING_LENGTH
+              && AsciiString.regionMatches(connection, true, s, HttpHeaderNames.TRANSFER_ENCODING, 0, e - s))) {
+            CharSequence n = s == 0 && e == len ? connection : connection.subSequence(s, e);
+            int bit = HopByHopHeaders.bitOf(n);
+            if ((bit & HopByHopHeaders.ANY) == 0 || (present & bit) != 0) {
+              h.remove(n); // (a fixed hop-by-hop name known absent is skipped: e.g. "keep-alive" without the header)
+            }
+          }
+          start = end + 1;
         }
-        int s = start;
-        int e = end;
-        while (s < e && isOws(connection.charAt(s))) {
-          s++;
-        }
-        while (e > s && isOws(connection.charAt(e - 1))) {
-          e--;
-        }
-        if (e > s && !(e - s == TRANSFER_ENCODING_LENGTH
-            && AsciiString.regionMatches(connection, true, s, HttpHeaderNames.TRANSFER_ENCODING, 0, e - s))) {
-          h.remove(s == 0 && e == len ? connection : connection.subSequence(s, e));
-        }
-        start = end + 1;
+        h.remove(HttpHeaderNames.CONNECTION);
       }
-      h.remove(HttpHeaderNames.CONNECTION);
     }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.PROXY_CONNECTION);
-    h.remove(HttpHeaderNames.UPGRADE);
-    if (h.contains(HttpHeaderNames.TE)) { // containsValue allocates an iterator even when there is no TE
+    if ((present & HopByHopHeaders.KEEP_ALIVE) != 0) {
+      h.remove(HttpHeaderNames.KEEP_ALIVE);
+    }
+    if ((present & HopByHopHeaders.PROXY_CONNECTION) != 0) {
+      h.remove(HttpHeaderNames.PROXY_CONNECTION);
+    }
+    if ((present & HopByHopHeaders.UPGRADE) != 0) {
+      h.remove(HttpHeaderNames.UPGRADE);
+    }
+    if ((present & HopByHopHeaders.TE) != 0 && h.contains(HttpHeaderNames.TE)) {
+      // (containsValue allocates an iterator even when there is no TE)
       boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
       h.remove(HttpHeaderNames.TE);
       if (trailers) {

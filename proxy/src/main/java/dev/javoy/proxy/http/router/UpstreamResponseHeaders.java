@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.stream.StreamInfo;
@@ -37,17 +38,28 @@ final class UpstreamResponseHeaders {
   /** @param serviceTimeMillis time to first response byte, or -1 to leave the header out */
   static void prepare(HttpResponse resp, HttpRequest req, long serviceTimeMillis) {
     HttpHeaders h = resp.headers();
-    UpstreamRequestHeaders.removeHopByHop(h);
+    // One pass over the names finds the hop-by-hop headers to remove and whether content-length is there.
+    int present = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY;
+    UpstreamRequestHeaders.removeHopByHop(h, present);
+    boolean contentLengthSet = (present & HopByHopHeaders.ANY) == HopByHopHeaders.ANY
+        ? HttpUtil.isContentLengthSet(resp) // not scanned
+        : (present & HopByHopHeaders.CONTENT_LENGTH) != 0
+            && ((present & HopByHopHeaders.CONNECTION) == 0 || HttpUtil.isContentLengthSet(resp)); // Connection may name it
     if (serviceTimeMillis >= 0) {
       h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
     }
     int code = resp.status().code();
     boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)
-        || req.method().equals(HttpMethod.HEAD);
-    if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
+        || isHead(req.method());
+    if (!bodyless && !contentLengthSet && !HttpUtil.isTransferEncodingChunked(resp)) {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+  }
+
+  /** HEAD without HttpMethod.equals's name comparison for the common methods (decoders return the constants). */
+  private static boolean isHead(HttpMethod m) {
+    return m == HttpMethod.HEAD || (m != HttpMethod.GET && m != HttpMethod.POST && m.equals(HttpMethod.HEAD));
   }
 
   /** The route's response header mutations; {@code %RESP(...)%} reads {@code resp}. */

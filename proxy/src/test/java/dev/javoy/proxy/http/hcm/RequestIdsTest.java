@@ -18,6 +18,7 @@ class RequestIdsTest {
       UUID u = UUID.fromString(id);
       assertEquals(4, u.version());
       assertEquals(2, u.variant());
+      assertEquals(id, u.toString()); // every digit where the JDK puts it
       assertTrue(seen.add(id), "repeated " + id);
     }
   }

@@ -133,4 +133,21 @@ class RouteTableFactoryTest {
     assertEquals("route_config.virtual_hosts[0].routes[0].route.retry_policy.rate_limited_retry_back_off",
         unsupported.path());
   }
+
+  @Test
+  void onlyTheStarDomainMakesTheHostIrrelevant() throws Exception {
+    RouteTable star = table("""
+        {"virtual_hosts": [{"name": "any", "domains": ["*"], "routes": []}]}""");
+    assertEquals(false, star.hostMatters());
+    assertEquals("any", star.findVirtualHost("Whatever.Example:81").name());
+    assertEquals("any", star.findVirtualHost(null).name());
+    RouteTable none = table("""
+        {"virtual_hosts": []}""");
+    assertEquals(false, none.hostMatters());
+    assertNull(none.findVirtualHost("a"));
+    RouteTable domains = table(DOMAINS);
+    assertTrue(domains.hostMatters());
+    assertEquals("exact", domains.findVirtualHost("WWW.example.com").name());
+    assertEquals("any", domains.findVirtualHost("other").name());
+  }
 }

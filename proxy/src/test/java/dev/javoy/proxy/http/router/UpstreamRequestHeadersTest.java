@@ -118,4 +118,27 @@ class UpstreamRequestHeadersTest {
     RequestTimeouts t = RequestTimeouts.of(((ClusterAction) old.route().action()).timeouts(), old.request());
     assertEquals(1000, t.routerMillis());
   }
+
+  @Test
+  void aClientsExpectedTimeoutHeaderIsReplacedNotRepeated() throws Exception {
+    for (boolean flat : new boolean[] {true, false}) {
+      HttpRequest req = flat
+          ? new io.netty.handler.codec.http.DefaultHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+              io.netty.handler.codec.http.HttpMethod.GET, "/", new dev.javoy.proxy.http.h1.FlatHttpHeaders())
+          : RouteTables.get("/");
+      var table = RouteTables.table("{\"virtual_hosts\": [{\"name\": \"v\", \"domains\": [\"*\"], "
+          + "\"routes\": [{\"match\": {\"prefix\": \"/\"}, \"route\": {\"cluster\": \"a\", \"timeout\": \"2s\"}}]}]}");
+      Route route = RouteTables.match(table, req);
+      ClusterAction action = (ClusterAction) route.action();
+      for (String sent : new String[] {null, "99"}) {
+        req.headers().remove("x-envoy-expected-rq-timeout-ms");
+        if (sent != null) {
+          req.headers().add("X-Envoy-Expected-Rq-Timeout-Ms", sent);
+        }
+        UpstreamRequestHeaders.prepare(req, route, action, action.clusters().select(req, 0), HOST, new StreamInfo(),
+            RequestTimeouts.of(action.timeouts(), req), false);
+        assertEquals(List.of("2000"), req.headers().getAll("x-envoy-expected-rq-timeout-ms"), flat + " " + sent);
+      }
+    }
+  }
 }
