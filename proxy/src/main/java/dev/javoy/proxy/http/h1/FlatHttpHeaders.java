@@ -2,15 +2,12 @@ package dev.javoy.proxy.http.h1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.DateFormatter;
-import io.netty.handler.codec.DefaultHeaders;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.util.AsciiString;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Calendar;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Iterator;
@@ -32,10 +29,6 @@ import java.util.Set;
  * already-checked bytes with {@link #addDecoded}. Not thread-safe, as Netty's headers.
  */
 public final class FlatHttpHeaders extends HttpHeaders {
-  private static final DefaultHeaders.NameValidator<CharSequence> NAME_VALIDATOR =
-      DefaultHttpHeadersFactory.headersFactory().getNameValidator();
-  private static final DefaultHeaders.ValueValidator<CharSequence> VALUE_VALIDATOR =
-      DefaultHttpHeadersFactory.headersFactory().getValueValidator();
   private static final int DEFAULT_CAPACITY = 16;
   private static final CharSequence[] NONE = new CharSequence[0];
 
@@ -101,50 +94,14 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   // ---- values kept as spans of the decoded head (made an AsciiString only when read) ----
 
-  /**
-   * Stands in the value slot of a header whose value is still only a span of {@link #source}: the {@code index}-th
-   * pair of {@link #spans}. Shared by every map (immutable; a slot never hands one out: {@link #value} replaces it
-   * by the view on the first read), so a lazy value costs two ints instead of an object.
-   */
-  private static final class Span implements CharSequence {
-    final int index;
-
-    Span(int index) {
-      this.index = index;
-    }
-
-    @Override
-    public int length() {
-      throw new IllegalStateException("unresolved header value span");
-    }
-
-    @Override
-    public char charAt(int i) {
-      throw new IllegalStateException("unresolved header value span");
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      throw new IllegalStateException("unresolved header value span");
-    }
-  }
-
-  private static final Span[] SPANS = new Span[64];
-
-  static {
-    for (int i = 0; i < SPANS.length; i++) {
-      SPANS[i] = new Span(i);
-    }
-  }
-
   /** The head bytes the spans point into, or null. */
   private byte[] source;
   /**
-   * Offset, length, offset, length, ... of the values still kept as spans, by {@link Span#index}: chars (unsigned
+   * Offset, length, offset, length, ... of the values still kept as spans, by {@link HeaderValueSpan#index}: chars (unsigned
    * 16 bits, half an int[]'s bytes), so only heads up to 64 KiB keep spans (larger ones, rare, get views at once).
    */
   private char[] spans;
-  /** How many spans are used (at most {@code SPANS.length}: a byte keeps the object at 32 bytes). */
+  /** How many spans are used (at most {@code HeaderValueSpan.COUNT}: a byte keeps the object at 32 bytes). */
   private byte spanCount;
 
   /**
@@ -154,7 +111,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public void decodingFrom(byte[] head, int count) {
     if (count > 0 && source == null && head.length <= Character.MAX_VALUE) {
       source = head;
-      spans = new char[Math.min(count, SPANS.length) << 1];
+      spans = new char[Math.min(count, HeaderValueSpan.COUNT) << 1];
     }
   }
 
@@ -169,7 +126,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
       spans[k << 1] = (char) off;
       spans[(k << 1) + 1] = (char) len;
       spanCount = (byte) (k + 1);
-      addDecoded(name, SPANS[k]);
+      addDecoded(name, HeaderValueSpan.of(k));
     } else {
       addDecoded(name, new AsciiString(b, off, len, false));
     }
@@ -178,7 +135,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** The {@code i}-th value, made a view of the head bytes if it was still a span (and kept as that). */
   private CharSequence value(int i) {
     CharSequence v = a[(i << 1) + 1];
-    if (v instanceof Span sp) {
+    if (v instanceof HeaderValueSpan sp) {
       int k = sp.index << 1;
       v = new AsciiString(source, spans[k], spans[k + 1], false);
       a[(i << 1) + 1] = v;
@@ -194,7 +151,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** The {@code j}-th char of the {@code i}-th value, without making a span a view. */
   public char valueCharAt(int i, int j) {
     CharSequence v = a[(i << 1) + 1];
-    if (v instanceof Span sp) {
+    if (v instanceof HeaderValueSpan sp) {
       int k = sp.index << 1;
       if (j < 0 || j >= spans[k + 1]) {
         throw new IndexOutOfBoundsException(j);
@@ -213,7 +170,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     for (int j = 0; j < n; j++) {
       char c = valueCharAt(i, j);
       char d = (char) (s.byteAt(j) & 0xff);
-      if (c != d && toLower(c) != toLower(d)) {
+      if (c != d && HeaderNames.toLower(c) != HeaderNames.toLower(d)) {
         return false;
       }
     }
@@ -223,7 +180,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** The length of the {@code i}-th value, without making a span a view. */
   public int valueLength(int i) {
     CharSequence v = a[(i << 1) + 1];
-    return v instanceof Span sp ? spans[(sp.index << 1) + 1] : v.length();
+    return v instanceof HeaderValueSpan sp ? spans[(sp.index << 1) + 1] : v.length();
   }
 
   /**
@@ -231,7 +188,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
    */
   public void writeValue(int i, ByteBuf out) {
     CharSequence v = a[(i << 1) + 1];
-    if (v instanceof Span sp) {
+    if (v instanceof HeaderValueSpan sp) {
       int k = sp.index << 1;
       out.writeBytes(source, spans[k], spans[k + 1]);
     } else if (v instanceof AsciiString s) {
@@ -257,7 +214,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
     CharSequence n = lowerCaseNames ? HeaderNames.lowerCase(name) : name;
     if (validate && !HeaderNames.isWellKnownConstant(n)) {
-      validateName(n);
+      HeaderNames.validate(n);
     }
     if (allLowerCase && !lowerCaseNames) {
       allLowerCase = false;
@@ -265,75 +222,10 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return n;
   }
 
-  /**
-   * Name instances already validated (javoy's own constants, added to every request and response), by identity:
-   * shared by all threads, racy on purpose (a slot holds an immutable instance or a stale one; a miss only
-   * validates again).
-   */
-  private static final CharSequence[] VALIDATED = new CharSequence[64];
-
-  private static void validateName(CharSequence n) {
-    if (!(n instanceof AsciiString) && !(n instanceof String)) {
-      NAME_VALIDATOR.validateName(n); // mutable kinds of CharSequence are not remembered
-      return;
-    }
-    int slot = System.identityHashCode(n) & (VALIDATED.length - 1);
-    if (VALIDATED[slot] != n) {
-      NAME_VALIDATOR.validateName(n);
-      VALIDATED[slot] = n;
-    }
-  }
-
-  private CharSequence convertedValue(Object value) {
-    if (value == null) {
-      throw new NullPointerException("value");
-    }
-    CharSequence v;
-    if (value instanceof CharSequence cs) {
-      v = cs;
-    } else if (value instanceof Date d) {
-      v = DateFormatter.format(d);
-    } else if (value instanceof Calendar c) {
-      v = DateFormatter.format(c.getTime());
-    } else {
-      v = value.toString();
-    }
-    if (validate) {
-      VALUE_VALIDATOR.validate(v);
-    }
-    return v;
-  }
-
-  /** Same header name: the identical instance (interned constants), else the same letters ignoring case. */
-  private static boolean sameName(CharSequence a, CharSequence b) {
-    if (a == b) {
-      return true;
-    }
-    int n = a.length();
-    if (n != b.length()) {
-      return false;
-    }
-    if (a instanceof AsciiString x && b instanceof AsciiString y) {
-      return x.contentEqualsIgnoreCase(y);
-    }
-    for (int i = 0; i < n; i++) {
-      char c = a.charAt(i);
-      char d = b.charAt(i);
-      if (c != d && toLower(c) != toLower(d)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static char toLower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-  }
-
   private int indexOf(CharSequence name, int from) {
     CharSequence[] x = a;
     for (int i = from, n = size; i < n; i++) {
-      if (sameName(x[i << 1], name)) {
+      if (HeaderNames.same(x[i << 1], name)) {
         return i;
       }
     }
@@ -356,7 +248,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     int n = size;
     CharSequence[] x = a;
     for (int r = 0; r < n; r++) {
-      if (!sameName(x[r << 1], name)) {
+      if (!HeaderNames.same(x[r << 1], name)) {
         if (w != r) {
           x[w << 1] = x[r << 1];
           x[(w << 1) + 1] = x[(r << 1) + 1];
@@ -545,7 +437,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     for (int i = 0, n = v.length(); i < n; i++) {
       char a = valueCharAt(index, from + i);
       char b = v.charAt(i);
-      if (a != b && !(ignoreCase && toLower(a) == toLower(b))) {
+      if (a != b && !(ignoreCase && HeaderNames.toLower(a) == HeaderNames.toLower(b))) {
         return false;
       }
     }
@@ -619,8 +511,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
       @Override
       public Map.Entry<String, String> next() {
-        Entry e = (Entry) it.next();
-        return new StringEntry(e);
+        Map.Entry<CharSequence, CharSequence> e = it.next();
+        return new StringHeaderEntry(e);
       }
 
       @Override
@@ -686,7 +578,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
     @Override
     public CharSequence setValue(CharSequence v) {
-      CharSequence nv = convertedValue(v);
+      CharSequence nv = HeaderValues.converted(validate, v);
       CharSequence old = value;
       int i = index < size && a[(index) << 1] == name && a[((index) << 1) + 1] == old ? index : -1;
       if (i >= 0) {
@@ -699,34 +591,6 @@ public final class FlatHttpHeaders extends HttpHeaders {
     @Override
     public String toString() {
       return name + "=" + value;
-    }
-  }
-
-  private static final class StringEntry implements Map.Entry<String, String> {
-    private final Entry e;
-
-    StringEntry(Entry e) {
-      this.e = e;
-    }
-
-    @Override
-    public String getKey() {
-      return e.getKey().toString();
-    }
-
-    @Override
-    public String getValue() {
-      return e.getValue().toString();
-    }
-
-    @Override
-    public String setValue(String value) {
-      return e.setValue(value).toString();
-    }
-
-    @Override
-    public String toString() {
-      return e.toString();
     }
   }
 
@@ -757,7 +621,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    append(n, convertedValue(value));
+    append(n, HeaderValues.converted(validate, value));
     return this;
   }
 
@@ -770,7 +634,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public HttpHeaders add(CharSequence name, Iterable<?> values) {
     CharSequence n = normalizedName(name);
     for (Object v : values) {
-      append(n, convertedValue(v));
+      append(n, HeaderValues.converted(validate, v));
     }
     return this;
   }
@@ -812,7 +676,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    CharSequence v = convertedValue(value);
+    CharSequence v = HeaderValues.converted(validate, value);
     int i = indexOf(n, 0);
     if (i >= 0 && i == size - 1) {
       a[(i) << 1] = n; // the only one, already last: replaced in place
@@ -836,7 +700,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     CharSequence n = normalizedName(name);
     removeAll(n);
     for (Object v : values) {
-      append(n, convertedValue(v));
+      append(n, HeaderValues.converted(validate, v));
     }
     return this;
   }
@@ -912,7 +776,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
       return false;
     }
     for (int i = 0; i < size; i++) {
-      if (!sameName(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(value(i), f.value(i))) {
+      if (!HeaderNames.same(a[(i) << 1], f.a[(i) << 1]) || !AsciiString.contentEquals(value(i), f.value(i))) {
         return false;
       }
     }

@@ -1,5 +1,7 @@
 package dev.javoy.proxy.http.h1;
 
+import io.netty.handler.codec.DefaultHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.lang.reflect.Field;
@@ -49,7 +51,6 @@ public final class HeaderNames {
     }
     BY_BYTES = b;
   }
-
 
   private static int bytesHash(byte[] a, int off, int len) {
     int h = len;
@@ -136,5 +137,54 @@ public final class HeaderNames {
       }
     }
     return false;
+  }
+
+  private static final DefaultHeaders.NameValidator<CharSequence> NAME_VALIDATOR =
+      DefaultHttpHeadersFactory.headersFactory().getNameValidator();
+
+  /**
+   * Name instances already validated (javoy's own constants, added to every request and response), by identity:
+   * shared by all threads, racy on purpose (a slot holds an immutable instance or a stale one; a miss only
+   * validates again).
+   */
+  private static final CharSequence[] VALIDATED = new CharSequence[64];
+
+  /** Checks a header name as Netty's default headers do (a name instance already checked is not checked again). */
+  static void validate(CharSequence n) {
+    if (!(n instanceof AsciiString) && !(n instanceof String)) {
+      NAME_VALIDATOR.validateName(n); // mutable kinds of CharSequence are not remembered
+      return;
+    }
+    int slot = System.identityHashCode(n) & (VALIDATED.length - 1);
+    if (VALIDATED[slot] != n) {
+      NAME_VALIDATOR.validateName(n);
+      VALIDATED[slot] = n;
+    }
+  }
+
+  /** Same header name: the identical instance (interned constants), else the same letters ignoring case. */
+  static boolean same(CharSequence a, CharSequence b) {
+    if (a == b) {
+      return true;
+    }
+    int n = a.length();
+    if (n != b.length()) {
+      return false;
+    }
+    if (a instanceof AsciiString x && b instanceof AsciiString y) {
+      return x.contentEqualsIgnoreCase(y);
+    }
+    for (int i = 0; i < n; i++) {
+      char c = a.charAt(i);
+      char d = b.charAt(i);
+      if (c != d && toLower(c) != toLower(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static char toLower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
   }
 }
