@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.javoy.proxy.tls.TestPki;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -188,18 +187,6 @@ class TlsDownstreamEndToEndTest {
   }
 
   private static String awaitLog(String name, String needle) throws Exception {
-    Path p = dir.resolve(name);
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    String s = "";
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(p)) {
-        s = Files.readString(p, StandardCharsets.UTF_8);
-        if (s.contains(needle)) {
-          return s;
-        }
-      }
-      Thread.sleep(50);
-    }
-    return s;
+    return AccessLogFile.await(dir.resolve(name), needle, 10_000);
   }
 }

@@ -1,8 +1,6 @@
 package dev.javoy.proxy.stats;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -16,25 +14,11 @@ public final class StatsJsonFormatter {
   private StatsJsonFormatter() {}
 
   public static String format(Collection<Stat> stats, StatsQuery query) {
-    List<Stat> numeric = new ArrayList<>();
-    List<Histogram> histograms = new ArrayList<>();
-    List<TextReadout> texts = new ArrayList<>();
-    for (Stat s : stats) {
-      if (!query.type().shows(s) || !query.selects(s)) {
-        continue;
-      }
-      if (s instanceof Histogram h) {
-        histograms.add(h);
-      } else if (s instanceof TextReadout t) {
-        texts.add(t);
-      } else {
-        numeric.add(s);
-      }
-    }
-    Stat.sortByName(numeric, Comparator.naturalOrder());
-    Stat.sortByName(histograms, Comparator.naturalOrder());
+    SelectedStats selected = SelectedStats.select(stats, query);
+    List<TextReadout> texts = selected.texts();
+    List<Stat> numeric = selected.numeric();
+    List<Histogram> histograms = selected.histograms();
     StringBuilder out = new StringBuilder(numeric.size() * 64 + histograms.size() * 400 + 32);
-    texts.sort(Comparator.comparing(Stat::name));
     out.append("{\"stats\":[");
     boolean first = true;
     for (TextReadout t : texts) { // text readouts first, with string values, as Envoy writes them

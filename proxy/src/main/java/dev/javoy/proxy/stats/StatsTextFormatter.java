@@ -1,8 +1,6 @@
 package dev.javoy.proxy.stats;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,24 +15,10 @@ public final class StatsTextFormatter {
   private StatsTextFormatter() {}
 
   public static String format(Collection<Stat> stats, StatsQuery query) {
-    List<Stat> numeric = new ArrayList<>();
-    List<Histogram> histograms = new ArrayList<>();
-    List<TextReadout> texts = new ArrayList<>();
-    for (Stat s : stats) {
-      if (!query.type().shows(s) || !query.selects(s)) {
-        continue;
-      }
-      if (s instanceof Histogram h) {
-        histograms.add(h);
-      } else if (s instanceof TextReadout t) {
-        texts.add(t);
-      } else {
-        numeric.add(s);
-      }
-    }
-    Stat.sortByName(numeric, Comparator.naturalOrder());
-    Stat.sortByName(histograms, Comparator.naturalOrder());
-    texts.sort(Comparator.comparing(Stat::name));
+    SelectedStats selected = SelectedStats.select(stats, query);
+    List<TextReadout> texts = selected.texts();
+    List<Stat> numeric = selected.numeric();
+    List<Histogram> histograms = selected.histograms();
     StringBuilder out = new StringBuilder(numeric.size() * 48 + histograms.size() * 160);
     for (TextReadout t : texts) { // Envoy prints text readouts first, quoted and HTML-escaped
       out.append(t.name()).append(": \"");
