@@ -13,8 +13,8 @@
 # Everything runs on 127.0.0.1. javoy runs `--concurrency 1` pinned to CPU 1, nginx (backend) and h2load to
 # CPU 0. Writes perf/results/<date>-alloc.md and keeps raw files in perf/results/raw/<date>_<time>-alloc/.
 set -euo pipefail
-
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh"
+ROOT=$BENCH_ROOT
 N=100000
 WARMUP=50000
 CONNS=10
@@ -36,91 +36,19 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if (( N > 100000 )); then echo "-n is capped at 100000" >&2; exit 2; fi
-for t in java jcmd jfr h2load nginx python3 curl; do
-  command -v $t >/dev/null || { echo "missing $t (apt-get install nginx nghttp2-client openjdk-17-jdk-headless curl)" >&2; exit 1; }
-done
-if [[ -z $JAR ]]; then
-  JAR=$(ls -t "$ROOT"/src/target*/javoy-*.jar 2>/dev/null | head -1 || true)
-  [[ -n $JAR ]] || { echo "no src/target*/javoy-*.jar; build one or pass --jar" >&2; exit 1; }
-fi
+bench_require java jcmd jfr h2load nginx python3 curl
+[[ -n $JAR ]] || JAR=$(bench_default_jar)
+[[ -n $JAR ]] || { echo "no src/target*/javoy-*.jar; build one or pass --jar" >&2; exit 1; }
 DATE=$(date -u +%F)
 STAMP=$(date -u +%F_%H%M%S)
 OUT=${OUT:-$ROOT/perf/results/$DATE-alloc.md}
 RAW=$ROOT/perf/results/raw/$STAMP-alloc
 mkdir -p "$RAW/backend/tmp"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 BACKEND_PORT=$(free_port); HTTP_PORT=$(free_port); ADMIN_PORT=$(free_port)
-
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# backend: nginx, 1 KiB body
-BODY=$(head -c 1024 /dev/zero | tr '\0' 'x')
-cat >"$RAW/backend/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $RAW/backend/nginx.pid;
-error_log $RAW/backend/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  keepalive_requests 100000000;
-  keepalive_timeout 600s;
-  client_body_temp_path $RAW/backend/tmp;
-  proxy_temp_path $RAW/backend/tmp;
-  fastcgi_temp_path $RAW/backend/tmp;
-  uwsgi_temp_path $RAW/backend/tmp;
-  scgi_temp_path $RAW/backend/tmp;
-  server {
-    listen 127.0.0.1:$BACKEND_PORT backlog=4096;
-    location / { default_type text/plain; return 200 "$BODY"; }
-  }
-}
-CONF
-taskset -c 0 nginx -p "$RAW/backend" -c "$RAW/backend/nginx.conf" >"$RAW/backend.log" 2>&1 &
-PIDS+=($!)
-
-cat >"$RAW/javoy.yaml" <<CONF
-admin:
-  address: { socket_address: { address: 127.0.0.1, port_value: $ADMIN_PORT } }
-static_resources:
-  listeners:
-  - name: http
-    address: { socket_address: { address: 127.0.0.1, port_value: $HTTP_PORT } }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ingress_http
-          codec_type: AUTO
-          route_config:
-            name: local_route
-            virtual_hosts:
-            - name: backend
-              domains: ["*"]
-              routes:
-              - match: { prefix: "/" }
-                route: { cluster: backend }
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config:
-              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-  clusters:
-  - name: backend
-    type: STATIC
-    connect_timeout: 5s
-    load_assignment:
-      cluster_name: backend
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $BACKEND_PORT } } }
-CONF
+trap bench_cleanup EXIT
+start_backend "$RAW/backend" "$BACKEND_PORT"
+write_router_config "$RAW/javoy.yaml" "$HTTP_PORT" "$ADMIN_PORT" "$BACKEND_PORT"
 
 # only the allocation counters, read at the start and the end of the recording
 cat >"$RAW/alloc.jfc" <<'CONF'
@@ -133,16 +61,11 @@ cat >"$RAW/alloc.jfc" <<'CONF'
 </configuration>
 CONF
 
-taskset -c 1 java $JAVA_OPTS_EXTRA -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >"$RAW/javoy.log" 2>&1 &
-JPID=$!
-PIDS+=($JPID)
+# shellcheck disable=SC2086 # JAVA_OPTS_EXTRA is a list of flags
+start_javoy_java "$JAR" "$RAW/javoy.yaml" "$RAW/javoy.log" $JAVA_OPTS_EXTRA
+JPID=$JAVOY_PID
 URL=http://127.0.0.1:$HTTP_PORT/
-for ((i = 0; i < 300; i++)); do
-  curl -fsS -o /dev/null "$URL" 2>/dev/null && break
-  kill -0 $JPID 2>/dev/null || { echo "javoy exited; see $RAW/javoy.log" >&2; exit 1; }
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$URL" || { echo "javoy not serving; see $RAW/javoy.log" >&2; exit 1; }
+wait_http "$HTTP_PORT" "$JPID" "$RAW/javoy.log"
 
 load() { # NAME REQUESTS
   local name=$1 n=$2
@@ -175,15 +98,11 @@ kill "$JPID" 2>/dev/null || true
 
 if (( CLASSES )); then
   wait "$JPID" 2>/dev/null || true
-  taskset -c 1 java $JAVA_OPTS_EXTRA -XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms3g -Xmx3g \
-    -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >"$RAW/javoy-epsilon.log" 2>&1 &
-  JPID=$!
-  PIDS+=($JPID)
-  for ((i = 0; i < 300; i++)); do
-    curl -fsS -o /dev/null "$URL" 2>/dev/null && break
-    kill -0 $JPID 2>/dev/null || { echo "javoy (Epsilon) exited; see $RAW/javoy-epsilon.log" >&2; exit 1; }
-    sleep 0.1
-  done
+  # shellcheck disable=SC2086
+  start_javoy_java "$JAR" "$RAW/javoy.yaml" "$RAW/javoy-epsilon.log" $JAVA_OPTS_EXTRA -XX:+UnlockExperimentalVMOptions \
+    -XX:+UseEpsilonGC -Xms3g -Xmx3g
+  JPID=$JAVOY_PID
+  wait_http "$HTTP_PORT" "$JPID" "$RAW/javoy-epsilon.log"
   load ${CLASSES_PROTO:-h1} 20000 >"$RAW/classes-warmup.txt"
   jcmd $JPID GC.class_histogram -all >"$RAW/classes-before.txt"
   load ${CLASSES_PROTO:-h1} 20000 >"$RAW/classes-${CLASSES_PROTO:-h1}.txt"

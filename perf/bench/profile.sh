@@ -10,6 +10,7 @@
 #
 # Same set-up as alloc.sh (backend nginx on CPU 0, javoy --concurrency 1 on CPU 1, router-only chain, h2load -c 10).
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 JAR=""; N=80000; WARMUP=40000; H2=0; TOP=40; ALLOC=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -25,54 +26,16 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n $JAR ]] || { echo "--jar PATH" >&2; exit 2; }
 RAW=$(mktemp -d /tmp/javoy-profile.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+trap bench_cleanup EXIT
 BACKEND=$(free_port); HTTP=$(free_port); ADMIN=$(free_port)
-BODY=$(head -c 1024 /dev/zero | tr '\0' 'x')
-mkdir -p "$RAW/backend/tmp"
-cat >"$RAW/backend/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $RAW/backend/nginx.pid; error_log $RAW/backend/error.log warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 100000000; keepalive_timeout 600s;
-  client_body_temp_path $RAW/backend/tmp; proxy_temp_path $RAW/backend/tmp; fastcgi_temp_path $RAW/backend/tmp;
-  uwsgi_temp_path $RAW/backend/tmp; scgi_temp_path $RAW/backend/tmp;
-  server { listen 127.0.0.1:$BACKEND backlog=4096; location / { default_type text/plain; return 200 "$BODY"; } } }
-CONF
-taskset -c 0 nginx -p "$RAW/backend" -c "$RAW/backend/nginx.conf" >"$RAW/backend.log" 2>&1 &
-PIDS+=($!)
-cat >"$RAW/javoy.yaml" <<CONF
-admin: { address: { socket_address: { address: 127.0.0.1, port_value: $ADMIN } } }
-static_resources:
-  listeners:
-  - name: http
-    address: { socket_address: { address: 127.0.0.1, port_value: $HTTP } }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ingress_http
-          codec_type: AUTO
-          route_config:
-            virtual_hosts:
-            - { name: backend, domains: ["*"], routes: [ { match: { prefix: "/" }, route: { cluster: backend } } ] }
-          http_filters:
-          - { name: envoy.filters.http.router, typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router } }
-  clusters:
-  - name: backend
-    type: STATIC
-    connect_timeout: 5s
-    load_assignment:
-      cluster_name: backend
-      endpoints: [ { lb_endpoints: [ { endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $BACKEND } } } } ] } ]
-CONF
-taskset -c 1 java -XX:+UseSerialGC -Xms32m -Xmn4m -XX:MaxTenuringThreshold=1 -Dio.netty.leakDetection.level=disabled \
-  -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >"$RAW/javoy.log" 2>&1 &
-JPID=$!; PIDS+=($JPID)
+start_backend "$RAW/backend" "$BACKEND"
+write_router_config "$RAW/javoy.yaml" "$HTTP" "$ADMIN" "$BACKEND"
+# bin/javoy's GC and Netty flags on the JDK whose jcmd/jfr read the recording
+start_javoy_java "$JAR" "$RAW/javoy.yaml" "$RAW/javoy.log" -XX:+UseSerialGC -Xms36m -Xmn8m -XX:MaxTenuringThreshold=1 \
+  -Dio.netty.leakDetection.level=disabled
+JPID=$JAVOY_PID
 URL=http://127.0.0.1:$HTTP/
-for ((i = 0; i < 300; i++)); do curl -fsS -o /dev/null "$URL" 2>/dev/null && break; sleep 0.1; done
+wait_http "$HTTP" "$JPID" "$RAW/javoy.log"
 load() { if (( H2 )); then taskset -c 0 h2load -n "$1" -c 10 -m 10 "$URL"; else taskset -c 0 h2load --h1 -n "$1" -c 10 "$URL"; fi; }
 load "$WARMUP" >"$RAW/warmup.txt"
 cat >"$RAW/cpu.jfc" <<'CONF'
