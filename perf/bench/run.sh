@@ -19,6 +19,9 @@
 #   --warmup S            javoy JIT warm-up before measuring (default 15; HTTP/1.1 for S s,
 #                         then h2c for S/3 s and one TCP transfer)
 #   --proxies LIST        comma list out of direct,javoy,nginx,haproxy (default: all four)
+#   --scenarios LIST      comma list out of mem,sat,fixed,h2,tcp,tls (default: all); start-up always runs
+#                         (it starts the proxies). E.g. a 1-minute check of the GC rows:
+#                         --proxies direct,javoy --scenarios sat,fixed --rounds 1 --warmup 2 --fixed-duration 10
 #   --jar PATH            javoy jar to run (skips the build)
 #   --no-build            don't build; use src/target-perf/ (else src/target/) javoy jar
 #                         (default: build with ./mvnw -q -B -o package -DskipTests
@@ -35,6 +38,10 @@
 #   --out DIR             results directory (default perf/results); raw outputs go to
 #                         DIR/raw/<date>-<time>/ (gitignored)
 #   -h, --help            this text
+#
+# javoy logs its GC pauses and safepoints (-Xlog:gc,safepoint to raw/<stamp>/javoy-gc-<pid>.log, added to the
+# --java-opts of every javoy start, so start-up and memory javoys share one AOT cache); the report gives the
+# pauses that fell inside the fixed-rate (and, as info, the saturation) runs.
 #
 # Output: DIR/<YYYY-MM-DD>.md (table, machine, command) and DIR/<YYYY-MM-DD>-latency.png
 # (--quick: <YYYY-MM-DD>-quick.md / -quick-latency.png, so a full run is never overwritten).
@@ -66,6 +73,7 @@ IDLE_CONNS=1000
 JAVOY_MEM_CONFIG="sidecar"
 WARMUP=15
 PROXIES="direct,javoy,nginx,haproxy"
+SCENARIOS="mem,sat,fixed,h2,tcp,tls"
 JAR=""
 BUILD=yes
 JAVA_OPTS_EXTRA=""
@@ -94,6 +102,7 @@ while [[ $# -gt 0 ]]; do
     --javoy-mem-config) JAVOY_MEM_CONFIG=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --proxies) PROXIES=$2; shift ;;
+    --scenarios) SCENARIOS=$2; shift ;;
     --jar) JAR=$2; BUILD=no; shift ;;
     --no-build) BUILD=no ;;
     --java-opts) JAVA_OPTS_EXTRA=$2; shift ;;
@@ -118,6 +127,13 @@ for p in "${PROXY_LIST[@]}"; do
   [[ $p =~ ^(direct|javoy|nginx|haproxy)$ ]] || die "unknown proxy '$p' in --proxies"
 done
 has_proxy() { [[ ",$PROXIES," == *",$1,"* ]]; }
+IFS=, read -r -a SCENARIO_LIST <<<"$SCENARIOS"
+for s in "${SCENARIO_LIST[@]}"; do
+  [[ $s =~ ^(mem|sat|fixed|h2|tcp|tls)$ ]] || die "unknown scenario '$s' in --scenarios"
+done
+has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+# between two load runs (connections of the last one closing)
+INTER_RUN_PAUSE=0.5
 
 DATE=$(date +%F)
 STAMP=$(date +%F_%H%M%S)
@@ -360,7 +376,20 @@ fi
   echo "proxy_cpu=$PROXY_CPU"
   echo "load_cpu=$LOAD_CPU"
   echo "clk_tck=$(getconf CLK_TCK)"
+  echo "scenarios=$SCENARIOS"
 } >"$RAW/meta.env"
+
+# ---------------------------------------------------------------- javoy's GC log
+# Every javoy start logs its GC pauses and safepoints to its own file (%p: the JVM's pid, so the option string is
+# the same for every start and the launcher's AOT cache, keyed by the options, is shared by all of them). Lines are
+# decorated with the monotonic clock in ns (timenanos): meta.env's clock_offset_s (epoch − monotonic) lines them
+# up with the load runs' windows (epoch µs in measurements.tsv) and h2load's per-request log.
+JAVOY_GC_LOG_OPTS="-Xlog:gc,safepoint:file=$RAW/javoy-gc-%p.log:timenanos,uptime"
+JAVA_OPTS_EXTRA="${JAVA_OPTS_EXTRA:+$JAVA_OPTS_EXTRA }$JAVOY_GC_LOG_OPTS"
+{
+  echo "javoy_gc_log=$JAVOY_GC_LOG_OPTS"
+  echo "clock_offset_s=$("$PY" -c 'import time; print(repr(time.time() - time.monotonic()))')"
+} >>"$RAW/meta.env"
 
 # ---------------------------------------------------------------- machine busy before start?
 busy_pct_2s() { # % of all CPUs busy (incl. steal) over 2 s
@@ -572,6 +601,8 @@ start_javoy_mem() { # -> MEM_PID, MEM_PORT; 1 if it does not serve within 60 s
   done
   return 1
 }
+has_scenario mem || log "memory: skipped (--scenarios)"
+has_scenario mem &&
 for p in "${PROXIED[@]}"; do
   if ! ready "$p"; then rec 1 "$p" mem status failed; continue; fi
   pid=${PID[$p]}; port=${HTTP_PORT[$p]}; MEM_PID=""
@@ -625,6 +656,7 @@ win_end() { # ROUND PROXY SCENARIO
   [[ $2 != direct ]] && { c1=$(cpu_ticks "${PID[$2]}"); rec "$1" "$2" "$3" cpu_ticks $((c1 - W_C0)); }
   read -r u s q st < <(cpu_stat "$PROXY_CPU")
   rec "$1" "$2" "$3" wall_us $((t1 - W_T0))
+  rec "$1" "$2" "$3" t0_us "$W_T0"; rec "$1" "$2" "$3" t1_us "$t1"   # epoch µs: GC pauses inside the window
   rec "$1" "$2" "$3" pcpu_task_ticks $((u + s - W_U0 - W_S0))   # user+nice+system on the proxy CPU
   rec "$1" "$2" "$3" pcpu_irq_ticks $((q - W_Q0))               # irq+softirq on the proxy CPU
   rec "$1" "$2" "$3" pcpu_steal_ticks $((st - W_ST0))
@@ -757,12 +789,12 @@ fi
 # ---------------------------------------------------------------- measured rounds (interleaved)
 for ((r = 1; r <= ROUNDS; r++)); do
   log "=== round $r/$ROUNDS"
-  for p in "${PROXY_LIST[@]}"; do run_sat "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_fixed "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_h2 "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_tcp "$r" "$p"; sleep 0.5; done
-  for kind in hs sat 1m; do
-    for p in "${PROXY_LIST[@]}"; do run_tls "$r" "$p" "$kind"; sleep 0.5; done
+  has_scenario sat && for p in "${PROXY_LIST[@]}"; do run_sat "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario fixed && for p in "${PROXY_LIST[@]}"; do run_fixed "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario h2 && for p in "${PROXY_LIST[@]}"; do run_h2 "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario tcp && for p in "${PROXY_LIST[@]}"; do run_tcp "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario tls && for kind in hs sat 1m; do
+    for p in "${PROXY_LIST[@]}"; do run_tls "$r" "$p" "$kind"; sleep $INTER_RUN_PAUSE; done
   done
 done
 
