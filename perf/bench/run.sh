@@ -24,7 +24,7 @@
 #                         --proxies direct,javoy --scenarios sat,fixed --rounds 1 --warmup 2 --fixed-duration 10
 #   --jar PATH            javoy jar to run (skips the build)
 #   --no-build            don't build; use src/target-perf/ (else src/target/) javoy jar
-#                         (default: build with ./mvnw -q -B -o package -DskipTests
+#                         (default: build with ./mvnw -q -B -o package -DskipTests -pl src -am
 #                          -Djavoy.build.dir=target-perf, never `install`)
 #   --java-opts "..."     extra JVM options for javoy (default: none; with the launcher: JAVOY_JAVA_OPTS)
 #   --no-launcher         run javoy as `java -jar` instead of through bin/javoy (its JVM flags and CDS archive)
@@ -48,7 +48,7 @@
 # A proxy that fails to start or serve is marked `failed` (HTTP/2 against javoy:
 # `unsupported`) and the run goes on. Every wait and tool has a timeout; every
 # process started here is stopped on exit. Traffic only to 127.0.0.1.
-# Default run ≈ 14 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
+# Default run ≈ 12 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
 
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx, haproxy live in /usr/sbin
@@ -132,8 +132,8 @@ for s in "${SCENARIO_LIST[@]}"; do
   [[ $s =~ ^(mem|sat|fixed|h2|tcp|tls)$ ]] || die "unknown scenario '$s' in --scenarios"
 done
 has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
-# between two load runs (connections of the last one closing)
-INTER_RUN_PAUSE=0.5
+# between two load runs (connections of the last one closing); longer waits measured nothing
+INTER_RUN_PAUSE=0.2
 
 DATE=$(date +%F)
 STAMP=$(date +%F_%H%M%S)
@@ -296,12 +296,12 @@ if has_proxy javoy; then
       [[ -f $j ]] && { JAR=$j; break; }
     done
   else
-    log "building javoy (./mvnw -q -B -o package -DskipTests -Djavoy.build.dir=target-perf)"
-    (cd "$REPO" && timeout 600 ./mvnw -q -B -o package -DskipTests -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
+    log "building javoy (./mvnw -q -B -o package -DskipTests -pl src -am -Djavoy.build.dir=target-perf: the jar and what it needs, not the JMH module)"
+    (cd "$REPO" && timeout 600 ./mvnw -q -B -o package -DskipTests -pl src -am -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
     brc=$?
     if ((brc != 0)) && grep -qiE 'offline|Could not resolve|Cannot access' "$RAW/javoy-build.log"; then
       log "offline build could not resolve dependencies; retrying online"
-      (cd "$REPO" && timeout 900 ./mvnw -q -B package -DskipTests -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
+      (cd "$REPO" && timeout 900 ./mvnw -q -B package -DskipTests -pl src -am -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
       brc=$?
     fi
     if ((brc == 0)) && [[ -f $REPO/src/target-perf/javoy-0.1.0-SNAPSHOT.jar ]]; then
@@ -724,12 +724,37 @@ run_tcp() {
 # (perf/results/2026-11-22-tlsbench.md). It measures its own window after a warm-up and reads the proxy's CPU ticks
 # in that window itself. Without a javoy jar (or java) the hs runs fall back to wrk. Keep-alive and 1 MiB downloads
 # stay on wrk (OpenSSL 3 client), which never offers a session to resume.
+# The client is one JVM for the whole run (--serve: one command per run on its stdin, one result line back), started
+# before the warm-up: compiled once and JIT-warm for every measured run, so each run needs only a short warm-up of
+# its own (TLS_HS_RUN_WARMUP; a client started per run needed ~3.5 s to start plus a 3 s warm-up: ~60 s per
+# benchmark).
 TLS_HS_CLIENT="wrk -t1"
+TLS_HS_RUN_WARMUP=1
 [[ -n ${JAR:-} && -f ${JAR:-} ]] && command -v java >/dev/null && TLS_HS_CLIENT="TlsHandshakeLoad (BoringSSL, 1 thread)"
 echo "tls_hs_client=$TLS_HS_CLIENT" >>"$RAW/meta.env"
+TLS_CLIENT_UP=no
+if [[ $TLS_HS_CLIENT == TlsHandshakeLoad* ]] && { has_scenario tls || ((WARMUP > 0)); }; then
+  coproc TLSCLIENT { exec "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$JAR" "$BENCH_DIR/TlsHandshakeLoad.java" \
+                       --serve --conns "$TLS_HS_CONNS" 2>"$RAW/tls-client.err"; }
+  ALL_PIDS+=("$TLSCLIENT_PID")
+  line=""
+  read -r -t 120 line <&"${TLSCLIENT[0]}"
+  if [[ $line == ready ]]; then TLS_CLIENT_UP=yes; else log "TLS handshake client did not start (raw tls-client.err)"; fi
+fi
 tls_hs_java() { # PORT SECONDS WARMUP PIDS OUTFILE -> TlsHandshakeLoad's result line in OUTFILE
-  "${PIN_LOAD[@]}" timeout -k 5 $(($2 + $3 + 60)) java -XX:+UseSerialGC -cp "$JAR" "$BENCH_DIR/TlsHandshakeLoad.java" \
-    --port "$1" --conns "$TLS_HS_CONNS" --duration "$2" --warmup "$3" --proxy-pids "$4" >"$5" 2>&1
+  local line=""
+  if [[ $TLS_CLIENT_UP != yes ]]; then
+    echo "TlsHandshakeLoad is not running: $(head -c 300 "$RAW/tls-client.err" 2>/dev/null)" >"$5"
+    return 1
+  fi
+  echo "$1 $2 $3 $4" >&"${TLSCLIENT[1]}"
+  if ! read -r -t $(($2 + $3 + 60)) line <&"${TLSCLIENT[0]}"; then
+    # no answer: the client's state is unknown, so no later run uses it
+    TLS_CLIENT_UP=no; stop_pid "$TLSCLIENT_PID"
+    echo "TlsHandshakeLoad did not answer within $(($2 + $3 + 60)) s" >"$5"
+    return 1
+  fi
+  echo "$line" >"$5"
 }
 run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-alive) | 1m (1 MiB downloads)
   local r=$1 p=$2 kind=$3 f="$RAW/tls$3-$2-r$1.txt" conns path="/" hdr=() line
@@ -742,7 +767,7 @@ run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-aliv
   esac
   win_begin "$p"
   if [[ $kind == hs && $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
-    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" 3 "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
+    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" "$TLS_HS_RUN_WARMUP" "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
   else
     "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
       "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
