@@ -203,10 +203,12 @@ def gc_figures(raw, meta, meas, per, mark):
     """Rows gc_<scenario>_*: javoy's GC pauses inside the fixed-rate and saturation runs' windows, all rounds
     pooled (a handful of pauses per run: a median per round would say little)."""
     rounds = int(meta.get("rounds", "1"))
+    if not any(meas.get((r, "javoy", sc), {}).get("status") == "ok"
+               for r in range(1, rounds + 1) for sc in ("fixed", "sat")):
+        return   # javoy not measured (or failed: its cells say so)
     log = javoy_gc_log(raw, meas)
     if "clock_offset_s" not in meta:   # a run from before the GC log
-        if meas.get((1, "javoy", "fixed")):
-            mark("gc", "javoy", "not logged")
+        mark("gc", "javoy", "not logged")
         return
     pauses = gc_pauses(log, float(meta["clock_offset_s"])) if log else None
     if pauses is None:
