@@ -48,7 +48,7 @@
 # A proxy that fails to start or serve is marked `failed` (HTTP/2 against javoy:
 # `unsupported`) and the run goes on. Every wait and tool has a timeout; every
 # process started here is stopped on exit. Traffic only to 127.0.0.1.
-# Default run ≈ 12 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
+# Default run ≈ 12.5 minutes on 2 cores (incl. the javoy build; 14 before the TLS client ran once per run); --quick ≈ 4 minutes. See perf/bench/README.md.
 
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx, haproxy live in /usr/sbin
