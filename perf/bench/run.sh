@@ -20,7 +20,7 @@
 #                         then h2c for S/3 s and one TCP transfer)
 #   --proxies LIST        comma list out of direct,javoy,nginx,haproxy (default: all four)
 #   --scenarios LIST      comma list out of mem,sat,fixed,h2,tcp,tls (default: all); start-up always runs
-#                         (it starts the proxies). E.g. a 1-minute check of the GC rows:
+#                         (it starts the proxies). E.g. a ~2.5-minute check of the GC rows:
 #                         --proxies direct,javoy --scenarios sat,fixed --rounds 1 --warmup 2 --fixed-duration 10
 #   --jar PATH            javoy jar to run (skips the build)
 #   --no-build            don't build; use src/target-perf/ (else src/target/) javoy jar
