@@ -19,10 +19,13 @@
 #                         first request of a burst to writing it upstream)
 #   --out FILE            also write the report there (markdown)
 #
-# Every javoy logs its GC pauses (-Xlog:gc with uptime in ns, aligned to the wall clock): the report gives the pauses
-# during the measured runs (count, median, max, how many > 1 ms) and the share of requests that were in flight during
-# a pause. The share depends on allocation per request and the young generation's size, not on the machine's load;
-# pause lengths do depend on it.
+# Every javoy logs its GC pauses and safepoints (-Xlog:gc,safepoint with the monotonic clock in ns, aligned to the wall
+# clock): the report gives the pauses during the measured runs (count, median, p99, max, how many > 1 ms; a pause is
+# its safepoint's total: reaching it + the collection) and the share of requests that were in flight during a pause.
+# The share depends on allocation per request and the young generation's size, not on the machine's load; pause
+# lengths do depend on it. What does not: the VM thread's own CPU time per safepoint over the runs (its schedstat;
+# the VM thread runs nothing but safepoint operations here) = the pause's work, and its involuntary context switches
+# (each one a pause stretched by another process taking the CPU).
 #
 # h2load's --rps fires all connections' requests together every 1/rps s (bursts of --conns requests); the report
 # shows the median latency by position in a burst, which tells whether a proxy waits (latency grows with position
@@ -196,7 +199,7 @@ static_resources:
         - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $BACKEND_PORT } } }
 CONF
   # the GC log carries the wall clock in ns, so pauses line up with h2load's request log
-  JAVOY_JAR=$jar JAVOY_JAVA_OPTS="$opts -Xlog:gc:file=$RAW/$name-gc.log:timenanos" \
+  JAVOY_JAR=$jar JAVOY_JAVA_OPTS="$opts -Xlog:gc,safepoint:file=$RAW/$name-gc.log:timenanos" \
     taskset -c 1 "$ROOT/bin/javoy" -c "$RAW/$name.yaml" --concurrency 1 -l warning >"$RAW/$name.log" 2>&1 &
   PID[$name]=$!
   PIDS+=(${PID[$name]})
@@ -234,12 +237,20 @@ proc_ticks() { # PID: utime+stime of the process and its children processes (ngi
   echo $s
 }
 cpu1() { awk '/^cpu1 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
+vm_thread() { # PID -> "on-CPU ns, involuntary context switches" of the JVM's VM thread (safepoint operations: GC)
+  local t
+  t=$(grep -lx 'VM Thread' /proc/"$1"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5)
+  [[ -n $t ]] || { echo "0 0"; return; }
+  echo "$(cut -d' ' -f1 /proc/"$1"/task/"$t"/schedstat) $(awk '/^nonvoluntary_ctxt_switches/ {print $2}' /proc/"$1"/task/"$t"/status)"
+}
 
 PER_CLIENT=$(awk -v a="$RATE" -v c="$CONNS" 'BEGIN { printf "%g", a / c }')
 N=$((RATE * DUR))
 run_fixed() { # ROUND TARGET
   local r=$1 t=$2 f="$RAW/fixed-$2-r$1" p=${PID[$2]:-} a=0 b=0 c1a c1b t1a t1b
   [[ -n $p ]] && a=$(proc_ticks "$p")
+  local vma="" vmb=""
+  [[ $t != direct && $t != nginx ]] && vma=$(vm_thread "$p")
   read -r c1a t1a < <(cpu1)
   date -u +%s.%N >"$f.start"
   taskset -c 0 timeout -k 5 $((DUR + 30)) h2load --h1 -t1 -c"$CONNS" --rps="$PER_CLIENT" -n"$N" \
@@ -247,6 +258,7 @@ run_fixed() { # ROUND TARGET
   date -u +%s.%N >"$f.end"
   read -r c1b t1b < <(cpu1)
   [[ -n $p ]] && b=$(proc_ticks "$p")
+  [[ -n $vma ]] && { vmb=$(vm_thread "$p"); echo "$r $t $vma $vmb" >>"$RAW/vmthread.txt"; }
   echo "$r $t $((b - a)) $((c1b - c1a)) $((t1b - t1a))" >>"$RAW/cpu.txt"
   log "fixed r$r $t: $(grep -E '^requests:' "$f.txt" | cut -c1-80)"
 }

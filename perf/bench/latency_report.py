@@ -67,18 +67,44 @@ def by_position(rows, conns):
 
 
 GC_LINE = re.compile(r"\[(\d+)ns\].*Pause (\S+).* ([\d.]+)ms$")
+SAFEPOINT_LINE = re.compile(r"\[(\d+)ns\].*Safepoint \"([^\"]+)\".*Reaching safepoint: (\d+) ns.*Total: (\d+) ns")
 
 
 def gc_pauses(path, offset_s):
-    """(end µs since the epoch, duration ms, kind) of every pause in a -Xlog:gc:file=...:timenanos log (monotonic
-    clock; offset_s = epoch − monotonic seconds)."""
+    """(end µs since the epoch, duration ms, kind) of every pause in a -Xlog:gc,safepoint:file=...:timenanos log
+    (monotonic clock; offset_s = epoch − monotonic seconds). The duration is the total of the safepoint the
+    collection ran in (reaching it + the collection + leaving it: how long the event loop stood still); without
+    safepoint lines (-Xlog:gc only), the GC's own figure."""
+    out, sps = [], []
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        m = SAFEPOINT_LINE.search(line)
+        if m:
+            end = int(m.group(1)) / 1000 + offset_s * 1e6
+            sps.append((end - int(m.group(4)) / 1000, end, int(m.group(4)) / 1e6))
+            continue
+        m = GC_LINE.search(line.strip())
+        if m:
+            out.append((int(m.group(1)) / 1000 + offset_s * 1e6, float(m.group(3)), m.group(2)))
+    if sps:
+        matched = []
+        for t, ms, kind in out:
+            sp = next((x for x in sps if x[0] - 1 <= t <= x[1] + 1), None)
+            matched.append((sp[1], sp[2], kind) if sp else (t, ms, kind))
+        out = matched
+    return out
+
+
+def safepoints(path, offset_s):
+    """(end µs since the epoch, total ms, name) of every safepoint in the log (GC or not)."""
     out = []
     if not os.path.exists(path):
         return out
     for line in open(path):
-        m = GC_LINE.search(line.strip())
+        m = SAFEPOINT_LINE.search(line)
         if m:
-            out.append((int(m.group(1)) / 1000 + offset_s * 1e6, float(m.group(3)), m.group(2)))
+            out.append((int(m.group(1)) / 1000 + offset_s * 1e6, int(m.group(4)) / 1e6, m.group(2)))
     return out
 
 
@@ -160,6 +186,7 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
     res = collections.defaultdict(dict)  # target -> round -> figures
     offset = float(open(os.path.join(raw, "clock-offset.txt")).read())
     pauses = {n: gc_pauses(os.path.join(raw, f"{n}-gc.log"), offset) for n in names}
+    sps = {n: safepoints(os.path.join(raw, f"{n}-gc.log"), offset) for n in names}
     rows_all = collections.defaultdict(list)
     for r in range(1, rounds + 1):
         for t in targets:
@@ -178,6 +205,7 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
                 t0, t1 = read_time(base + ".start"), read_time(base + ".end")
                 ps = [(end - ms * 1000, end, ms) for end, ms, _ in pauses[t] if t0 <= end <= t1]
                 fig["gc"] = [ms for _, _, ms in ps]
+                fig["safepoints"] = sum(1 for end, _, _ in sps[t] if t0 <= end <= t1)
                 hit = 0
                 if ps:
                     for st, el in rows:
@@ -242,17 +270,31 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
                          + ("—" if t == "direct" else f"{f['cpu_us']:.1f}") + f" / {f['other_cpu1']:.0f} %")
         o.append(f"| {t} | " + " | ".join(cells) + " |")
     o.append("")
-    o.append("GC pauses during the measured runs (javoy's -Xlog:gc; lengths depend on the machine's load, counts and "
-             "the share of requests in flight during a pause do not):\n")
-    o.append("| javoy | pauses | per 10k requests | median ms | max ms | > 1 ms | requests in flight during a pause |")
-    o.append("|---|---:|---:|---:|---:|---:|---:|")
+    o.append("GC pauses during the measured runs (javoy's -Xlog:gc,safepoint; a pause = its safepoint's total; "
+             "lengths depend on the machine's load, counts and the share of requests in flight during a pause do "
+             "not; nor do the VM thread's CPU per safepoint (the pause's own work) and its involuntary context "
+             "switches (pauses stretched by another process on the CPU)):\n")
+    o.append("| javoy | pauses | per 10k requests | median ms | p99 ms | max ms | > 1 ms | requests in flight during "
+             "a pause | safepoints (all) | VM thread CPU per safepoint µs | VM thread involuntary switches |")
+    o.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    vmt = collections.defaultdict(lambda: [0, 0])
+    vpath = os.path.join(raw, "vmthread.txt")
+    if os.path.exists(vpath):
+        for line in open(vpath):
+            f_ = line.split()
+            if len(f_) == 6:
+                vmt[f_[1]][0] += int(f_[4]) - int(f_[2])
+                vmt[f_[1]][1] += int(f_[5]) - int(f_[3])
     for n in names:
         gcs = [ms for f in res[n].values() for ms in f.get("gc", [])]
         reqs = sum(f["ok"] for f in res[n].values())
         hits = med([f.get("gc_hit", 0.0) for f in res[n].values()])
+        nsp = sum(f.get("safepoints", 0) for f in res[n].values())
+        per_sp = f"{vmt[n][0] / 1000 / nsp:.0f}" if nsp and n in vmt else "—"
         o.append(f"| {n} | {len(gcs)} | {10000 * len(gcs) / max(reqs, 1):.1f} | "
-                 f"{f3(med(gcs)) if gcs else '—'} | {f3(max(gcs)) if gcs else '—'} | {sum(1 for g in gcs if g > 1)} | "
-                 f"{hits:.2f} % |")
+                 f"{f3(med(gcs)) if gcs else '—'} | {f3(pct(sorted(gcs), 0.99)) if gcs else '—'} | "
+                 f"{f3(max(gcs)) if gcs else '—'} | {sum(1 for g in gcs if g > 1)} | "
+                 f"{hits:.2f} % | {nsp} | {per_sp} | {vmt[n][1] if n in vmt else '—'} |")
     rss_path = os.path.join(raw, "rss.txt")
     if os.path.exists(rss_path):
         rss = dict(l.split() for l in open(rss_path) if len(l.split()) == 2)

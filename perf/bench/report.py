@@ -127,6 +127,122 @@ def read_latencies_ms(path):
     return lat
 
 
+# ------------------------------------------------------------------ javoy's GC log
+SAFEPOINT_LINE = re.compile(r"\[(\d+)ns\].*Safepoint \"([^\"]+)\".*Reaching safepoint: (\d+) ns.*Total: (\d+) ns")
+GC_PAUSE_LINE = re.compile(r"\[(\d+)ns\].*GC\(\d+\) Pause (.*) ([\d.]+)ms$")
+
+
+def gc_pauses(path, offset_s):
+    """The GC pauses in a -Xlog:gc,safepoint log decorated with timenanos (CLOCK_MONOTONIC ns; offset_s = epoch −
+    monotonic): [(start µs since the epoch, end µs, ms, kind)]. A pause is the safepoint its collection ran in
+    (time to reach the safepoint + the collection + leaving it: how long every Java thread, the event loops among
+    them, stood still); a collection without a safepoint line (a log without safepoint tags) counts with the GC's
+    own figure."""
+    gcs, sps = [], []
+    try:
+        with open(path, errors="replace") as f:
+            for line in f:
+                m = SAFEPOINT_LINE.search(line)
+                if m:
+                    end = int(m.group(1)) / 1000.0 + offset_s * 1e6
+                    sps.append((end - int(m.group(4)) / 1000.0, end, int(m.group(4)) / 1e6, m.group(2)))
+                    continue
+                m = GC_PAUSE_LINE.search(line.rstrip())
+                if m:
+                    gcs.append((int(m.group(1)) / 1000.0 + offset_s * 1e6, float(m.group(3)), m.group(2)))
+    except OSError:
+        return None
+    out, used = [], set()
+    for t, ms, kind in gcs:
+        # the GC logs its pause inside the safepoint; the safepoint's line follows when it ends
+        sp = next((i for i, x in enumerate(sps) if i not in used and x[0] - 1 <= t <= x[1] + 1), None)
+        if sp is not None:
+            used.add(sp)
+            b, e, sms, _ = sps[sp]
+            out.append((b, e, sms, kind))
+        else:
+            out.append((t - ms * 1000, t, ms, kind))
+    out.sort()
+    return out
+
+
+def javoy_gc_log(raw, meas):
+    """The GC log of the javoy the load runs measured (its pid in measurements.tsv)."""
+    pid = meas.get((0, "javoy", "all"), {}).get("pid")
+    if pid and os.path.exists(os.path.join(raw, "javoy-gc-%s.log" % pid)):
+        return os.path.join(raw, "javoy-gc-%s.log" % pid)
+    return None
+
+
+def overlapping(rows, pauses):
+    """How many requests (start µs, latency µs) were in flight while one of the pauses [(begin, end, ...)] ran."""
+    import bisect
+    ends = [e for _, e, _, _ in pauses]
+    hit = 0
+    for st, el in rows:
+        i = bisect.bisect_right(ends, st)
+        if i < len(pauses) and pauses[i][0] < st + el:
+            hit += 1
+    return hit
+
+
+def read_request_log(path):
+    rows = []
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.split("\t")
+                if len(parts) >= 3 and parts[1] == "200":
+                    rows.append((int(parts[0]), int(parts[2])))
+    except OSError:
+        return None
+    return rows
+
+
+def gc_figures(raw, meta, meas, per, mark):
+    """Rows gc_<scenario>_*: javoy's GC pauses inside the fixed-rate and saturation runs' windows, all rounds
+    pooled (a handful of pauses per run: a median per round would say little)."""
+    rounds = int(meta.get("rounds", "1"))
+    if not any(meas.get((r, "javoy", sc), {}).get("status") == "ok"
+               for r in range(1, rounds + 1) for sc in ("fixed", "sat")):
+        return   # javoy not measured (or failed: its cells say so)
+    log = javoy_gc_log(raw, meas)
+    if "clock_offset_s" not in meta:   # a run from before the GC log
+        mark("gc", "javoy", "not logged")
+        return
+    pauses = gc_pauses(log, float(meta["clock_offset_s"])) if log else None
+    if pauses is None:
+        mark("gc", "javoy", "no GC log", "GC pauses: javoy's GC log (raw javoy-gc-<pid>.log) is missing")
+        return
+    for sc in ("fixed", "sat"):
+        pooled, reqs, hits, seen = [], 0, 0, False
+        for r in range(1, rounds + 1):
+            d = meas.get((r, "javoy", sc))
+            if not d or d.get("status") != "ok" or "t0_us" not in d:
+                continue
+            seen = True
+            t0, t1 = int(d["t0_us"]), int(d["t1_us"])
+            inside = [x for x in pauses if t0 <= x[1] <= t1]
+            pooled.extend(x[2] for x in inside)
+            per["gc_%s_count_r" % sc]["javoy"].append(len(inside))
+            per["gc_%s_max_r" % sc]["javoy"].append(max((x[2] for x in inside), default=0.0))
+            if sc == "fixed":
+                rows_ = read_request_log(os.path.join(raw, d.get("log", "")))
+                if rows_:
+                    reqs += len(rows_)
+                    hits += overlapping(rows_, inside)
+        if not seen:
+            continue
+        per["gc_%s_n" % sc]["javoy"].append(len(pooled))
+        per["gc_%s_over1" % sc]["javoy"].append(sum(1 for v in pooled if v > 1.0))
+        if pooled:
+            per["gc_%s_p50" % sc]["javoy"].append(percentile(pooled, 50))
+            per["gc_%s_p99" % sc]["javoy"].append(percentile(pooled, 99))
+            per["gc_%s_max" % sc]["javoy"].append(max(pooled))
+        if sc == "fixed" and reqs:
+            per["gc_fixed_hit"]["javoy"].append(100.0 * hits / reqs)
+
+
 # ------------------------------------------------------------------ per-round metrics
 class Cell:
     """Median over rounds, or a status word."""
@@ -270,6 +386,7 @@ def compute(raw, meta, meas):
         steal = int(d.get("pcpu_steal_ticks", "0")) / clk / wall * 100.0
         interf.append((other, irq, steal, r, p, sc))
     per["_interference"] = interf
+    gc_figures(raw, meta, meas, per, mark)
     # --- memory (one measurement)
     for p in PROXIES:
         d = meas.get((1, p, "mem"))
@@ -320,6 +437,17 @@ def rows(meta):
         ("added_p90", "added latency p90, ms", "lower", "fixed", "f3", False),
         ("added_p99", "added latency p99, ms", "lower", "fixed", "f3", False),
         ("added_p99.9", "added latency p99.9, ms", "lower", "fixed", "f3", False),
+        ("gc_fixed_n", "javoy GC pauses during the fixed-rate runs (all rounds), count", "info", "gc", "int", False),
+        ("gc_fixed_p50", "GC pause median, ms (safepoint total: reaching it + collection)", "lower", "gc", "f3",
+         False),
+        ("gc_fixed_p99", "GC pause p99, ms", "lower", "gc", "f3", False),
+        ("gc_fixed_max", "GC pause max, ms (target: none above 1 ms)", "lower", "gc", "f3", False),
+        ("gc_fixed_over1", "GC pauses above 1 ms, count", "lower", "gc", "int", False),
+        ("gc_fixed_hit", "fixed-rate requests in flight during a GC pause, %", "lower", "gc", "f2", False),
+        ("gc_sat_n", "javoy GC pauses during the HTTP/1.1 saturation runs (info), count", "info", "gc", "int",
+         False),
+        ("gc_sat_p50", "saturation: GC pause median, ms", "info", "gc", "f3", False),
+        ("gc_sat_max", "saturation: GC pause max, ms", "info", "gc", "f3", False),
         ("section", "HTTP/2 h2c saturation (%s)" % meta.get("h2", "")),
         ("h2_rps", "requests/s (= per proxy core)", "higher", "h2", "int", True),
         ("h2_cpu_us", "proxy CPU per request, µs", "lower", "h2", "f2", False),
@@ -395,7 +523,7 @@ def build_table(meta, per, bad):
         key, label, better, group, kind, direct_ok = row
         cells, vals = [], {}
         for p in proxies:
-            if p == "direct" and not direct_ok:
+            if (p == "direct" and not direct_ok) or (group == "gc" and p != "javoy"):
                 cells.append("n/a")
                 continue
             vs = per[key].get(p)
@@ -403,7 +531,7 @@ def build_table(meta, per, bad):
                 v = statistics.median(vs)
                 vals[p] = v
                 c = fmt(v, kind)
-                if key not in ("rss_idle", "rss_conns", "bytes_per_conn") and not key.startswith("added") \
+                if key not in ("rss_idle", "rss_conns", "bytes_per_conn") and not key.startswith(("added", "gc_")) \
                         and len(vs) < nrounds:
                     c += " (%d/%d rounds)" % (len(vs), nrounds)
                 cells.append(c)
@@ -446,6 +574,7 @@ def interference_lines(meta, per):
 def per_round_section(meta, per):
     keys = [("sat_rps", "HTTP/1.1 saturation req/s", "int"), ("sat_cpu_us", "HTTP/1.1 CPU µs/req", "f2"),
             ("fixed_p99", "fixed-rate p99 ms", "f3"), ("fixed_cpu_us", "fixed-rate CPU µs/req", "f2"),
+            ("gc_fixed_count_r", "fixed-rate GC pauses", "int"), ("gc_fixed_max_r", "fixed-rate GC pause max ms", "f3"),
             ("h2_rps", "h2c req/s", "int"), ("tcp_mbs", "TCP MB/s", "int"),
             ("tlshs_rps", "TLS handshakes/s", "int"), ("tlshs_cpu_us", "TLS CPU µs/handshake", "f1"),
             ("tlshs_per_cpu_s", "TLS handshakes per proxy CPU-s", "int"),
@@ -609,6 +738,11 @@ def main():
              "understates the proxy; CPU per request is then the better measure of proxy cost.")
     L.append("- Latency (fixed rate) is h2load's per-request time (request start to end of response), "
              "from `--log-file`, 2xx only. Added latency = proxy percentile − direct percentile.")
+    L.append("- GC pauses (javoy only): from javoy's `-Xlog:gc,safepoint` log (raw `javoy-gc-<pid>.log`, "
+             "monotonic-clock timestamps aligned with the load runs). A pause is the whole safepoint its "
+             "collection ran in (time to reach it + the collection + leaving it: what the event loop waited), "
+             "counted when it ended inside a run's window; all rounds pooled. Requests in flight during a pause: "
+             "h2load's per-request log against the pauses' intervals.")
     L.append("- Memory is VmRSS summed over the proxy's processes (nginx: master + worker). PSS idle / with "
              "connections, MiB: %s."
              % ", ".join("%s %s / %s" % (p, fmt(statistics.median(per["pss_idle"][p]), "f1"),

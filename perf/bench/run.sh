@@ -19,9 +19,12 @@
 #   --warmup S            javoy JIT warm-up before measuring (default 15; HTTP/1.1 for S s,
 #                         then h2c for S/3 s and one TCP transfer)
 #   --proxies LIST        comma list out of direct,javoy,nginx,haproxy (default: all four)
+#   --scenarios LIST      comma list out of mem,sat,fixed,h2,tcp,tls (default: all); start-up always runs
+#                         (it starts the proxies). E.g. a ~2.5-minute check of the GC rows:
+#                         --proxies direct,javoy --scenarios sat,fixed --rounds 1 --warmup 2 --fixed-duration 10
 #   --jar PATH            javoy jar to run (skips the build)
 #   --no-build            don't build; use src/target-perf/ (else src/target/) javoy jar
-#                         (default: build with ./mvnw -q -B -o package -DskipTests
+#                         (default: build with ./mvnw -q -B -o package -DskipTests -pl src -am
 #                          -Djavoy.build.dir=target-perf, never `install`)
 #   --java-opts "..."     extra JVM options for javoy (default: none; with the launcher: JAVOY_JAVA_OPTS)
 #   --no-launcher         run javoy as `java -jar` instead of through bin/javoy (its JVM flags and CDS archive)
@@ -36,12 +39,16 @@
 #                         DIR/raw/<date>-<time>/ (gitignored)
 #   -h, --help            this text
 #
+# javoy logs its GC pauses and safepoints (-Xlog:gc,safepoint to raw/<stamp>/javoy-gc-<pid>.log, added to the
+# --java-opts of every javoy start, so start-up and memory javoys share one AOT cache); the report gives the
+# pauses that fell inside the fixed-rate (and, as info, the saturation) runs.
+#
 # Output: DIR/<YYYY-MM-DD>.md (table, machine, command) and DIR/<YYYY-MM-DD>-latency.png
 # (--quick: <YYYY-MM-DD>-quick.md / -quick-latency.png, so a full run is never overwritten).
 # A proxy that fails to start or serve is marked `failed` (HTTP/2 against javoy:
 # `unsupported`) and the run goes on. Every wait and tool has a timeout; every
 # process started here is stopped on exit. Traffic only to 127.0.0.1.
-# Default run ≈ 14 minutes on 2 cores (incl. the javoy build); --quick ≈ 4 minutes. See perf/bench/README.md.
+# Default run ≈ 12.5 minutes on 2 cores (incl. the javoy build; 14 before the TLS client ran once per run); --quick ≈ 4 minutes. See perf/bench/README.md.
 
 set -uo pipefail
 export PATH="$PATH:/usr/sbin:/sbin"   # nginx, haproxy live in /usr/sbin
@@ -66,6 +73,7 @@ IDLE_CONNS=1000
 JAVOY_MEM_CONFIG="sidecar"
 WARMUP=15
 PROXIES="direct,javoy,nginx,haproxy"
+SCENARIOS="mem,sat,fixed,h2,tcp,tls"
 JAR=""
 BUILD=yes
 JAVA_OPTS_EXTRA=""
@@ -94,6 +102,7 @@ while [[ $# -gt 0 ]]; do
     --javoy-mem-config) JAVOY_MEM_CONFIG=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --proxies) PROXIES=$2; shift ;;
+    --scenarios) SCENARIOS=$2; shift ;;
     --jar) JAR=$2; BUILD=no; shift ;;
     --no-build) BUILD=no ;;
     --java-opts) JAVA_OPTS_EXTRA=$2; shift ;;
@@ -118,6 +127,13 @@ for p in "${PROXY_LIST[@]}"; do
   [[ $p =~ ^(direct|javoy|nginx|haproxy)$ ]] || die "unknown proxy '$p' in --proxies"
 done
 has_proxy() { [[ ",$PROXIES," == *",$1,"* ]]; }
+IFS=, read -r -a SCENARIO_LIST <<<"$SCENARIOS"
+for s in "${SCENARIO_LIST[@]}"; do
+  [[ $s =~ ^(mem|sat|fixed|h2|tcp|tls)$ ]] || die "unknown scenario '$s' in --scenarios"
+done
+has_scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
+# between two load runs (connections of the last one closing); longer waits measured nothing
+INTER_RUN_PAUSE=0.2
 
 DATE=$(date +%F)
 STAMP=$(date +%F_%H%M%S)
@@ -280,12 +296,12 @@ if has_proxy javoy; then
       [[ -f $j ]] && { JAR=$j; break; }
     done
   else
-    log "building javoy (./mvnw -q -B -o package -DskipTests -Djavoy.build.dir=target-perf)"
-    (cd "$REPO" && timeout 600 ./mvnw -q -B -o package -DskipTests -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
+    log "building javoy (./mvnw -q -B -o package -DskipTests -pl src -am -Djavoy.build.dir=target-perf: the jar and what it needs, not the JMH module)"
+    (cd "$REPO" && timeout 600 ./mvnw -q -B -o package -DskipTests -pl src -am -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
     brc=$?
     if ((brc != 0)) && grep -qiE 'offline|Could not resolve|Cannot access' "$RAW/javoy-build.log"; then
       log "offline build could not resolve dependencies; retrying online"
-      (cd "$REPO" && timeout 900 ./mvnw -q -B package -DskipTests -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
+      (cd "$REPO" && timeout 900 ./mvnw -q -B package -DskipTests -pl src -am -Djavoy.build.dir=target-perf) >"$RAW/javoy-build.log" 2>&1
       brc=$?
     fi
     if ((brc == 0)) && [[ -f $REPO/src/target-perf/javoy-0.1.0-SNAPSHOT.jar ]]; then
@@ -360,7 +376,20 @@ fi
   echo "proxy_cpu=$PROXY_CPU"
   echo "load_cpu=$LOAD_CPU"
   echo "clk_tck=$(getconf CLK_TCK)"
+  echo "scenarios=$SCENARIOS"
 } >"$RAW/meta.env"
+
+# ---------------------------------------------------------------- javoy's GC log
+# Every javoy start logs its GC pauses and safepoints to its own file (%p: the JVM's pid, so the option string is
+# the same for every start and the launcher's AOT cache, keyed by the options, is shared by all of them). Lines are
+# decorated with the monotonic clock in ns (timenanos): meta.env's clock_offset_s (epoch − monotonic) lines them
+# up with the load runs' windows (epoch µs in measurements.tsv) and h2load's per-request log.
+JAVOY_GC_LOG_OPTS="-Xlog:gc,safepoint:file=$RAW/javoy-gc-%p.log:timenanos,uptime"
+JAVA_OPTS_EXTRA="${JAVA_OPTS_EXTRA:+$JAVA_OPTS_EXTRA }$JAVOY_GC_LOG_OPTS"
+{
+  echo "javoy_gc_log=$JAVOY_GC_LOG_OPTS"
+  echo "clock_offset_s=$("$PY" -c 'import time; print(repr(time.time() - time.monotonic()))')"
+} >>"$RAW/meta.env"
 
 # ---------------------------------------------------------------- machine busy before start?
 busy_pct_2s() { # % of all CPUs busy (incl. steal) over 2 s
@@ -572,6 +601,8 @@ start_javoy_mem() { # -> MEM_PID, MEM_PORT; 1 if it does not serve within 60 s
   done
   return 1
 }
+has_scenario mem || log "memory: skipped (--scenarios)"
+has_scenario mem &&
 for p in "${PROXIED[@]}"; do
   if ! ready "$p"; then rec 1 "$p" mem status failed; continue; fi
   pid=${PID[$p]}; port=${HTTP_PORT[$p]}; MEM_PID=""
@@ -625,6 +656,7 @@ win_end() { # ROUND PROXY SCENARIO
   [[ $2 != direct ]] && { c1=$(cpu_ticks "${PID[$2]}"); rec "$1" "$2" "$3" cpu_ticks $((c1 - W_C0)); }
   read -r u s q st < <(cpu_stat "$PROXY_CPU")
   rec "$1" "$2" "$3" wall_us $((t1 - W_T0))
+  rec "$1" "$2" "$3" t0_us "$W_T0"; rec "$1" "$2" "$3" t1_us "$t1"   # epoch µs: GC pauses inside the window
   rec "$1" "$2" "$3" pcpu_task_ticks $((u + s - W_U0 - W_S0))   # user+nice+system on the proxy CPU
   rec "$1" "$2" "$3" pcpu_irq_ticks $((q - W_Q0))               # irq+softirq on the proxy CPU
   rec "$1" "$2" "$3" pcpu_steal_ticks $((st - W_ST0))
@@ -692,12 +724,37 @@ run_tcp() {
 # (perf/results/2026-11-22-tlsbench.md). It measures its own window after a warm-up and reads the proxy's CPU ticks
 # in that window itself. Without a javoy jar (or java) the hs runs fall back to wrk. Keep-alive and 1 MiB downloads
 # stay on wrk (OpenSSL 3 client), which never offers a session to resume.
+# The client is one JVM for the whole run (--serve: one command per run on its stdin, one result line back), started
+# before the warm-up: compiled once and JIT-warm for every measured run, so each run needs only a short warm-up of
+# its own (TLS_HS_RUN_WARMUP; a client started per run needed ~3.5 s to start plus a 3 s warm-up: ~60 s per
+# benchmark).
 TLS_HS_CLIENT="wrk -t1"
+TLS_HS_RUN_WARMUP=1
 [[ -n ${JAR:-} && -f ${JAR:-} ]] && command -v java >/dev/null && TLS_HS_CLIENT="TlsHandshakeLoad (BoringSSL, 1 thread)"
 echo "tls_hs_client=$TLS_HS_CLIENT" >>"$RAW/meta.env"
+TLS_CLIENT_UP=no
+if [[ $TLS_HS_CLIENT == TlsHandshakeLoad* ]] && { has_scenario tls || ((WARMUP > 0)); }; then
+  coproc TLSCLIENT { exec "${PIN_LOAD[@]}" java -XX:+UseSerialGC -cp "$JAR" "$BENCH_DIR/TlsHandshakeLoad.java" \
+                       --serve --conns "$TLS_HS_CONNS" 2>"$RAW/tls-client.err"; }
+  ALL_PIDS+=("$TLSCLIENT_PID")
+  line=""
+  read -r -t 120 line <&"${TLSCLIENT[0]}"
+  if [[ $line == ready ]]; then TLS_CLIENT_UP=yes; else log "TLS handshake client did not start (raw tls-client.err)"; fi
+fi
 tls_hs_java() { # PORT SECONDS WARMUP PIDS OUTFILE -> TlsHandshakeLoad's result line in OUTFILE
-  "${PIN_LOAD[@]}" timeout -k 5 $(($2 + $3 + 60)) java -XX:+UseSerialGC -cp "$JAR" "$BENCH_DIR/TlsHandshakeLoad.java" \
-    --port "$1" --conns "$TLS_HS_CONNS" --duration "$2" --warmup "$3" --proxy-pids "$4" >"$5" 2>&1
+  local line=""
+  if [[ $TLS_CLIENT_UP != yes ]]; then
+    echo "TlsHandshakeLoad is not running: $(head -c 300 "$RAW/tls-client.err" 2>/dev/null)" >"$5"
+    return 1
+  fi
+  echo "$1 $2 $3 $4" >&"${TLSCLIENT[1]}"
+  if ! read -r -t $(($2 + $3 + 60)) line <&"${TLSCLIENT[0]}"; then
+    # no answer: the client's state is unknown, so no later run uses it
+    TLS_CLIENT_UP=no; stop_pid "$TLSCLIENT_PID"
+    echo "TlsHandshakeLoad did not answer within $(($2 + $3 + 60)) s" >"$5"
+    return 1
+  fi
+  echo "$line" >"$5"
 }
 run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-alive) | 1m (1 MiB downloads)
   local r=$1 p=$2 kind=$3 f="$RAW/tls$3-$2-r$1.txt" conns path="/" hdr=() line
@@ -710,7 +767,7 @@ run_tls() { # ROUND PROXY KIND: hs (new connection per request) | sat (keep-aliv
   esac
   win_begin "$p"
   if [[ $kind == hs && $TLS_HS_CLIENT == TlsHandshakeLoad* ]]; then
-    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" 3 "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
+    tls_hs_java "${TLS_PORT[$p]}" "$TLS_DUR" "$TLS_HS_RUN_WARMUP" "$(descendants "${PID[$p]}" | paste -sd, -)" "$f"
   else
     "${PIN_LOAD[@]}" timeout -k 5 $((TLS_DUR + 30)) wrk -t1 -c"$conns" -d"${TLS_DUR}s" --timeout 5s "${hdr[@]}" \
       "https://127.0.0.1:${TLS_PORT[$p]}$path" >"$f" 2>&1
@@ -757,12 +814,12 @@ fi
 # ---------------------------------------------------------------- measured rounds (interleaved)
 for ((r = 1; r <= ROUNDS; r++)); do
   log "=== round $r/$ROUNDS"
-  for p in "${PROXY_LIST[@]}"; do run_sat "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_fixed "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_h2 "$r" "$p"; sleep 0.5; done
-  for p in "${PROXY_LIST[@]}"; do run_tcp "$r" "$p"; sleep 0.5; done
-  for kind in hs sat 1m; do
-    for p in "${PROXY_LIST[@]}"; do run_tls "$r" "$p" "$kind"; sleep 0.5; done
+  has_scenario sat && for p in "${PROXY_LIST[@]}"; do run_sat "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario fixed && for p in "${PROXY_LIST[@]}"; do run_fixed "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario h2 && for p in "${PROXY_LIST[@]}"; do run_h2 "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario tcp && for p in "${PROXY_LIST[@]}"; do run_tcp "$r" "$p"; sleep $INTER_RUN_PAUSE; done
+  has_scenario tls && for kind in hs sat 1m; do
+    for p in "${PROXY_LIST[@]}"; do run_tls "$r" "$p" "$kind"; sleep $INTER_RUN_PAUSE; done
   done
 done
 
