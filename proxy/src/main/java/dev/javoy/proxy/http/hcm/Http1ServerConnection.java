@@ -7,6 +7,8 @@ import dev.javoy.proxy.stream.ResponseFlag;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
@@ -31,6 +33,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -106,6 +109,8 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    // Plain TCP (no TLS handler, no outbound network filter before it): responses go straight to the transport.
+    encoder.writeDirectly(noOutboundHandlerBefore(ctx));
     openedAtNanos = System.nanoTime();
     idleSinceNanos = openedAtNanos;
     if (config.idleTimeoutMillis > 0) {
@@ -119,6 +124,20 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
       durationTimer = ctx.executor().schedule(this::onMaxConnectionDuration, config.maxConnectionDurationMillis,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Whether every handler before this one in the pipeline is inbound only (none sees or changes writes). */
+  private static boolean noOutboundHandlerBefore(ChannelHandlerContext ctx) {
+    for (Map.Entry<String, ChannelHandler> e : ctx.pipeline()) {
+      ChannelHandler h = e.getValue();
+      if (h == ctx.handler()) {
+        return true;
+      }
+      if (h instanceof ChannelOutboundHandler) {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**
@@ -484,6 +503,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     Channel ch = downstream.channel();
     encoder.flush(ctx); // the 101 goes out through the codec before it leaves
     encoding = false;
+    encoder.writeDirectly(false); // the tunnel adds handlers
     stats.downstreamCxUpgradesTotal.inc();
     stats.downstreamCxUpgradesActive.inc();
     s.responseComplete = true; // the stream's timers stop; the tunnel has its own idle timeout
