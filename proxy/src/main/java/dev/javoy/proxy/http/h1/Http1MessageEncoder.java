@@ -37,6 +37,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n'};
 
   private int state = INIT;
+  private boolean direct;
 
   /** The start line's length in bytes (with its CRLF). */
   protected abstract int startLineLength(HttpMessage m);
@@ -79,7 +80,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       } else if (promise.isVoid() && state != EMPTY) {
         pendingHead = head;
       } else {
-        ctx.write(head, promise);
+        send(ctx, head, promise);
       }
       return;
     }
@@ -134,14 +135,36 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     ByteBuf head = pendingHead;
     if (head != null) {
       pendingHead = null;
-      ctx.write(head, ctx.voidPromise());
+      send(ctx, head, ctx.voidPromise());
     }
   }
 
   @Override
   public void flush(ChannelHandlerContext ctx) {
     sendPending(ctx);
-    ctx.flush();
+    if (direct) {
+      ctx.channel().unsafe().flush();
+    } else {
+      ctx.flush();
+    }
+  }
+
+  /**
+   * Whether the encoded bytes go straight to the channel's transport ({@code Channel.Unsafe}) rather than through
+   * the pipeline before {@code ctx}: for a caller that knows no outbound handler sits between {@code ctx} and the
+   * pipeline's head (whose write and flush do just that), so the per-write search for the next outbound handler
+   * and its checks are skipped.
+   */
+  public final void writeDirectly(boolean direct) {
+    this.direct = direct;
+  }
+
+  private void send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (direct) {
+      ctx.channel().unsafe().write(msg, promise);
+    } else {
+      ctx.write(msg, promise);
+    }
   }
 
   @Override
@@ -228,7 +251,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
           state = INIT;
         }
         c.release();
-        ctx.write(head != null ? head : Unpooled.EMPTY_BUFFER, promise);
+        send(ctx, head != null ? head : Unpooled.EMPTY_BUFFER, promise);
       }
       default -> {
         c.release();
@@ -240,9 +263,9 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     }
   }
 
-  private static void writeData(ChannelHandlerContext ctx, ByteBuf head, ByteBuf data, ChannelPromise promise) {
+  private void writeData(ChannelHandlerContext ctx, ByteBuf head, ByteBuf data, ChannelPromise promise) {
     if (head == null) {
-      ctx.write(data, promise);
+      send(ctx, data, promise);
       return;
     }
     int n = data.readableBytes();
@@ -251,20 +274,20 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
         copy(data, head, n);
       }
       data.release();
-      ctx.write(head, promise);
+      send(ctx, head, promise);
       return;
     }
-    ctx.write(head, ctx.voidPromise());
-    ctx.write(data, promise);
+    send(ctx, head, ctx.voidPromise());
+    send(ctx, data, promise);
   }
 
-  private static void writeChunk(ChannelHandlerContext ctx, ByteBuf head, ByteBuf data, HttpHeaders trailers,
+  private void writeChunk(ChannelHandlerContext ctx, ByteBuf head, ByteBuf data, HttpHeaders trailers,
       ChannelPromise promise) {
     int n = data.readableBytes();
     boolean end = trailers != null;
     if (n == 0 && !end) {
       data.release();
-      ctx.write(head != null ? head : Unpooled.EMPTY_BUFFER, promise);
+      send(ctx, head != null ? head : Unpooled.EMPTY_BUFFER, promise);
       return;
     }
     int tail = end ? 3 + trailerBytes(trailers) + 2 : 0;
@@ -274,7 +297,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       ByteBuf out = head != null && head.writableBytes() >= need ? head : null;
       if (out == null) {
         if (head != null) {
-          ctx.write(head, ctx.voidPromise());
+          send(ctx, head, ctx.voidPromise());
         }
         out = ctx.alloc().buffer(need);
       }
@@ -285,7 +308,7 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       if (end) {
         writeLastChunk(out, trailers);
       }
-      ctx.write(out, promise);
+      send(ctx, out, promise);
       return;
     }
     ByteBuf pre = head;
@@ -293,30 +316,30 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       if (pre == null) {
         pre = ctx.alloc().buffer(10);
       } else if (pre.writableBytes() < 10) {
-        ctx.write(pre, ctx.voidPromise());
+        send(ctx, pre, ctx.voidPromise());
         pre = ctx.alloc().buffer(10);
       }
       writeSizeLine(pre, n);
-      ctx.write(pre, ctx.voidPromise());
-      ctx.write(data, ctx.voidPromise());
+      send(ctx, pre, ctx.voidPromise());
+      send(ctx, data, ctx.voidPromise());
       ByteBuf post = ctx.alloc().buffer(2 + tail);
       post.writeShort(CRLF);
       if (end) {
         writeLastChunk(post, trailers);
       }
-      ctx.write(post, promise);
+      send(ctx, post, promise);
       return;
     }
     data.release();
     ByteBuf out = pre != null && pre.writableBytes() >= tail ? pre : null;
     if (out == null) {
       if (pre != null) {
-        ctx.write(pre, ctx.voidPromise());
+        send(ctx, pre, ctx.voidPromise());
       }
       out = ctx.alloc().buffer(tail);
     }
     writeLastChunk(out, trailers);
-    ctx.write(out, promise);
+    send(ctx, out, promise);
   }
 
   /**

@@ -14,11 +14,36 @@ public final class Http1Request extends DefaultHttpRequest {
    * refuses it with 400 ({@code http1.content_length_and_chunked_not_allowed}).
    */
   public final boolean contentLengthAndChunked;
+  /** What the decoder's one pass over the names found, so the connection manager need not search again. */
+  long bodyLength;
+  boolean hasHost;
+  boolean hasExpect;
+  boolean hasConnection;
 
   public Http1Request(HttpVersion version, HttpMethod method, String uri, FlatHttpHeaders headers,
       boolean contentLengthAndChunked) {
     super(version, method, uri, headers);
     this.contentLengthAndChunked = contentLengthAndChunked;
+  }
+
+  /** The body's length by {@code Content-Length} (0 without one); negative: a {@code Transfer-Encoding} frames it. */
+  public long bodyLength() {
+    return bodyLength;
+  }
+
+  /** Whether the request came with a {@code Host} header. */
+  public boolean hasHost() {
+    return hasHost;
+  }
+
+  /** Whether the request came with an {@code Expect} header. */
+  public boolean hasExpect() {
+    return hasExpect;
+  }
+
+  /** Whether the request came with a {@code Connection} header. */
+  public boolean hasConnection() {
+    return hasConnection;
   }
 
   @Override

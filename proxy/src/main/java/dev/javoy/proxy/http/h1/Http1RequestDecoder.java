@@ -42,10 +42,18 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
 
   private final Http1HeadScanner scanner;
   private final MethodListener methods;
+  private final ReadWatcher watcher;
 
   /** Told the method of every request decoded (the response encoder needs it for HEAD and CONNECT). */
   public interface MethodListener {
     void requestDecoded(HttpMethod method);
+  }
+
+  /** Shown each read's raw bytes before they are decoded, and told when the read's messages were handed on. */
+  public interface ReadWatcher {
+    void bytesRead(ByteBuf in);
+
+    void bytesDecoded();
   }
 
   /**
@@ -53,9 +61,34 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
    * @param lowerCaseNames store header names in lower case (else as received, for {@code preserve_case})
    */
   public Http1RequestDecoder(int maxHeaderBytes, boolean lowerCaseNames, MethodListener methods) {
+    this(maxHeaderBytes, lowerCaseNames, methods, null);
+  }
+
+  /** @param watcher shown the raw bytes of each read (none: null) */
+  public Http1RequestDecoder(int maxHeaderBytes, boolean lowerCaseNames, MethodListener methods, ReadWatcher watcher) {
     super(maxHeaderBytes, lowerCaseNames);
     this.scanner = new Http1HeadScanner(maxHeaderBytes, maxHeaderBytes, true);
     this.methods = methods;
+    this.watcher = watcher;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    ReadWatcher w = watcher;
+    if (w == null) {
+      super.channelRead(ctx, msg);
+      return;
+    }
+    if (msg instanceof ByteBuf b) {
+      w.bytesRead(b);
+    }
+    super.channelRead(ctx, msg);
+    w.bytesDecoded();
+  }
+
+  /** Whether a request has started arriving and is not decoded to its end (its head or body bytes are pending). */
+  public boolean midMessage() {
+    return (state != HEAD && state != DISCARD) || internalBuffer().isReadable();
   }
 
   @Override
@@ -135,7 +168,10 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
   private static final long CHUNKED = -1;
   private static final long UNFRAMED = -2;
 
-  /** The body's framing: its length, {@link #CHUNKED} or {@link #UNFRAMED}; refuses a bad Content-Length. */
+  /**
+   * The body's framing: its length, {@link #CHUNKED} or {@link #UNFRAMED}; refuses a bad Content-Length. The same
+   * pass notes on the request which of Host, Expect and Connection it has.
+   */
   private long framing(Http1Request req) {
     FlatHttpHeaders h = req.headers();
     CharSequence te = null;
@@ -146,6 +182,12 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
       if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
         cl = i;
         lengths++;
+      } else if (isName(name, HttpHeaderNames.HOST)) {
+        req.hasHost = true;
+      } else if (isName(name, HttpHeaderNames.CONNECTION)) {
+        req.hasConnection = true;
+      } else if (isName(name, HttpHeaderNames.EXPECT)) {
+        req.hasExpect = true;
       } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
         te = h.valueAt(i);
       }
@@ -155,8 +197,9 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     }
     long length = cl < 0 ? 0 : contentLength(h, cl);
     if (te != null) {
-      return endsWithChunked(te) ? CHUNKED : UNFRAMED;
+      length = endsWithChunked(te) ? CHUNKED : UNFRAMED;
     }
+    req.bodyLength = length;
     return length;
   }
 

@@ -20,6 +20,8 @@ import java.util.ArrayDeque;
 public final class Http1ResponseEncoder extends Http1MessageEncoder implements Http1RequestDecoder.MethodListener {
   private static final byte[][] STATUS_LINES = new byte[600][];
   private static final String[] REASONS = new String[600];
+  /** Netty's constant of each standard status, by code. */
+  private static final HttpResponseStatus[] STANDARD = new HttpResponseStatus[600];
 
   static {
     for (int code = 100; code < 600; code++) {
@@ -27,6 +29,7 @@ public final class Http1ResponseEncoder extends Http1MessageEncoder implements H
       if (s == HttpResponseStatus.valueOf(code)) { // a constant: a standard status
         STATUS_LINES[code] = ("HTTP/1.1 " + code + " " + s.reasonPhrase() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
         REASONS[code] = s.reasonPhrase();
+        STANDARD[code] = s;
       }
     }
   }
@@ -34,6 +37,12 @@ public final class Http1ResponseEncoder extends Http1MessageEncoder implements H
   /** Methods of the requests not answered yet, oldest first (pipelining). */
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
   private byte[] line;
+
+  /** Whether {@code s} is Netty's constant for its code (a standard status with its standard reason phrase). */
+  public static boolean isStandard(HttpResponseStatus s) {
+    int code = s.code();
+    return code >= 100 && code < 600 && STANDARD[code] == s;
+  }
 
   @Override
   public void requestDecoded(HttpMethod method) {
@@ -63,7 +72,7 @@ public final class Http1ResponseEncoder extends Http1MessageEncoder implements H
     byte[] l = null;
     if (r.protocolVersion() == HttpVersion.HTTP_1_1 && code >= 100 && code < 600 && STATUS_LINES[code] != null) {
       String reason = REASONS[code];
-      if (s == HttpResponseStatus.valueOf(code) || reason.equals(s.reasonPhrase())) {
+      if (s == STANDARD[code] || reason.equals(s.reasonPhrase())) {
         l = STATUS_LINES[code];
       }
     }

@@ -6,8 +6,11 @@ import dev.javoy.proxy.network.DrainEvent;
 import dev.javoy.proxy.stream.ResponseFlag;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -30,6 +33,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,14 +41,24 @@ import java.util.concurrent.TimeUnit;
  * The HTTP/1.1 side of the connection manager for one downstream connection: turns decoded requests into
  * {@link ActiveStream}s one at a time (pipelined requests wait their turn), writes responses with Envoy's
  * response header handling, and enforces keep-alive, HTTP/1.0 and protocol-error rules.
+ * <p>
+ * It is also the connection's response encoder: the {@link Http1ResponseEncoder} is not a handler of its own but
+ * called with this handler's context, so a response goes from here to the socket without a trip through the
+ * pipeline's tail and an encoder handler (writes from elsewhere, through the channel, are encoded the same way).
+ * Its {@link Http1RequestDecoder} reports each read's raw bytes to it ({@code request_headers_timeout}).
  */
-final class Http1ServerConnection extends ChannelInboundHandlerAdapter implements StreamCodec {
+final class Http1ServerConnection extends ChannelDuplexHandler implements StreamCodec,
+    Http1RequestDecoder.ReadWatcher {
   private static final HttpResponseStatus UPGRADE_REQUIRED = HttpResponseStatus.valueOf(426);
 
   private final HttpConnectionManagerConfig config;
   private final DownstreamConnection downstream;
   private final HcmStats stats;
   private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+  /** Encodes every response of the connection; after an upgrade, writes pass through unencoded. */
+  private final Http1ResponseEncoder encoder = new Http1ResponseEncoder();
+  private boolean encoding = true;
+  private ChannelHandlerContext ctx;
   private ActiveStream current;
   private boolean closeAfterResponse;
   private boolean closed;
@@ -60,6 +74,11 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   private ScheduledFuture<?> delayedCloseTimer;
   /** A request's head has started arriving and its request is not decoded yet. */
   private boolean scanningHead;
+  /** The connection manager's {@code idle_timeout} (no stream for that long), when configured. */
+  private ScheduledFuture<?> idleTimer;
+  /** Since when the connection has had no stream: its start, or the end of its last stream. */
+  private long idleSinceNanos;
+  private Http1RequestDecoder decoder;
 
   Http1ServerConnection(HttpConnectionManagerConfig config, DownstreamConnection downstream) {
     this.config = config;
@@ -77,9 +96,26 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     return downstream.channel().isWritable();
   }
 
+  /** The encoder, which the request decoder tells each request's method (HEAD, CONNECT). */
+  Http1ResponseEncoder encoder() {
+    return encoder;
+  }
+
+  /** The connection's request decoder (it tells whether a request has started arriving). */
+  void decoder(Http1RequestDecoder decoder) {
+    this.decoder = decoder;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    // Plain TCP (no TLS handler, no outbound network filter before it): responses go straight to the transport.
+    encoder.writeDirectly(noOutboundHandlerBefore(ctx));
     openedAtNanos = System.nanoTime();
+    idleSinceNanos = openedAtNanos;
+    if (config.idleTimeoutMillis > 0) {
+      idleTimer = ctx.executor().schedule(this::onIdleTimer, config.idleTimeoutMillis, TimeUnit.MILLISECONDS);
+    }
     stats.downstreamCxTotal.inc();
     stats.downstreamCxActive.inc();
     stats.downstreamCxHttp1Total.inc();
@@ -88,6 +124,45 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       durationTimer = ctx.executor().schedule(this::onMaxConnectionDuration, config.maxConnectionDurationMillis,
           TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** Whether every handler before this one in the pipeline is inbound only (none sees or changes writes). */
+  private static boolean noOutboundHandlerBefore(ChannelHandlerContext ctx) {
+    for (Map.Entry<String, ChannelHandler> e : ctx.pipeline()) {
+      ChannelHandler h = e.getValue();
+      if (h == ctx.handler()) {
+        return true;
+      }
+      if (h instanceof ChannelOutboundHandler) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Envoy's {@code idle_timeout}: the connection closes once it has had no stream for the timeout. A request whose
+   * head or body is still arriving counts as a stream, as Envoy's codec opens the stream with a request's first
+   * byte. One timer per connection, re-armed lazily: a stream's end only notes the time, so a request costs no
+   * timer operation.
+   */
+  private void onIdleTimer() {
+    idleTimer = null;
+    if (closed) {
+      return;
+    }
+    long timeout = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMillis);
+    long wait = timeout;
+    if (current == null && (decoder == null || !decoder.midMessage())) {
+      long idle = System.nanoTime() - idleSinceNanos;
+      if (idle >= timeout) {
+        stats.downstreamCxIdleTimeout.inc();
+        close();
+        return;
+      }
+      wait = timeout - idle;
+    }
+    idleTimer = ctx.executor().schedule(this::onIdleTimer, wait, TimeUnit.NANOSECONDS);
   }
 
   /** Envoy: an idle connection closes now; one with a request in flight answers it with Connection: close. */
@@ -169,20 +244,24 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     ActiveStream s = ActiveStream.open(this, config); // a stream object of this worker's that ended, if any
     current = s;
     HttpHeaders h = req.headers();
-    if (req instanceof Http1Request r && r.contentLengthAndChunked) {
+    // javoy's decoder noted what its pass over the names found: no header is searched for again here
+    Http1Request r = req instanceof Http1Request d ? d : null;
+    if (r != null && r.contentLengthAndChunked) {
       // RFC 9112 lets a server go by the chunked coding; Envoy refuses the request.
       stats.downstreamCxProtocolError.inc();
       rejectRequest(s, req, 400, "Bad Request", "http1.content_length_and_chunked_not_allowed");
       return;
     }
-    String te = h.get(HttpHeaderNames.TRANSFER_ENCODING);
+    String te = r == null || r.bodyLength() < 0 ? h.get(HttpHeaderNames.TRANSFER_ENCODING) : null;
     if (te != null && !HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(te.trim())) {
       // Envoy: only "chunked" is understood; anything else (lists included) is 501.
       stats.downstreamCxProtocolError.inc();
       rejectRequest(s, req, 501, "Not Implemented", "http1.invalid_transfer_encoding");
       return;
     }
-    if (!HttpUtil.isKeepAlive(req)) {
+    boolean keepAlive = r != null && !r.hasConnection() ? req.protocolVersion().isKeepAliveDefault()
+        : HttpUtil.isKeepAlive(req);
+    if (!keepAlive) {
       closeAfterResponse = true;
     }
     if (req.protocolVersion() != HttpVersion.HTTP_1_1) {
@@ -203,18 +282,21 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
           "http1.too_many_headers");
       return;
     }
-    if (!h.contains(HttpHeaderNames.HOST)) {
+    if (r != null ? !r.hasHost() : !h.contains(HttpHeaderNames.HOST)) {
       s.info.requestHeaders = req;
       s.sendLocalReply(400, "", null, "missing_host_header");
       closeAfterResponse = true;
       return;
     }
-    if (HttpUtil.is100ContinueExpected(req)) {
+    if ((r == null || r.hasExpect()) && HttpUtil.is100ContinueExpected(req)) {
       // As Envoy (proxy_100_continue off): answer 100 Continue here and do not forward the expectation.
       h.remove(HttpHeaderNames.EXPECT);
-      downstream.channel().writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      encoder.write(ctx, new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
+          ctx.voidPromise());
+      encoder.flush(ctx);
     }
-    boolean bodyless = !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
+    boolean bodyless = r != null ? r.bodyLength() == 0
+        : !HttpUtil.isTransferEncodingChunked(req) && HttpUtil.getContentLength(req, 0L) == 0;
     if (bodyless) {
       dropEmptyLast = true;
     }
@@ -242,28 +324,26 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
   }
 
   /**
-   * The handler before the codec, on the raw bytes of a request's head: starts {@code request_headers_timeout}
-   * with the first byte of a request (the decoder rejects obs-fold and every other malformed head).
+   * A read's raw bytes, before the decoder: starts {@code request_headers_timeout} with the first byte of a request
+   * (the decoder rejects obs-fold and every other malformed head).
    */
-  ChannelInboundHandlerAdapter rawWatcher() {
-    return new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!closed && !scanningHead && config.requestHeadersTimeoutMillis > 0 && headerStartNanos == 0
-            && (current == null || current.requestComplete) && msg instanceof ByteBuf b && b.isReadable()) {
-          scanningHead = true; // a new request's head starts with these bytes
-          headerStartNanos = System.nanoTime();
-        }
-        ctx.fireChannelRead(msg);
-        // Scheduled only when the headers did not come whole with this read.
-        if (headerStartNanos != 0 && headerTimer == null && !closed) {
-          long left = TimeUnit.MILLISECONDS.toNanos(config.requestHeadersTimeoutMillis)
-              - (System.nanoTime() - headerStartNanos);
-          headerTimer = ctx.executor().schedule(Http1ServerConnection.this::onRequestHeadersTimeout,
-              Math.max(0, left), TimeUnit.NANOSECONDS);
-        }
-      }
-    };
+  @Override
+  public void bytesRead(ByteBuf b) {
+    if (!closed && !scanningHead && headerStartNanos == 0 && (current == null || current.requestComplete)
+        && b.isReadable()) {
+      scanningHead = true; // a new request's head starts with these bytes
+      headerStartNanos = System.nanoTime();
+    }
+  }
+
+  /** After the read's requests were handed on: the timer is scheduled only when the headers did not come whole. */
+  @Override
+  public void bytesDecoded() {
+    if (headerStartNanos != 0 && headerTimer == null && !closed) {
+      long left = TimeUnit.MILLISECONDS.toNanos(config.requestHeadersTimeoutMillis)
+          - (System.nanoTime() - headerStartNanos);
+      headerTimer = ctx.executor().schedule(this::onRequestHeadersTimeout, Math.max(0, left), TimeUnit.NANOSECONDS);
+    }
   }
 
   private void onRequestHeadersTimeout() {
@@ -326,26 +406,58 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     }
     resp.setProtocolVersion(HttpVersion.HTTP_1_1);
     config.headerKeyFormat.format(h);
-    if (!config.headerKeyFormat.forwardReasonPhrase()) {
+    if (!config.headerKeyFormat.forwardReasonPhrase() && !Http1ResponseEncoder.isStandard(resp.status())) {
       HeaderKeyFormat.standardReasonPhrase(resp);
     }
-    downstream.channel().write(resp, downstream.channel().voidPromise());
+    encoder.write(ctx, resp, ctx.voidPromise());
   }
 
   @Override
   public void writeResponseData(ActiveStream s, HttpContent data, boolean last) {
-    Channel ch = downstream.channel();
     if (last) {
       if (!s.requestComplete) {
         closeAfterResponse = true; // the unread rest of the request makes the connection unusable
       }
       if (closeAfterResponse) {
-        ch.writeAndFlush(data).addListener(this::closeAfterFlush);
+        ChannelPromise p = ctx.newPromise();
+        p.addListener(this::closeAfterFlush);
+        encoder.write(ctx, data, p);
+        encoder.flush(ctx);
         closed = true;
         return;
       }
     }
-    ch.writeAndFlush(data, ch.voidPromise());
+    encoder.write(ctx, data, ctx.voidPromise());
+    encoder.flush(ctx);
+  }
+
+  // Writes that come through the channel (a tunnel's bytes, anything not written by this connection itself).
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (encoding) {
+      encoder.write(ctx, msg, promise);
+    } else {
+      ctx.write(msg, promise);
+    }
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (encoding) {
+      encoder.flush(ctx);
+    } else {
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    if (encoding) {
+      encoder.close(ctx, promise); // a response head still held goes out first
+    } else {
+      ctx.close(promise);
+    }
   }
 
   @Override
@@ -354,6 +466,7 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     stats.downstreamRqCompleted.inc();
     stats.countResponse(s.info.responseCode);
     stats.downstreamRqTime.record(s.info.durationNanos() / 1_000_000);
+    idleSinceNanos = s.info.endNanos != 0 ? s.info.endNanos : System.nanoTime();
     s.destroy(false);
     current = null;
     if (closed) {
@@ -388,7 +501,9 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       return null;
     }
     Channel ch = downstream.channel();
-    ch.flush(); // the 101 goes out through the codec before it leaves
+    encoder.flush(ctx); // the 101 goes out through the codec before it leaves
+    encoding = false;
+    encoder.writeDirectly(false); // the tunnel adds handlers
     stats.downstreamCxUpgradesTotal.inc();
     stats.downstreamCxUpgradesActive.inc();
     s.responseComplete = true; // the stream's timers stop; the tunnel has its own idle timeout
@@ -398,10 +513,6 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
       onResponseComplete(s); // logs the stream when the tunnel ends
     });
     tunnel.attach(ch, this, ch.pipeline().get(Http1RequestDecoder.class)); // unread bytes go to the tunnel
-    Http1ResponseEncoder encoder = ch.pipeline().get(Http1ResponseEncoder.class);
-    if (encoder != null) {
-      ch.pipeline().remove(encoder);
-    }
     tunnel.idleTimeout(UpgradeTunnel.idleMillis(s.route(), config.streamIdleTimeoutMillis));
     return tunnel;
   }
@@ -482,6 +593,10 @@ final class Http1ServerConnection extends ChannelInboundHandlerAdapter implement
     if (durationTimer != null) {
       durationTimer.cancel(false);
       durationTimer = null;
+    }
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
     }
     if (delayedCloseTimer != null) {
       delayedCloseTimer.cancel(false);

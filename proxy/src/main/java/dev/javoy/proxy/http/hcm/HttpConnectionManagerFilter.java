@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import dev.javoy.proxy.http.h1.Http1RequestDecoder;
-import dev.javoy.proxy.http.h1.Http1ResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 /**
@@ -36,23 +35,25 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
       return;
     }
     ChannelPipeline p = connection.channel().pipeline();
-    if (config.idleTimeoutMillis > 0) {
-      p.addLast(new ConnectionIdleTimeout(config.idleTimeoutMillis));
-    }
     if (config.codecType == CodecType.HTTP1) {
-      installHttp1(p, connection);
-    } else {
-      p.addLast(new Http2PrefaceDetector(new AutoCodec(connection)));
+      installHttp1(p, connection); // the connection keeps its idle_timeout itself
+      return;
     }
+    if (config.idleTimeoutMillis > 0) {
+      p.addLast(new ConnectionIdleTimeout(config.idleTimeoutMillis)); // until the first bytes choose the codec
+    }
+    p.addLast(new Http2PrefaceDetector(new AutoCodec(connection)));
   }
 
   private void installHttp1(ChannelPipeline p, DownstreamConnection connection) {
+    // Two handlers: the request decoder and the connection, which also encodes the responses (its encoder learns
+    // each request's method from the decoder: HEAD, CONNECT). The connection sees the raw bytes through the
+    // decoder only when request_headers_timeout needs them.
     Http1ServerConnection c = new Http1ServerConnection(config, connection);
-    p.addLast(c.rawWatcher()); // request_headers_timeout, on the raw bytes
-    // javoy's HTTP/1.1 codec: the encoder learns each request's method from the decoder (HEAD, CONNECT)
-    Http1ResponseEncoder encoder = new Http1ResponseEncoder();
-    p.addLast(new Http1RequestDecoder(config.maxRequestHeadersBytes, !config.headerKeyFormat.preservesCase(), encoder));
-    p.addLast(encoder);
+    Http1RequestDecoder decoder = new Http1RequestDecoder(config.maxRequestHeadersBytes,
+        !config.headerKeyFormat.preservesCase(), c.encoder(), config.requestHeadersTimeoutMillis > 0 ? c : null);
+    c.decoder(decoder);
+    p.addLast(decoder);
     p.addLast(c);
   }
 
@@ -72,10 +73,10 @@ public final class HttpConnectionManagerFilter implements NetworkFilter {
         http2 = alpn.equals("h2");
       }
       ChannelPipeline p = detector.pipeline();
+      if (p.get(IdleStateHandler.class) != null) {
+        p.remove(IdleStateHandler.class); // both idle out by streams, not by bytes: HTTP/1.1's connection times it
+      }
       if (http2) {
-        if (p.get(IdleStateHandler.class) != null) {
-          p.remove(IdleStateHandler.class); // HTTP/2 idles out by streams, not by bytes
-        }
         Http2ServerConnection.install(config, connection);
       } else {
         installHttp1(p, connection);
