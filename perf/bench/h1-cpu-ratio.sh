@@ -5,8 +5,11 @@
 # CPU = utime+stime of the proxy's process (all threads; nginx: master+worker) from /proc, per successful request.
 #
 #   perf/bench/h1-cpu-ratio.sh --jar PATH [-n REQUESTS] [--rounds R] [--warmup REQUESTS] [-c CONNS] [--jar2 PATH]
+#                              [--java PATH] [--opts 'JVM FLAGS'] [--opts2 'JVM FLAGS']
 #
-# With --jar2 a second javoy runs too (same rounds): before/after jars compared in the same minutes.
+# With --jar2 a second javoy runs too (same rounds): before/after jars compared in the same minutes. --opts/--opts2
+# add JVM flags to the first/second javoy (the same jar twice with different flags: --jar2 PATH --opts2 ...);
+# --java picks the java binary (default: java on PATH).
 # Prints one line per round and target: requests, CPU seconds, µs per request, ratio to nginx.
 set -euo pipefail
 
@@ -16,6 +19,9 @@ WARMUP=40000
 CONNS=10
 JAR=""
 JAR2=""
+JAVA_BIN=java
+OPTS1=""
+OPTS2=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --jar) JAR=$2; shift 2 ;;
@@ -24,7 +30,10 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     -c) CONNS=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    --java) JAVA_BIN=$2; shift 2 ;;
+    --opts) OPTS1=$2; shift 2 ;;
+    --opts2) OPTS2=$2; shift 2 ;;
+    -h|--help) sed -n 2,13p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -102,8 +111,11 @@ static_resources:
     connect_timeout: 5s
     load_assignment: { cluster_name: backend, endpoints: [ { lb_endpoints: [ { endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $BACKEND_PORT } } } } ] } ] }
 CONF
-  taskset -c 1 java -XX:+UseSerialGC -Xms32m -Xmn4m -XX:MaxTenuringThreshold=1 -Dio.netty.leakDetection.level=disabled \
-    -jar "$jar" -c "$RUN/$name.yaml" --concurrency 1 -l warning >"$RUN/$name.log" 2>&1 &
+  local extra=$OPTS1
+  [[ $name == javoy2 ]] && extra=$OPTS2
+  # shellcheck disable=SC2086
+  taskset -c 1 "$JAVA_BIN" -XX:+UseSerialGC -Xms32m -Xmn4m -XX:MaxTenuringThreshold=1 -Dio.netty.leakDetection.level=disabled \
+    $extra -jar "$jar" -c "$RUN/$name.yaml" --concurrency 1 -l warning >"$RUN/$name.log" 2>&1 &
   local pid=$!
   PIDS+=($pid)
   eval "PORT_$name=$port; PID_$name=$pid"
