@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR=$2; shift 2 ;; --config) CONFIG=$2; shift 2 ;; --starts) STARTS=$2; shift 2 ;;
     --warm) WARM=$2; shift 2 ;; --variant) VARIANTS+=("$2"); shift 2 ;; --trace) TRACE=1; shift ;;
     --keep) KEEP=yes; shift ;; --xds) XDS=yes; shift ;;
-    -h|--help) sed -n 2,21p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
+    -h|--help) sed -n 2,18p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 ((${#VARIANTS[@]})) || VARIANTS=("default")
