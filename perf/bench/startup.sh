@@ -7,7 +7,8 @@
 #
 # Each start runs `taskset -c 1 bin/javoy -c <config> --concurrency 1 -l warning` (as run.sh's start-up row does)
 # with the variant's environment (e.g. 'jdk25|JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java' or
-# 'c1|JAVOY_JAVA_OPTS=-XX:TieredStopAtLevel=1 -Xlog:...'), polls curl every 5 ms, and at the first 200 reads the process's
+# 'c1|JAVOY_JAVA_OPTS=-XX:TieredStopAtLevel=1 -Xlog:...'; LAUNCHER=PATH runs another launcher, e.g. an older
+# bin/javoy from `git show REV:bin/javoy`), polls curl every 5 ms, and at the first 200 reads the process's
 # utime+stime from /proc/<pid>/stat (all threads: JIT and GC included). The process is then stopped with SIGTERM
 # and waited for (an archive the launcher writes at exit is written then). Every variant has its own archive
 # folder (JAVOY_CDS) and --warm unmeasured starts first, as a deployed proxy has its archive.
@@ -24,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --jar) JAR=$2; shift 2 ;; --config) CONFIG=$2; shift 2 ;; --starts) STARTS=$2; shift 2 ;;
     --warm) WARM=$2; shift 2 ;; --variant) VARIANTS+=("$2"); shift 2 ;; --trace) TRACE=1; shift ;;
     --keep) KEEP=yes; shift ;; --xds) XDS=yes; shift ;;
-    -h|--help) sed -n 2,19p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
+    -h|--help) sed -n 2,18p "$0"; exit 0 ;; *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 ((${#VARIANTS[@]})) || VARIANTS=("default")
@@ -103,9 +104,15 @@ start() {
     done
     [[ $found == yes ]] || env+=("JAVOY_JAVA_OPTS=-Djavoy.startup.trace=true")
   fi
+  # LAUNCHER=PATH in a variant: that launcher instead of bin/javoy (e.g. the previous commit's, for before/after)
+  local launcher="$ROOT/bin/javoy"
+  for k in "${!env[@]}"; do
+    [[ ${env[$k]} == LAUNCHER=* ]] && launcher=${env[$k]#LAUNCHER=} && unset 'env[k]'
+  done
+  env=("${env[@]}")
   mkdir -p "$RAW/cds-$i"
   t0=$(date +%s%N)
-  env JAVOY_JAR="$JAR" JAVOY_CDS="$RAW/cds-$i" "${env[@]}" taskset -c 1 "$ROOT/bin/javoy" \
+  env JAVOY_JAR="$JAR" JAVOY_CDS="$RAW/cds-$i" "${env[@]}" taskset -c 1 "$launcher" \
     -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy-$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
