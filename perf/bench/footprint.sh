@@ -61,7 +61,10 @@ PIDS+=($!)
 URL=http://127.0.0.1:$HP/
 start_javoy() { # extra JVM flags -> sets JPID
   if [[ -n $LAUNCHER ]]; then
-    JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$OPTS $1" taskset -c 1 "$LAUNCHER" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy.log" 2>&1 &
+    # the per-start extras (GC log, NMT) through JDK_JAVA_OPTIONS: in JAVOY_JAVA_OPTS they would change the name of
+    # bin/javoy's JDK 25 AOT cache, so every start would be a recording run (and jcmd's NMT summary crashed JDK
+    # 25.0.3 in one: SIGSEGV in FileMapInfo::readonly_total)
+    JAVOY_JAR="$JAR" JAVOY_JAVA_OPTS="$OPTS" JDK_JAVA_OPTIONS="$1" taskset -c 1 "$LAUNCHER" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy.log" 2>&1 &
   else
     taskset -c 1 java $OPTS $1 -jar "$JAR" -c "$RAW/javoy.yaml" --concurrency 1 -l warning >>"$RAW/javoy.log" 2>&1 &
   fi
@@ -78,9 +81,9 @@ wait_serving() { # -> ms since $1 (ns)
   done
   return 1
 }
-stop_javoy() { # SIGTERM (JDK 17 writes the CDS archive at a clean exit); SIGKILL if still there after 20 s
+stop_javoy() { # SIGTERM (JDK 17 writes the CDS archive, JDK 25 the AOT cache at a clean exit); SIGKILL after 120 s
   kill "$1" 2>/dev/null || return 0
-  for ((i = 0; i < 200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  for ((i = 0; i < 1200; i++)); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
 }
 sleep 0.3

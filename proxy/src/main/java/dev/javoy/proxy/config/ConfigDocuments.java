@@ -1,10 +1,7 @@
 package dev.javoy.proxy.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +34,6 @@ public final class ConfigDocuments {
       return JSON_OR_YAML;
     }
   }
-
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .build();
 
   private ConfigDocuments() {}
 
@@ -82,8 +74,8 @@ public final class ConfigDocuments {
 
   private static JsonNode json(String text, String source) throws ConfigException {
     try {
-      JsonNode tree = JSON.readTree(text);
-      if (tree == null || tree.isMissingNode()) {
+      JsonNode tree = JsonTreeParser.parse(text);
+      if (tree == null) {
         return JsonNodeFactory.instance.objectNode();
       }
       return tree;
@@ -91,16 +83,14 @@ public final class ConfigDocuments {
       String where = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw new ConfigException(null, source + ": invalid JSON" + where + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) { // not from a String
+      throw new ConfigException(null, source + ": invalid JSON: " + e.getMessage(), e);
     }
   }
 
   /** The tree as compact JSON text. */
   static String toJson(JsonNode tree) {
-    try {
-      return JSON.writeValueAsString(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return JsonTreeWriter.write(tree);
   }
 
   private static String describe(IOException e) {

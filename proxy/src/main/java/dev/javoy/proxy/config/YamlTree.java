@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.StringReader;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -19,6 +18,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Turns YAML text into a JSON tree the way Envoy's YAML loader does: anchors and aliases expanded, merge keys
@@ -52,7 +54,9 @@ final class YamlTree {
     options.setAllowDuplicateKeys(true);
     Node root;
     try {
-      root = new Yaml(options).compose(new StringReader(text));
+      // SnakeYAML's composer alone, as Yaml.compose runs it: a Yaml object would also build the constructor and
+      // representer (≈ 60 classes that stay in class metadata) which a node tree does not need
+      root = new Composer(new ParserImpl(new StreamReader(text), options), new Resolver(), options).getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark();
       String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
