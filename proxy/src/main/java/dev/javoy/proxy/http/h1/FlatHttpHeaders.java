@@ -29,13 +29,18 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Name, value, name, value, ...: one array for both (one array header less per message). */
   private CharSequence[] a;
-  private int size;
-  private final boolean lowerCaseNames;
-  private final boolean validate;
+  /** How many headers (a char, as the flags are bytes: the object stays at 32 bytes; see {@link #append}). */
+  private char size;
+  /** {@link #LOWER_CASE_NAMES}, {@link #VALIDATE}, {@link #ALL_LOWER_CASE}. */
+  private byte flags;
+  /** Store every name in lower case (else as given: {@code preserve_case}). */
+  private static final byte LOWER_CASE_NAMES = 1;
+  /** Check names and values added through the {@link HttpHeaders} API. */
+  private static final byte VALIDATE = 2;
   /** No name was stored with an upper-case letter (always true for a lower-casing map not given one as is). */
-  private boolean allLowerCase;
+  private static final byte ALL_LOWER_CASE = 4;
   /** The {@link HeaderNameSummary} bits of the names held (and maybe of some removed): a clear bit is an absent name. */
-  private long names;
+  private int names;
 
   /** A validating map that stores names in lower case. */
   public FlatHttpHeaders() {
@@ -47,9 +52,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
    * @param validate check names and values added through the {@link HttpHeaders} API
    */
   public FlatHttpHeaders(boolean lowerCaseNames, boolean validate, int capacity) {
-    this.lowerCaseNames = lowerCaseNames;
-    this.validate = validate;
-    this.allLowerCase = lowerCaseNames;
+    this.flags = (byte) ((lowerCaseNames ? LOWER_CASE_NAMES | ALL_LOWER_CASE : 0) | (validate ? VALIDATE : 0));
     this.a = capacity <= 0 ? NONE : new CharSequence[Math.max(capacity, 4) << 1]; // trailers: none until the first
   }
 
@@ -67,21 +70,21 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Renames the {@code i}-th header as given, without lower-casing or validating ({@code header_key_format}). */
   public void renameAt(int i, CharSequence name) {
-    if (allLowerCase && HeaderNames.hasUpperCase(name)) {
-      allLowerCase = false;
+    if ((flags & ALL_LOWER_CASE) != 0 && HeaderNames.hasUpperCase(name)) {
+      flags &= ~ALL_LOWER_CASE;
     }
     a[(i) << 1] = name;
     names |= HeaderNameSummary.bitOf(name);
   }
 
   /** The {@link HeaderNameSummary} of the names: a name whose bit is clear is not in the map. */
-  public long nameSummary() {
+  public int nameSummary() {
     return names;
   }
 
   /** Whether every name is in lower case (nothing for the default key format to rewrite). */
   public boolean lowerCaseNames() {
-    return allLowerCase;
+    return (flags & ALL_LOWER_CASE) != 0;
   }
 
   /**
@@ -89,8 +92,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
    * under preserve_case), neither validated nor converted again.
    */
   public void addDecoded(CharSequence name, CharSequence value) {
-    if (allLowerCase && !lowerCaseNames) {
-      allLowerCase = false;
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
     }
     append(name, value);
   }
@@ -166,6 +169,10 @@ public final class FlatHttpHeaders extends HttpHeaders {
   }
 
   private void append(CharSequence name, CharSequence value) {
+    if (size == Character.MAX_VALUE) {
+      // only with header size limits raised far above Envoy's defaults (60 KiB hold at most ~15,000 headers)
+      throw new io.netty.handler.codec.TooLongFrameException("more than " + (int) Character.MAX_VALUE + " headers");
+    }
     int i = size << 1;
     if (i == a.length) {
       a = Arrays.copyOf(a, Math.max(8, i << 1));
@@ -177,9 +184,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
   }
 
   private CharSequence normalizedName(CharSequence name) {
-    CharSequence n = HeaderNames.normalized(name, lowerCaseNames, validate);
-    if (allLowerCase && !lowerCaseNames) {
-      allLowerCase = false;
+    CharSequence n = HeaderNames.normalized(name, (flags & LOWER_CASE_NAMES) != 0, (flags & VALIDATE) != 0);
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
     }
     return n;
   }
@@ -219,7 +226,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     int w = from;
     int n = size;
     CharSequence[] x = a;
-    long kept = 0;
+    int kept = 0;
     for (int r = 0; r < from; r++) {
       kept |= HeaderNameSummary.bitOf(x[r << 1]);
     }
@@ -235,7 +242,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
       }
     }
     Arrays.fill(x, w << 1, n << 1, null);
-    size = w;
+    size = (char) w;
     names = kept;
     return n - w;
   }
@@ -389,7 +396,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** For {@link FlatHeaderEntry#setValue}: the value converted and checked as an added one would be. */
   CharSequence convertedValue(Object v) {
-    return HeaderValues.converted(validate, v);
+    return HeaderValues.converted((flags & VALIDATE) != 0, v);
   }
 
   /** Sets the {@code i}-th value as given (an entry writing through). */
@@ -420,7 +427,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    append(n, HeaderValues.converted(validate, value));
+    append(n, HeaderValues.converted((flags & VALIDATE) != 0, value));
     return this;
   }
 
@@ -433,7 +440,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public HttpHeaders add(CharSequence name, Iterable<?> values) {
     CharSequence n = normalizedName(name);
     for (Object v : values) {
-      append(n, HeaderValues.converted(validate, v));
+      append(n, HeaderValues.converted((flags & VALIDATE) != 0, v));
     }
     return this;
   }
@@ -475,7 +482,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    CharSequence v = HeaderValues.converted(validate, value);
+    CharSequence v = HeaderValues.converted((flags & VALIDATE) != 0, value);
     int i = indexOf(n, 0);
     if (i >= 0 && i == size - 1) {
       a[(i) << 1] = n; // the only one, already last: replaced in place
@@ -499,7 +506,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     CharSequence n = normalizedName(name);
     removeAll(n);
     for (Object v : values) {
-      append(n, HeaderValues.converted(validate, v));
+      append(n, HeaderValues.converted((flags & VALIDATE) != 0, v));
     }
     return this;
   }
@@ -551,7 +558,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     Arrays.fill(a, 0, size << 1, null);
     size = 0;
     names = 0;
-    allLowerCase = lowerCaseNames;
+    if ((flags & LOWER_CASE_NAMES) != 0) {
+      flags |= ALL_LOWER_CASE;
+    }
     source = null;
     spans = null;
     spanCount = 0;
@@ -560,10 +569,10 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders copy() {
-    FlatHttpHeaders c = new FlatHttpHeaders(lowerCaseNames, validate, Math.max(size, 4));
+    FlatHttpHeaders c = new FlatHttpHeaders(true, true, Math.max(size, 4));
     System.arraycopy(a, 0, c.a, 0, size << 1);
     c.size = size;
-    c.allLowerCase = allLowerCase;
+    c.flags = flags;
     c.names = names;
     c.source = source; // the spans are written only while the codec decodes, before the map is handed out
     c.spans = spans;

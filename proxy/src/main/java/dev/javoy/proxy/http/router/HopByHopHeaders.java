@@ -26,7 +26,7 @@ final class HopByHopHeaders {
   private HopByHopHeaders() {}
 
   /** The {@link HeaderNameSummary} bits of the names this looks for. */
-  private static final long SUMMARY = HeaderNameSummary.bitOf("te") | HeaderNameSummary.bitOf("upgrade")
+  private static final int SUMMARY = HeaderNameSummary.bitOf("te") | HeaderNameSummary.bitOf("upgrade")
       | HeaderNameSummary.bitOf("connection") | HeaderNameSummary.bitOf("keep-alive")
       | HeaderNameSummary.bitOf("content-length") | HeaderNameSummary.bitOf("proxy-connection")
       | HeaderNameSummary.bitOf("x-envoy-expected-rq-timeout-ms");
