@@ -1,20 +1,12 @@
 package dev.javoy.proxy.http.h1;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.util.AsciiString;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.Date;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -22,11 +14,14 @@ import java.util.Set;
  * kept, looked up by a linear scan (a request has 10–20 headers: a scan of interned names beats hashing them).
  * <p>
  * Names are lower-cased as they are added unless the map keeps them as received ({@code preserve_case}); the
- * well-known names are Netty's {@code HttpHeaderNames} constants (no allocation, identity compare first). Values
+ * well-known names are Netty's {@code HttpHeaderNames} and {@link EnvoyHeaderNames} constants (no allocation, identity
+ * compare first). A {@link HeaderNameSummary} of the names answers most lookups of absent names without a scan. Values
  * are kept as the {@link CharSequence} given: the codecs store {@link AsciiString}s over the message's bytes, so a
  * value nobody reads as a {@code String} is written out again without ever becoming one. Names and values added
  * through the {@link HttpHeaders} API are validated as Netty's default headers validate them; the codecs add
- * already-checked bytes with {@link #addDecoded}. Not thread-safe, as Netty's headers.
+ * already-checked bytes with {@link #addDecoded}, javoy's own headers come through {@link TrustedHeaders}. Values still
+ * spans of the decoded head are read in place by {@link HeaderValueSpans}; iteration is {@link FlatHeaderIterator},
+ * {@link FlatHeaderValueIterator} and {@link StringHeaderViews}. Not thread-safe, as Netty's headers.
  */
 public final class FlatHttpHeaders extends HttpHeaders {
   private static final int DEFAULT_CAPACITY = 16;
@@ -34,11 +29,18 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Name, value, name, value, ...: one array for both (one array header less per message). */
   private CharSequence[] a;
-  private int size;
-  private final boolean lowerCaseNames;
-  private final boolean validate;
+  /** How many headers (a char, as the flags are bytes: the object stays at 32 bytes; see {@link #append}). */
+  private char size;
+  /** {@link #LOWER_CASE_NAMES}, {@link #VALIDATE}, {@link #ALL_LOWER_CASE}. */
+  private byte flags;
+  /** Store every name in lower case (else as given: {@code preserve_case}). */
+  private static final byte LOWER_CASE_NAMES = 1;
+  /** Check names and values added through the {@link HttpHeaders} API. */
+  private static final byte VALIDATE = 2;
   /** No name was stored with an upper-case letter (always true for a lower-casing map not given one as is). */
-  private boolean allLowerCase;
+  private static final byte ALL_LOWER_CASE = 4;
+  /** The {@link HeaderNameSummary} bits of the names held (and maybe of some removed): a clear bit is an absent name. */
+  private int names;
 
   /** A validating map that stores names in lower case. */
   public FlatHttpHeaders() {
@@ -50,9 +52,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
    * @param validate check names and values added through the {@link HttpHeaders} API
    */
   public FlatHttpHeaders(boolean lowerCaseNames, boolean validate, int capacity) {
-    this.lowerCaseNames = lowerCaseNames;
-    this.validate = validate;
-    this.allLowerCase = lowerCaseNames;
+    this.flags = (byte) ((lowerCaseNames ? LOWER_CASE_NAMES | ALL_LOWER_CASE : 0) | (validate ? VALIDATE : 0));
     this.a = capacity <= 0 ? NONE : new CharSequence[Math.max(capacity, 4) << 1]; // trailers: none until the first
   }
 
@@ -70,15 +70,21 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Renames the {@code i}-th header as given, without lower-casing or validating ({@code header_key_format}). */
   public void renameAt(int i, CharSequence name) {
-    if (allLowerCase && HeaderNames.hasUpperCase(name)) {
-      allLowerCase = false;
+    if ((flags & ALL_LOWER_CASE) != 0 && HeaderNames.hasUpperCase(name)) {
+      flags &= ~ALL_LOWER_CASE;
     }
     a[(i) << 1] = name;
+    names |= HeaderNameSummary.bitOf(name);
+  }
+
+  /** The {@link HeaderNameSummary} of the names: a name whose bit is clear is not in the map. */
+  public int nameSummary() {
+    return names;
   }
 
   /** Whether every name is in lower case (nothing for the default key format to rewrite). */
   public boolean lowerCaseNames() {
-    return allLowerCase;
+    return (flags & ALL_LOWER_CASE) != 0;
   }
 
   /**
@@ -86,8 +92,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
    * under preserve_case), neither validated nor converted again.
    */
   public void addDecoded(CharSequence name, CharSequence value) {
-    if (allLowerCase && !lowerCaseNames) {
-      allLowerCase = false;
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
     }
     append(name, value);
   }
@@ -95,14 +101,14 @@ public final class FlatHttpHeaders extends HttpHeaders {
   // ---- values kept as spans of the decoded head (made an AsciiString only when read) ----
 
   /** The head bytes the spans point into, or null. */
-  private byte[] source;
+  byte[] source;
   /**
    * Offset, length, offset, length, ... of the values still kept as spans, by {@link HeaderValueSpan#index}: chars (unsigned
    * 16 bits, half an int[]'s bytes), so only heads up to 64 KiB keep spans (larger ones, rare, get views at once).
    */
-  private char[] spans;
+  char[] spans;
   /** How many spans are used (at most {@code HeaderValueSpan.COUNT}: a byte keeps the object at 32 bytes). */
-  private byte spanCount;
+  byte spanCount;
 
   /**
    * Lets the next {@code count} values decoded from {@code head} (an array the caller never changes again) be kept
@@ -117,30 +123,22 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Adds a decoded header whose value is {@code b[off, off + len)}: a span when {@link #decodingFrom} allows. */
   public void addDecoded(CharSequence name, byte[] b, int off, int len) {
-    if (len == 0) {
-      addDecoded(name, AsciiString.EMPTY_STRING);
-      return;
-    }
-    int k = spanCount;
-    if (b == source && (k << 1) < spans.length) {
-      spans[k << 1] = (char) off;
-      spans[(k << 1) + 1] = (char) len;
-      spanCount = (byte) (k + 1);
-      addDecoded(name, HeaderValueSpan.of(k));
-    } else {
-      addDecoded(name, new AsciiString(b, off, len, false));
-    }
+    addDecoded(name, HeaderValueSpans.spanOrView(this, b, off, len));
   }
 
   /** The {@code i}-th value, made a view of the head bytes if it was still a span (and kept as that). */
-  private CharSequence value(int i) {
+  CharSequence value(int i) {
     CharSequence v = a[(i << 1) + 1];
     if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      v = new AsciiString(source, spans[k], spans[k + 1], false);
+      v = HeaderValueSpans.view(this, sp);
       a[(i << 1) + 1] = v;
     }
     return v;
+  }
+
+  /** The {@code i}-th value as stored: maybe a {@link HeaderValueSpan} (for {@link HeaderValueSpans}). */
+  CharSequence rawValue(int i) {
+    return a[(i << 1) + 1];
   }
 
   /** The index of the first header of this name, or -1. */
@@ -150,55 +148,31 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** The {@code j}-th char of the {@code i}-th value, without making a span a view. */
   public char valueCharAt(int i, int j) {
-    CharSequence v = a[(i << 1) + 1];
-    if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      if (j < 0 || j >= spans[k + 1]) {
-        throw new IndexOutOfBoundsException(j);
-      }
-      return (char) (source[spans[k] + j] & 0xff);
-    }
-    return v.charAt(j);
+    return HeaderValueSpans.charAt(this, i, j);
   }
 
   /** Whether the {@code i}-th value is {@code s} ignoring ASCII case, without making a span a view. */
   public boolean valueContentEqualsIgnoreCase(int i, AsciiString s) {
-    int n = valueLength(i);
-    if (n != s.length()) {
-      return false;
-    }
-    for (int j = 0; j < n; j++) {
-      char c = valueCharAt(i, j);
-      char d = (char) (s.byteAt(j) & 0xff);
-      if (c != d && HeaderNames.toLower(c) != HeaderNames.toLower(d)) {
-        return false;
-      }
-    }
-    return true;
+    return HeaderValueSpans.contentEqualsIgnoreCase(this, i, s);
   }
 
   /** The length of the {@code i}-th value, without making a span a view. */
   public int valueLength(int i) {
-    CharSequence v = a[(i << 1) + 1];
-    return v instanceof HeaderValueSpan sp ? spans[(sp.index << 1) + 1] : v.length();
+    return HeaderValueSpans.length(this, i);
   }
 
   /**
    * Writes the {@code i}-th value's bytes (chars up to 0xFF as one byte each), a span straight from the head bytes.
    */
   public void writeValue(int i, ByteBuf out) {
-    CharSequence v = a[(i << 1) + 1];
-    if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      out.writeBytes(source, spans[k], spans[k + 1]);
-    } else if (v instanceof AsciiString s) {
-      ByteBufUtil.copy(s, out);
-    } else {
-      ByteBufUtil.writeAscii(out, v);
-    }
+    HeaderValueSpans.write(this, i, out);
   }
 
   private void append(CharSequence name, CharSequence value) {
+    if (size == Character.MAX_VALUE) {
+      // only with header size limits raised far above Envoy's defaults (60 KiB hold at most ~15,000 headers)
+      throw new io.netty.handler.codec.TooLongFrameException("more than " + (int) Character.MAX_VALUE + " headers");
+    }
     int i = size << 1;
     if (i == a.length) {
       a = Arrays.copyOf(a, Math.max(8, i << 1));
@@ -206,23 +180,22 @@ public final class FlatHttpHeaders extends HttpHeaders {
     a[i] = name;
     a[i + 1] = value;
     size++;
+    names |= HeaderNameSummary.bitOf(name);
   }
 
   private CharSequence normalizedName(CharSequence name) {
-    if (name == null) {
-      throw new NullPointerException("name");
-    }
-    CharSequence n = lowerCaseNames ? HeaderNames.lowerCase(name) : name;
-    if (validate && !HeaderNames.isWellKnownConstant(n)) {
-      HeaderNames.validate(n);
-    }
-    if (allLowerCase && !lowerCaseNames) {
-      allLowerCase = false;
+    CharSequence n = HeaderNames.normalized(name, (flags & LOWER_CASE_NAMES) != 0, (flags & VALIDATE) != 0);
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
     }
     return n;
   }
 
-  private int indexOf(CharSequence name, int from) {
+  /** The index of the first header of this name from {@code from} on, or -1. */
+  int indexOf(CharSequence name, int from) {
+    if ((names & HeaderNameSummary.bitOf(name)) == 0) {
+      return -1;
+    }
     CharSequence[] x = a;
     for (int i = from, n = size; i < n; i++) {
       if (HeaderNames.same(x[i << 1], name)) {
@@ -232,7 +205,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return -1;
   }
 
-  private void removeAt(int i) {
+  /** Removes the {@code i}-th header (an iterator's remove). */
+  void removeAt(int i) {
     int tail = size - i - 1;
     if (tail > 0) {
       System.arraycopy(a, (i + 1) << 1, a, i << 1, tail << 1);
@@ -244,21 +218,54 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   /** Removes every header of this name; returns how many went. */
   private int removeAll(CharSequence name) {
-    int w = 0;
+    return (names & HeaderNameSummary.bitOf(name)) == 0 ? 0 : removeFrom(name, 0);
+  }
+
+  /** Removes every header of this name from index {@code from} on (the summary is rebuilt from what stays). */
+  private int removeFrom(CharSequence name, int from) {
+    int w = from;
     int n = size;
     CharSequence[] x = a;
-    for (int r = 0; r < n; r++) {
-      if (!HeaderNames.same(x[r << 1], name)) {
+    int kept = 0;
+    for (int r = 0; r < from; r++) {
+      kept |= HeaderNameSummary.bitOf(x[r << 1]);
+    }
+    for (int r = from; r < n; r++) {
+      CharSequence k = x[r << 1];
+      if (!HeaderNames.same(k, name)) {
         if (w != r) {
-          x[w << 1] = x[r << 1];
+          x[w << 1] = k;
           x[(w << 1) + 1] = x[(r << 1) + 1];
         }
+        kept |= HeaderNameSummary.bitOf(k);
         w++;
       }
     }
     Arrays.fill(x, w << 1, n << 1, null);
-    size = w;
+    size = (char) w;
+    names = kept;
     return n - w;
+  }
+
+  /** Appends as given (no lower-casing, no checks): {@link TrustedHeaders#add}. */
+  void addTrusted(CharSequence name, CharSequence value) {
+    append(name, value);
+  }
+
+  /**
+   * The first header of this name gets {@code value} in place (position and name as received), the others go;
+   * appended when absent. No lower-casing, no checks: {@link TrustedHeaders#set}.
+   */
+  void replace(CharSequence name, CharSequence value) {
+    int i = indexOf(name, 0);
+    if (i < 0) {
+      append(name, value);
+      return;
+    }
+    a[(i << 1) + 1] = value;
+    if (indexOf(name, i + 1) > 0) {
+      removeFrom(name, i + 1);
+    }
   }
 
   /** The first value of {@code name} as given (no String made), or null. */
@@ -289,14 +296,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public Integer getInt(CharSequence name) {
     CharSequence v = getCharSequence(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString());
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return v == null ? null : HeaderValues.parseInt(v);
   }
 
   @Override
@@ -308,14 +308,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public Short getShort(CharSequence name) {
     CharSequence v = getCharSequence(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString());
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return v == null ? null : HeaderValues.parseShort(v);
   }
 
   @Override
@@ -327,11 +320,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public Long getTimeMillis(CharSequence name) {
     CharSequence v = getCharSequence(name);
-    if (v == null) {
-      return null;
-    }
-    Date d = DateFormatter.parseHttpDate(v);
-    return d == null ? null : d.getTime();
+    return v == null ? null : HeaderValues.parseTimeMillis(v);
   }
 
   @Override
@@ -347,23 +336,12 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   @Override
   public List<String> getAll(CharSequence name) {
-    List<String> out = new ArrayList<>(2);
-    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      out.add(value(i).toString());
-    }
-    return out;
+    return StringHeaderViews.values(this, name);
   }
 
   @Override
   public List<Map.Entry<String, String>> entries() {
-    if (size == 0) {
-      return Collections.emptyList();
-    }
-    List<Map.Entry<String, String>> out = new ArrayList<>(size);
-    for (int i = 0; i < size; i++) {
-      out.add(new AbstractMap.SimpleEntry<>(a[(i) << 1].toString(), value(i).toString()));
-    }
-    return out;
+    return StringHeaderViews.entries(this);
   }
 
   @Override
@@ -381,217 +359,49 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return contains((CharSequence) name, (CharSequence) value, ignoreCase);
   }
 
-  /** A header of this name whose whole value equals {@code value} (as Netty's default headers). */
+  /** A header of this name whose whole value equals {@code value} (as Netty's default headers); read in place. */
   @Override
   public boolean contains(CharSequence name, CharSequence value, boolean ignoreCase) {
-    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      CharSequence v = value(i);
-      if (ignoreCase ? AsciiString.contentEqualsIgnoreCase(v, value) : AsciiString.contentEquals(v, value)) {
-        return true;
-      }
-    }
-    return false;
+    return HeaderValueSpans.anyEquals(this, name, value, ignoreCase);
   }
 
-  /** A header of this name whose comma-separated value has {@code value} as an element, trimmed. */
+  /**
+   * A header of this name whose comma-separated value has {@code value} as an element, trimmed; read in place, so a
+   * value still a span of its head stays one (keep-alive checks read every response's).
+   */
   @Override
   public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
-    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      if (containsCommaSeparatedTrimmed(i, value, ignoreCase)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Read in place, so a value still a span of its head stays one (keep-alive checks read every response's). */
-  private boolean containsCommaSeparatedTrimmed(int i, CharSequence value, boolean ignoreCase) {
-    int n = valueLength(i);
-    int start = 0;
-    while (start <= n) {
-      int end = start;
-      while (end < n && valueCharAt(i, end) != ',') {
-        end++;
-      }
-      int s = start;
-      int e = end;
-      while (s < e && isOws(valueCharAt(i, s))) {
-        s++;
-      }
-      while (e > s && isOws(valueCharAt(i, e - 1))) {
-        e--;
-      }
-      if (e - s == value.length() && regionMatches(i, s, value, ignoreCase)) {
-        return true;
-      }
-      start = end + 1;
-    }
-    return false;
-  }
-
-  private static boolean isOws(char c) {
-    return c == ' ' || c == '\t';
-  }
-
-  private boolean regionMatches(int index, int from, CharSequence v, boolean ignoreCase) {
-    for (int i = 0, n = v.length(); i < n; i++) {
-      char a = valueCharAt(index, from + i);
-      char b = v.charAt(i);
-      if (a != b && !(ignoreCase && HeaderNames.toLower(a) == HeaderNames.toLower(b))) {
-        return false;
-      }
-    }
-    return true;
+    return HeaderValueSpans.anyHasElement(this, name, value, ignoreCase);
   }
 
   @Override
   public Iterator<String> valueStringIterator(CharSequence name) {
-    Iterator<? extends CharSequence> it = valueCharSequenceIterator(name);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public String next() {
-        return it.next().toString();
-      }
-
-      @Override
-      public void remove() {
-        it.remove();
-      }
-    };
+    return StringHeaderViews.values(valueCharSequenceIterator(name));
   }
 
   @Override
   public Iterator<? extends CharSequence> valueCharSequenceIterator(CharSequence name) {
-    return new Iterator<CharSequence>() {
-      private int next = indexOf(name, 0);
-      private int last = -1;
-
-      @Override
-      public boolean hasNext() {
-        return next >= 0;
-      }
-
-      @Override
-      public CharSequence next() {
-        if (next < 0) {
-          throw new NoSuchElementException();
-        }
-        last = next;
-        next = indexOf(name, next + 1);
-        return value(last);
-      }
-
-      @Override
-      public void remove() {
-        if (last < 0) {
-          throw new IllegalStateException();
-        }
-        removeAt(last);
-        if (next > last) {
-          next--;
-        }
-        last = -1;
-      }
-    };
+    return new FlatHeaderValueIterator(this, name);
   }
 
   @Override
   public Iterator<Map.Entry<String, String>> iterator() {
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = iteratorCharSequence();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Map.Entry<String, String> next() {
-        Map.Entry<CharSequence, CharSequence> e = it.next();
-        return new StringHeaderEntry(e);
-      }
-
-      @Override
-      public void remove() {
-        it.remove();
-      }
-    };
+    return StringHeaderViews.entries(iteratorCharSequence());
   }
 
   @Override
   public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
-    return new Iterator<>() {
-      private int next;
-      private int last = -1;
-
-      @Override
-      public boolean hasNext() {
-        return next < size;
-      }
-
-      @Override
-      public Map.Entry<CharSequence, CharSequence> next() {
-        if (next >= size) {
-          throw new NoSuchElementException();
-        }
-        last = next++;
-        return new Entry(last, a[(last) << 1], value(last));
-      }
-
-      @Override
-      public void remove() {
-        if (last < 0) {
-          throw new IllegalStateException();
-        }
-        removeAt(last);
-        next = last;
-        last = -1;
-      }
-    };
+    return new FlatHeaderIterator(this);
   }
 
-  /** An entry of the iteration; {@link #setValue} writes through while the header is still there. */
-  private final class Entry implements Map.Entry<CharSequence, CharSequence> {
-    private final int index;
-    private final CharSequence name;
-    private CharSequence value;
+  /** For {@link FlatHeaderEntry#setValue}: the value converted and checked as an added one would be. */
+  CharSequence convertedValue(Object v) {
+    return HeaderValues.converted((flags & VALIDATE) != 0, v);
+  }
 
-    Entry(int index, CharSequence name, CharSequence value) {
-      this.index = index;
-      this.name = name;
-      this.value = value;
-    }
-
-    @Override
-    public CharSequence getKey() {
-      return name;
-    }
-
-    @Override
-    public CharSequence getValue() {
-      return value;
-    }
-
-    @Override
-    public CharSequence setValue(CharSequence v) {
-      CharSequence nv = HeaderValues.converted(validate, v);
-      CharSequence old = value;
-      int i = index < size && a[(index) << 1] == name && a[((index) << 1) + 1] == old ? index : -1;
-      if (i >= 0) {
-        a[((i) << 1) + 1] = nv;
-      }
-      value = nv;
-      return old;
-    }
-
-    @Override
-    public String toString() {
-      return name + "=" + value;
-    }
+  /** Sets the {@code i}-th value as given (an entry writing through). */
+  void setValueAt(int i, CharSequence v) {
+    a[(i << 1) + 1] = v;
   }
 
   @Override
@@ -606,11 +416,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   @Override
   public Set<String> names() {
-    Set<String> out = new LinkedHashSet<>(Math.max(4, size * 2));
-    for (int i = 0; i < size; i++) {
-      out.add(a[(i) << 1].toString());
-    }
-    return out;
+    return StringHeaderViews.names(this);
   }
 
   @Override
@@ -621,7 +427,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    append(n, HeaderValues.converted(validate, value));
+    append(n, HeaderValues.converted((flags & VALIDATE) != 0, value));
     return this;
   }
 
@@ -634,7 +440,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public HttpHeaders add(CharSequence name, Iterable<?> values) {
     CharSequence n = normalizedName(name);
     for (Object v : values) {
-      append(n, HeaderValues.converted(validate, v));
+      append(n, HeaderValues.converted((flags & VALIDATE) != 0, v));
     }
     return this;
   }
@@ -676,7 +482,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
     CharSequence n = normalizedName(name);
-    CharSequence v = HeaderValues.converted(validate, value);
+    CharSequence v = HeaderValues.converted((flags & VALIDATE) != 0, value);
     int i = indexOf(n, 0);
     if (i >= 0 && i == size - 1) {
       a[(i) << 1] = n; // the only one, already last: replaced in place
@@ -700,7 +506,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     CharSequence n = normalizedName(name);
     removeAll(n);
     for (Object v : values) {
-      append(n, HeaderValues.converted(validate, v));
+      append(n, HeaderValues.converted((flags & VALIDATE) != 0, v));
     }
     return this;
   }
@@ -751,7 +557,10 @@ public final class FlatHttpHeaders extends HttpHeaders {
   public HttpHeaders clear() {
     Arrays.fill(a, 0, size << 1, null);
     size = 0;
-    allLowerCase = lowerCaseNames;
+    names = 0;
+    if ((flags & LOWER_CASE_NAMES) != 0) {
+      flags |= ALL_LOWER_CASE;
+    }
     source = null;
     spans = null;
     spanCount = 0;
@@ -760,10 +569,11 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   @Override
   public HttpHeaders copy() {
-    FlatHttpHeaders c = new FlatHttpHeaders(lowerCaseNames, validate, Math.max(size, 4));
+    FlatHttpHeaders c = new FlatHttpHeaders(true, true, Math.max(size, 4));
     System.arraycopy(a, 0, c.a, 0, size << 1);
     c.size = size;
-    c.allLowerCase = allLowerCase;
+    c.flags = flags;
+    c.names = names;
     c.source = source; // the spans are written only while the codec decodes, before the map is handed out
     c.spans = spans;
     c.spanCount = spanCount;

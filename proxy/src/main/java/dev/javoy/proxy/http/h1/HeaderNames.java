@@ -9,32 +9,37 @@ import java.lang.reflect.Modifier;
 
 /**
  * Lower-cases header names as an HTTP/1.1 decoder stores them (Envoy's codecs keep names in lower case unless
- * a {@code preserve_case} formatter records the original). The well-known names map to Netty's lower-case
- * constants without allocating; other names with upper-case letters are copied once.
+ * a {@code preserve_case} formatter records the original). The well-known names (Netty's {@code HttpHeaderNames} and
+ * Envoy's own, {@link EnvoyHeaderNames}) map to their lower-case constants without allocating; other names with
+ * upper-case letters are copied once.
  */
 public final class HeaderNames {
   private static final AsciiString[] TABLE;
-  private static final int BYTES_SIZE = 256;
+  private static final int BYTES_SIZE = 512; // a quarter full: a name that is none of them is told at the first or second slot
   /** The same constants, found from raw bytes in any case (a decoder's view of a name, before any object exists). */
   private static final AsciiString[] BY_BYTES;
   private static final int MASK;
 
   static {
-    int size = 256;
+    int size = 512;
     AsciiString[] t = new AsciiString[size];
+    java.util.List<AsciiString> names = new java.util.ArrayList<>();
     for (Field f : HttpHeaderNames.class.getFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == AsciiString.class) {
         try {
-          AsciiString name = (AsciiString) f.get(null);
-          int i = AsciiString.hashCode(name) & (size - 1);
-          while (t[i] != null) {
-            i = (i + 1) & (size - 1);
-          }
-          t[i] = name;
+          names.add((AsciiString) f.get(null));
         } catch (IllegalAccessException e) {
           throw new IllegalStateException(e);
         }
       }
+    }
+    names.addAll(java.util.Arrays.asList(EnvoyHeaderNames.ALL)); // Envoy's own names are interned the same way
+    for (AsciiString name : names) {
+      int i = AsciiString.hashCode(name) & (size - 1);
+      while (t[i] != null) {
+        i = (i + 1) & (size - 1);
+      }
+      t[i] = name;
     }
     TABLE = t;
     MASK = size - 1;
@@ -116,7 +121,7 @@ public final class HeaderNames {
     return AsciiString.of(name).toLowerCase();
   }
 
-  /** Whether {@code name} is one of Netty's {@code HttpHeaderNames} constants (the instance itself). */
+  /** Whether {@code name} is one of the well-known constants (the instance itself: lower case, valid). */
   public static boolean isWellKnownConstant(CharSequence name) {
     if (!(name instanceof AsciiString a)) {
       return false;
@@ -127,6 +132,24 @@ public final class HeaderNames {
       }
     }
     return false;
+  }
+
+  /**
+   * A name as a map stores it: an interned constant as it is (lower case and valid already); else lower-cased when
+   * {@code lowerCase} and checked when {@code validate}.
+   */
+  static CharSequence normalized(CharSequence name, boolean lowerCase, boolean validate) {
+    if (name == null) {
+      throw new NullPointerException("name");
+    }
+    if (isWellKnownConstant(name)) {
+      return name;
+    }
+    CharSequence n = lowerCase ? lowerCase(name) : name;
+    if (validate && !isWellKnownConstant(n)) {
+      validate(n);
+    }
+    return n;
   }
 
   static boolean hasUpperCase(CharSequence s) {
@@ -172,12 +195,24 @@ public final class HeaderNames {
       return false;
     }
     if (a instanceof AsciiString x && b instanceof AsciiString y) {
-      return x.contentEqualsIgnoreCase(y);
+      return sameBytes(x.array(), x.arrayOffset(), y.array(), y.arrayOffset(), n);
     }
     for (int i = 0; i < n; i++) {
       char c = a.charAt(i);
       char d = b.charAt(i);
       if (c != d && toLower(c) != toLower(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ASCII case-insensitive equality of two byte ranges; most names of the same length differ at once. */
+  private static boolean sameBytes(byte[] x, int xo, byte[] y, int yo, int n) {
+    for (int i = 0; i < n; i++) {
+      int c = x[xo + i];
+      int d = y[yo + i];
+      if (c != d && ((c | 0x20) != (d | 0x20) || (c | 0x20) < 'a' || (c | 0x20) > 'z')) {
         return false;
       }
     }

@@ -3,6 +3,7 @@ package dev.javoy.proxy.http.h1;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.DefaultHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.util.AsciiString;
 import java.util.Calendar;
 import java.util.Date;
 
@@ -32,5 +33,28 @@ final class HeaderValues {
       VALIDATOR.validate(v);
     }
     return v;
+  }
+
+  /** {@code getInt}'s parse: null when not a number (as Netty's default headers). */
+  static Integer parseInt(CharSequence v) {
+    try {
+      return v instanceof AsciiString a ? a.parseInt() : Integer.parseInt(v.toString());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static Short parseShort(CharSequence v) {
+    try {
+      return v instanceof AsciiString a ? a.parseShort() : Short.parseShort(v.toString());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** An HTTP date in milliseconds, or null. */
+  static Long parseTimeMillis(CharSequence v) {
+    Date d = DateFormatter.parseHttpDate(v);
+    return d == null ? null : d.getTime();
   }
 }

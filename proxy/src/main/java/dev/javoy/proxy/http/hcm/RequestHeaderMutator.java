@@ -4,25 +4,36 @@ import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.stream.StreamInfo;
 import dev.javoy.proxy.upstream.Addresses;
 import dev.javoy.proxy.http.route.RouteTable;
+import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import dev.javoy.proxy.http.h1.TrustedHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 
 /**
  * What the connection manager does to every request's headers before routing (Envoy's
  * {@code ConnectionManagerUtility::mutateRequestHeaders}): host port stripping, {@code x-forwarded-for},
  * {@code x-forwarded-proto}, {@code x-envoy-external-address}, {@code x-request-id}, user agent, {@code via}.
+ * <p>
+ * Lookups of absent names (the usual request has none of these) cost no scan: javoy's HTTP/1.1 header map answers
+ * them from the summary of names its decoder built ({@code HeaderNameSummary}). The headers javoy writes itself are
+ * set as Envoy sets its inline headers (in place, no validation of javoy's own values: {@code TrustedHeaders}).
  */
 final class RequestHeaderMutator {
-  static final io.netty.util.AsciiString X_REQUEST_ID = io.netty.util.AsciiString.cached("x-request-id");
-  static final io.netty.util.AsciiString X_FORWARDED_FOR = io.netty.util.AsciiString.cached("x-forwarded-for");
-  static final io.netty.util.AsciiString X_FORWARDED_PROTO = io.netty.util.AsciiString.cached("x-forwarded-proto");
-  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = io.netty.util.AsciiString.cached("x-envoy-external-address");
-  static final io.netty.util.AsciiString X_ENVOY_INTERNAL = io.netty.util.AsciiString.cached("x-envoy-internal");
-  static final io.netty.util.AsciiString X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = io.netty.util.AsciiString.cached("x-envoy-downstream-service-cluster");
-  static final io.netty.util.AsciiString X_ENVOY_FORCE_TRACE = io.netty.util.AsciiString.cached("x-envoy-force-trace");
-  static final io.netty.util.AsciiString X_ENVOY_DECORATOR_OPERATION = io.netty.util.AsciiString.cached("x-envoy-decorator-operation");
+  static final AsciiString X_REQUEST_ID = EnvoyHeaderNames.X_REQUEST_ID;
+  static final AsciiString X_FORWARDED_FOR = EnvoyHeaderNames.X_FORWARDED_FOR;
+  static final AsciiString X_FORWARDED_PROTO = EnvoyHeaderNames.X_FORWARDED_PROTO;
+  static final AsciiString X_ENVOY_EXTERNAL_ADDRESS = EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS;
+  static final AsciiString X_ENVOY_INTERNAL = EnvoyHeaderNames.X_ENVOY_INTERNAL;
+  static final AsciiString X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = EnvoyHeaderNames.X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER;
+  static final AsciiString X_ENVOY_FORCE_TRACE = EnvoyHeaderNames.X_ENVOY_FORCE_TRACE;
+  static final AsciiString X_ENVOY_DECORATOR_OPERATION = EnvoyHeaderNames.X_ENVOY_DECORATOR_OPERATION;
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final AsciiString TRUE = AsciiString.cached("true");
 
   private RequestHeaderMutator() {}
 
@@ -42,7 +53,7 @@ final class RequestHeaderMutator {
         }
       }
     }
-    String scheme = conn.isTls() ? "https" : "http";
+    AsciiString scheme = conn.isTls() ? HTTPS : HTTP;
     boolean external = false;
     String xff = h.get(X_FORWARDED_FOR);
     InetSocketAddress trusted = TrustedClientAddress.fromXff(xff, cfg.useRemoteAddress, cfg.xffNumTrustedHops);
@@ -52,21 +63,21 @@ final class RequestHeaderMutator {
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());
       if (!cfg.skipXffAppend) {
-        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote);
+        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote); // the client's part: checked
       }
       external = trusted != null ? !isInternal(trusted) : !isInternal(conn);
       if (external) {
-        h.set(X_ENVOY_EXTERNAL_ADDRESS, trusted != null ? Addresses.hostOnly(trusted) : remote);
+        TrustedHeaders.set(h, X_ENVOY_EXTERNAL_ADDRESS, trusted != null ? Addresses.hostOnly(trusted) : remote);
         h.remove(X_ENVOY_INTERNAL);
         // an edge request may not force tracing or name the span (Envoy's cleanInternalHeaders)
         h.remove(X_ENVOY_FORCE_TRACE);
         h.remove(X_ENVOY_DECORATOR_OPERATION);
       } else {
-        h.set(X_ENVOY_INTERNAL, "true");
+        TrustedHeaders.set(h, X_ENVOY_INTERNAL, TRUE);
       }
-      h.set(X_FORWARDED_PROTO, scheme);
+      TrustedHeaders.set(h, X_FORWARDED_PROTO, scheme);
     } else if (!h.contains(X_FORWARDED_PROTO)) {
-      h.add(X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
+      TrustedHeaders.add(h, X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
     }
     cfg.forwardClientCert.mutate(h, conn.tls());
     String id = h.get(X_REQUEST_ID);
@@ -74,9 +85,9 @@ final class RequestHeaderMutator {
       boolean absent = id == null;
       id = RequestIds.newUuid();
       if (absent) {
-        h.add(X_REQUEST_ID, id); // as set would, without set's search
+        TrustedHeaders.add(h, X_REQUEST_ID, id); // as set would, without set's search
       } else {
-        h.set(X_REQUEST_ID, id);
+        TrustedHeaders.set(h, X_REQUEST_ID, id);
       }
     }
     info.requestId = id;

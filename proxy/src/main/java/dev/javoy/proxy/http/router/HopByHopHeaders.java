@@ -1,6 +1,7 @@
 package dev.javoy.proxy.http.router;
 
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import dev.javoy.proxy.http.h1.HeaderNameSummary;
 
 /**
  * Which of the headers {@link UpstreamRequestHeaders#removeHopByHop} acts on ({@code connection},
@@ -24,8 +25,17 @@ final class HopByHopHeaders {
 
   private HopByHopHeaders() {}
 
-  /** The bits of the names present. */
+  /** The {@link HeaderNameSummary} bits of the names this looks for. */
+  private static final int SUMMARY = HeaderNameSummary.bitOf("te") | HeaderNameSummary.bitOf("upgrade")
+      | HeaderNameSummary.bitOf("connection") | HeaderNameSummary.bitOf("keep-alive")
+      | HeaderNameSummary.bitOf("content-length") | HeaderNameSummary.bitOf("proxy-connection")
+      | HeaderNameSummary.bitOf("x-envoy-expected-rq-timeout-ms");
+
+  /** The bits of the names present: no pass at all when the map's name summary rules them all out. */
   static int scan(FlatHttpHeaders h) {
+    if ((h.nameSummary() & SUMMARY) == 0) {
+      return 0; // the usual request
+    }
     int bits = 0;
     for (int i = 0, n = h.size(); i < n; i++) {
       bits |= bitOf(h.nameAt(i));

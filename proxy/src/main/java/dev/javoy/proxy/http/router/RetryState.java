@@ -42,12 +42,12 @@ final class RetryState {
     OVERFLOW
   }
 
-  static final io.netty.util.AsciiString X_ENVOY_RETRY_ON = io.netty.util.AsciiString.cached("x-envoy-retry-on");
-  static final io.netty.util.AsciiString X_ENVOY_RETRY_GRPC_ON = io.netty.util.AsciiString.cached("x-envoy-retry-grpc-on");
-  static final io.netty.util.AsciiString X_ENVOY_MAX_RETRIES = io.netty.util.AsciiString.cached("x-envoy-max-retries");
-  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_STATUS_CODES = io.netty.util.AsciiString.cached("x-envoy-retriable-status-codes");
-  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_HEADER_NAMES = io.netty.util.AsciiString.cached("x-envoy-retriable-header-names");
-  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = io.netty.util.AsciiString.cached("x-envoy-external-address");
+  static final io.netty.util.AsciiString X_ENVOY_RETRY_ON = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRY_ON;
+  static final io.netty.util.AsciiString X_ENVOY_RETRY_GRPC_ON = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRY_GRPC_ON;
+  static final io.netty.util.AsciiString X_ENVOY_MAX_RETRIES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_MAX_RETRIES;
+  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_STATUS_CODES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRIABLE_STATUS_CODES;
+  static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_HEADER_NAMES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRIABLE_HEADER_NAMES;
+  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS;
 
   private final RetryPolicy policy;
   private final int retryOn;

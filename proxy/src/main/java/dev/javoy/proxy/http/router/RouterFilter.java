@@ -43,7 +43,7 @@ import java.util.function.Consumer;
 public final class RouterFilter extends DeadlineQueue.Entry
     implements RecyclableHttpFilter, ResponseHandler, HttpConnectionPool.Callbacks, DownstreamWatermarkListener {
   private static final io.netty.util.AsciiString IMMEDIATE_HEALTH_CHECK_FAIL =
-      io.netty.util.AsciiString.cached("x-envoy-immediate-health-check-fail");
+      dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_IMMEDIATE_HEALTH_CHECK_FAIL;
   private final RouterConfig config;
   private final HttpFilterCallbacks callbacks;
   private final StreamInfo info;
@@ -597,7 +597,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
     info.upstreamHostname = host.hostname();
     info.attemptCount++;
     if (route.virtualHost().includeAttemptCountInRequest()) {
-      request.headers().set(UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT, Integer.toString(info.attemptCount));
+      dev.javoy.proxy.http.h1.TrustedHeaders.set(request.headers(), UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT,
+          Integer.toString(info.attemptCount));
     }
     releasePendingBody();
     pendingBody = retry.replay();

@@ -1,6 +1,8 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import dev.javoy.proxy.http.h1.TrustedHeaders;
 import dev.javoy.proxy.http.route.ClusterAction;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.GrpcTimeout;
@@ -22,10 +24,11 @@ import io.netty.util.AsciiString;
  * host in {@code x-forwarded-host}); the path rewrite (the old path kept in {@code x-envoy-original-path}).
  */
 public final class UpstreamRequestHeaders {
-  static final io.netty.util.AsciiString X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = io.netty.util.AsciiString.cached("x-envoy-expected-rq-timeout-ms");
-  static final io.netty.util.AsciiString X_ENVOY_ORIGINAL_PATH = io.netty.util.AsciiString.cached("x-envoy-original-path");
-  static final io.netty.util.AsciiString X_ENVOY_ATTEMPT_COUNT = io.netty.util.AsciiString.cached("x-envoy-attempt-count");
-  static final io.netty.util.AsciiString X_FORWARDED_HOST = io.netty.util.AsciiString.cached("x-forwarded-host");
+  static final AsciiString X_ENVOY_EXPECTED_RQ_TIMEOUT_MS = EnvoyHeaderNames.X_ENVOY_EXPECTED_RQ_TIMEOUT_MS;
+  static final AsciiString X_ENVOY_ORIGINAL_PATH = EnvoyHeaderNames.X_ENVOY_ORIGINAL_PATH;
+  static final AsciiString X_ENVOY_ATTEMPT_COUNT = EnvoyHeaderNames.X_ENVOY_ATTEMPT_COUNT;
+  static final AsciiString X_FORWARDED_HOST = EnvoyHeaderNames.X_FORWARDED_HOST;
+  static final AsciiString ONE = AsciiString.cached("1");
 
   private UpstreamRequestHeaders() {}
 
@@ -43,10 +46,11 @@ public final class UpstreamRequestHeaders {
       if (!suppressEnvoyHeaders) {
         String value = routerTimeout == action.timeouts().timeoutMillis()
             ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout);
+        // digits javoy wrote: neither checked nor lower-cased again
         if (present != HopByHopHeaders.ANY && (present & HopByHopHeaders.EXPECTED_RQ_TIMEOUT) == 0) {
-          h.add(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value); // known absent: add appends as set would, without its search
+          TrustedHeaders.add(h, X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value); // known absent: add appends as set would
         } else {
-          h.set(X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value);
+          TrustedHeaders.set(h, X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value);
         }
       }
       if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
@@ -54,7 +58,7 @@ public final class UpstreamRequestHeaders {
       }
     }
     if (route.virtualHost().includeAttemptCountInRequest()) {
-      h.set(X_ENVOY_ATTEMPT_COUNT, "1");
+      TrustedHeaders.set(h, X_ENVOY_ATTEMPT_COUNT, ONE);
     }
     target.requestHeaders().apply(h, info);
     route.requestHeaders().apply(h, info);
@@ -190,7 +194,8 @@ public final class UpstreamRequestHeaders {
       boolean trailers = h.containsValue(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS, true);
       h.remove(HttpHeaderNames.TE);
       if (trailers) {
-        h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS); // as Envoy: "trailers" is the one TE value kept (gRPC)
+        // as Envoy: "trailers" is the one TE value kept (gRPC)
+        TrustedHeaders.set(h, HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
       }
     }
   }

@@ -1,6 +1,8 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import dev.javoy.proxy.http.h1.TrustedHeaders;
 import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.stream.StreamInfo;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AsciiString;
 
 /**
  * Prepares an upstream response for the downstream: hop-by-hop headers out, Envoy's headers in, then the
@@ -18,24 +21,23 @@ import io.netty.handler.codec.http.HttpUtil;
  * and {@code x-envoy-attempt-count} when the virtual host asks for it.
  */
 final class UpstreamResponseHeaders {
-  static final io.netty.util.AsciiString X_ENVOY_UPSTREAM_SERVICE_TIME = io.netty.util.AsciiString.cached("x-envoy-upstream-service-time");
+  static final AsciiString X_ENVOY_UPSTREAM_SERVICE_TIME = EnvoyHeaderNames.X_ENVOY_UPSTREAM_SERVICE_TIME;
 
   /**
-   * The decimal strings of 0..1023 ms, made once: most service times are small. Not interned: this array is all
-   * that needs them, and every interned string is an entry of the JVM's StringTable, which each young GC pause
-   * walks (1,024 of its ≈ 19,900 entries were these).
+   * The decimal digits of 0..1023 ms, made once: most service times are small. Not interned: this array is all that
+   * needs them, and every interned string is an entry of the JVM's StringTable, which each young GC pause walks.
    */
-  private static final String[] SMALL_MILLIS = new String[1024];
+  private static final AsciiString[] SMALL_MILLIS = new AsciiString[1024];
 
   static {
     for (int i = 0; i < SMALL_MILLIS.length; i++) {
-      SMALL_MILLIS[i] = Integer.toString(i);
+      SMALL_MILLIS[i] = AsciiString.cached(Integer.toString(i));
     }
   }
 
   private UpstreamResponseHeaders() {}
 
-  static String serviceTime(long millis) {
+  static CharSequence serviceTime(long millis) {
     return millis < SMALL_MILLIS.length ? SMALL_MILLIS[(int) millis] : Long.toString(millis);
   }
 
@@ -50,14 +52,15 @@ final class UpstreamResponseHeaders {
         : (present & HopByHopHeaders.CONTENT_LENGTH) != 0
             && ((present & HopByHopHeaders.CONNECTION) == 0 || HttpUtil.isContentLengthSet(resp)); // Connection may name it
     if (serviceTimeMillis >= 0) {
-      h.set(X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
+      // Envoy's inline header: in place if the upstream sent one; javoy's digits, not checked again
+      TrustedHeaders.set(h, X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
     }
     int code = resp.status().code();
     boolean bodyless = code == 204 || code == 304 || (code >= 100 && code < 200)
         || isHead(req.method());
     if (!bodyless && !contentLengthSet && !HttpUtil.isTransferEncodingChunked(resp)) {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      TrustedHeaders.set(h, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
   }
 
@@ -80,7 +83,8 @@ final class UpstreamResponseHeaders {
   /** {@code x-envoy-attempt-count} on responses, when the virtual host asks for it (whatever suppress says). */
   static void addAttemptCount(HttpHeaders h, Route route, StreamInfo info) {
     if (route.virtualHost().includeAttemptCountInResponse()) {
-      h.set(UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT, info.attemptCount <= 1 ? "1" : Integer.toString(info.attemptCount));
+      TrustedHeaders.set(h, UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT,
+          info.attemptCount <= 1 ? UpstreamRequestHeaders.ONE : Integer.toString(info.attemptCount));
     }
   }
 }

@@ -285,4 +285,57 @@ class FlatHttpHeadersTest {
     assertFalse(h.contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true));
     assertEquals("chunked", h.getCharSequence(new AsciiString("TRANSFER-ENCODING")).toString());
   }
+
+  /** javoy's own headers are set as Envoy sets its inline ones: the first in place (name as received), the rest go. */
+  @Test
+  void setTrustedReplacesTheFirstInPlaceAndDropsTheOthers() {
+    FlatHttpHeaders h = new FlatHttpHeaders(false, true, 4);
+    h.add("Server", "nginx").add("Date", "x").add("server", "other").add("content-length", "3");
+    TrustedHeaders.set(h, HttpHeaderNames.SERVER, AsciiString.of("envoy"));
+    TrustedHeaders.set(h, HttpHeaderNames.DATE, AsciiString.of("today"));
+    TrustedHeaders.set(h, EnvoyHeaderNames.X_ENVOY_UPSTREAM_SERVICE_TIME, "1");
+    assertEquals(List.of("Server=envoy", "Date=today", "content-length=3", "x-envoy-upstream-service-time=1"), entries(h));
+    assertEquals("envoy", h.get("SERVER"));
+    TrustedHeaders.add(h, EnvoyHeaderNames.X_REQUEST_ID, "id");
+    assertEquals("id", h.get("X-Request-Id"));
+    assertEquals(5, h.size());
+    // any other map: Netty's set and add
+    HttpHeaders d = new DefaultHttpHeaders().add("server", "nginx").add("date", "x");
+    TrustedHeaders.set(d, HttpHeaderNames.SERVER, AsciiString.of("envoy"));
+    TrustedHeaders.add(d, EnvoyHeaderNames.X_REQUEST_ID, "id");
+    assertEquals(List.of("date=x", "server=envoy", "x-request-id=id"), entries(d));
+  }
+
+  /** The name summary answers "absent" only for names not there, whatever their case, through adds and removes. */
+  @Test
+  void nameSummaryNeverHidesAPresentName() {
+    Random r = new Random(7);
+    String[] pool = {"host", "Host", "x-request-id", "X-Request-ID", "te", "TE", "a", "b", "expect", "connection",
+        "Content-Length", "x-envoy-retry-on", "x-forwarded-for", "X-Forwarded-Proto", "user-agent", "keep-alive"};
+    for (int round = 0; round < 200; round++) {
+      FlatHttpHeaders h = new FlatHttpHeaders(r.nextBoolean(), true, 4);
+      HttpHeaders ref = new DefaultHttpHeaders();
+      for (int op = 0; op < 30; op++) {
+        String n = pool[r.nextInt(pool.length)];
+        switch (r.nextInt(4)) {
+          case 0, 1 -> { h.add(n, "v" + op); ref.add(n, "v" + op); }
+          case 2 -> { h.remove(n); ref.remove(n); }
+          default -> { TrustedHeaders.set(h, AsciiString.of(n.toLowerCase()), "s"); ref.set(n, "s"); }
+        }
+        for (String q : pool) {
+          assertEquals(ref.contains(q), h.contains(q), q + " after op " + op);
+        }
+      }
+    }
+  }
+
+  @Test
+  void envoysOwnNamesAreInternedWhenDecoded() {
+    FlatHttpHeaders h = decoded("X-Request-Id: 1\r\nx-forwarded-proto: http\r\nX-Envoy-Retry-On: 5xx\r\n\r\n", true);
+    assertSame(EnvoyHeaderNames.X_REQUEST_ID, h.nameAt(0));
+    assertSame(EnvoyHeaderNames.X_FORWARDED_PROTO, h.nameAt(1));
+    assertSame(EnvoyHeaderNames.X_ENVOY_RETRY_ON, h.nameAt(2));
+    assertTrue(HeaderNames.isWellKnownConstant(EnvoyHeaderNames.X_ENVOY_EXPECTED_RQ_TIMEOUT_MS));
+    assertSame(EnvoyHeaderNames.X_FORWARDED_FOR, HeaderNames.lowerCase("X-Forwarded-For"));
+  }
 }

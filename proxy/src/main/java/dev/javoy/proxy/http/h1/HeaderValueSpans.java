@@ -1,0 +1,141 @@
+package dev.javoy.proxy.http.h1;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.AsciiString;
+
+/**
+ * A {@link FlatHttpHeaders}' values still kept as spans of the decoded head (its {@code source} bytes and its
+ * {@code spans} table of offsets and lengths), and the reads that work on a value in place, whatever it is (span,
+ * view or other {@link CharSequence}), so that a value only tested or forwarded never becomes an object: its length,
+ * a char, its bytes written out, a case-insensitive compare, a comma-separated element search.
+ */
+final class HeaderValueSpans {
+  private HeaderValueSpans() {}
+
+  /** A decoded value {@code b[off, off + len)}: a span when the map's {@code decodingFrom} allows, else a view. */
+  static CharSequence spanOrView(FlatHttpHeaders h, byte[] b, int off, int len) {
+    if (len == 0) {
+      return AsciiString.EMPTY_STRING;
+    }
+    int k = h.spanCount;
+    if (b == h.source && (k << 1) < h.spans.length) {
+      h.spans[k << 1] = (char) off;
+      h.spans[(k << 1) + 1] = (char) len;
+      h.spanCount = (byte) (k + 1);
+      return HeaderValueSpan.of(k);
+    }
+    return new AsciiString(b, off, len, false);
+  }
+
+  /** The view of the head bytes a span stands for. */
+  static AsciiString view(FlatHttpHeaders h, HeaderValueSpan sp) {
+    int k = sp.index << 1;
+    return new AsciiString(h.source, h.spans[k], h.spans[k + 1], false);
+  }
+
+  static int length(FlatHttpHeaders h, int i) {
+    CharSequence v = h.rawValue(i);
+    return v instanceof HeaderValueSpan sp ? h.spans[(sp.index << 1) + 1] : v.length();
+  }
+
+  static char charAt(FlatHttpHeaders h, int i, int j) {
+    CharSequence v = h.rawValue(i);
+    if (v instanceof HeaderValueSpan sp) {
+      int k = sp.index << 1;
+      if (j < 0 || j >= h.spans[k + 1]) {
+        throw new IndexOutOfBoundsException(j);
+      }
+      return (char) (h.source[h.spans[k] + j] & 0xff);
+    }
+    return v.charAt(j);
+  }
+
+  /** Writes the value's bytes (chars up to 0xFF as one byte each), a span straight from the head bytes. */
+  static void write(FlatHttpHeaders h, int i, ByteBuf out) {
+    CharSequence v = h.rawValue(i);
+    if (v instanceof HeaderValueSpan sp) {
+      int k = sp.index << 1;
+      out.writeBytes(h.source, h.spans[k], h.spans[k + 1]);
+    } else if (v instanceof AsciiString s) {
+      ByteBufUtil.copy(s, out);
+    } else {
+      ByteBufUtil.writeAscii(out, v);
+    }
+  }
+
+  static boolean contentEqualsIgnoreCase(FlatHttpHeaders h, int i, AsciiString s) {
+    int n = length(h, i);
+    if (n != s.length()) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      char c = charAt(h, i, j);
+      char d = (char) (s.byteAt(j) & 0xff);
+      if (c != d && HeaderNames.toLower(c) != HeaderNames.toLower(d)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a header of this name has exactly {@code value} as its value. */
+  static boolean anyEquals(FlatHttpHeaders h, CharSequence name, CharSequence value, boolean ignoreCase) {
+    for (int i = h.indexOf(name, 0); i >= 0; i = h.indexOf(name, i + 1)) {
+      if (length(h, i) == value.length() && regionMatches(h, i, 0, value, ignoreCase)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a header of this name has {@code value} as an element of its comma-separated value. */
+  static boolean anyHasElement(FlatHttpHeaders h, CharSequence name, CharSequence value, boolean ignoreCase) {
+    for (int i = h.indexOf(name, 0); i >= 0; i = h.indexOf(name, i + 1)) {
+      if (hasCommaSeparatedElement(h, i, value, ignoreCase)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the comma-separated value has {@code value} as an element, trimmed of spaces and tabs. */
+  static boolean hasCommaSeparatedElement(FlatHttpHeaders h, int i, CharSequence value, boolean ignoreCase) {
+    int n = length(h, i);
+    int start = 0;
+    while (start <= n) {
+      int end = start;
+      while (end < n && charAt(h, i, end) != ',') {
+        end++;
+      }
+      int s = start;
+      int e = end;
+      while (s < e && isOws(charAt(h, i, s))) {
+        s++;
+      }
+      while (e > s && isOws(charAt(h, i, e - 1))) {
+        e--;
+      }
+      if (e - s == value.length() && regionMatches(h, i, s, value, ignoreCase)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean regionMatches(FlatHttpHeaders h, int index, int from, CharSequence v, boolean ignoreCase) {
+    for (int i = 0, n = v.length(); i < n; i++) {
+      char a = charAt(h, index, from + i);
+      char b = v.charAt(i);
+      if (a != b && !(ignoreCase && HeaderNames.toLower(a) == HeaderNames.toLower(b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
