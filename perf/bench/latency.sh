@@ -17,6 +17,9 @@
 #                         run; a 2 s `perf record` of scheduler and syscall tracepoints of each proxy's worker (syscalls,
 #                         epoll returns and wake-ups per request, on-CPU time per burst, the user time from reading the
 #                         first request of a burst to writing it upstream)
+#   --profile             with --attribute: also sample the worker's stacks' leaf (perf cpu-clock every 20 µs, JIT
+#                         code named through `jcmd Compiler.perfmap`) and split the samples by phase of a burst: wake-up
+#                         → first read, first read → its upstream write, the rest (where a burst's first request goes)
 #   --out FILE            also write the report there (markdown)
 #
 # Every javoy logs its GC pauses and safepoints (-Xlog:gc,safepoint with the monotonic clock in ns, aligned to the wall
@@ -43,6 +46,7 @@ RATE=1000
 CONNS=16
 WARMUP=60000
 ATTRIBUTE=0
+PROFILE=0
 OUT=""
 JAVOYS=()
 while [[ $# -gt 0 ]]; do
@@ -54,8 +58,9 @@ while [[ $# -gt 0 ]]; do
     --conns) CONNS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --attribute) ATTRIBUTE=1; shift ;;
+    --profile) ATTRIBUTE=1; PROFILE=1; shift ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n 2,32p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,36p "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -82,6 +87,7 @@ cleanup() {
   sleep 0.5
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  rm -rf "$RAW"/cds-* 2>/dev/null || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -153,6 +159,11 @@ taskset -c 1 nginx -p "$RAW/nginx" -e "$RAW/nginx/error.log" -c "$RAW/nginx/ngin
 PID[nginx]=$!
 PIDS+=(${PID[nginx]})
 
+start_javoy() { # NAME JAR OPTS: bin/javoy pinned to CPU 1 (exec: the pid is java's)
+  # the GC log carries the wall clock in ns, so pauses line up with h2load's request log
+  JAVOY_JAR=$2 JAVOY_CDS="$RAW/cds-$1" JAVOY_JAVA_OPTS="$3 -Xlog:gc,safepoint:file=$RAW/$1-gc.log:timenanos" \
+    exec taskset -c 1 "$ROOT/bin/javoy" -c "$RAW/$1.yaml" --concurrency 1 -l warning
+}
 # javoys: run.sh's config (HTTP listener, STATIC cluster, router only) through bin/javoy, pinned to CPU 1
 NAMES=()
 for spec in "${JAVOYS[@]}"; do
@@ -198,9 +209,20 @@ static_resources:
       - lb_endpoints:
         - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $BACKEND_PORT } } }
 CONF
-  # the GC log carries the wall clock in ns, so pauses line up with h2load's request log
-  JAVOY_JAR=$jar JAVOY_JAVA_OPTS="$opts -Xlog:gc,safepoint:file=$RAW/$name-gc.log:timenanos" \
-    taskset -c 1 "$ROOT/bin/javoy" -c "$RAW/$name.yaml" --concurrency 1 -l warning >"$RAW/$name.log" 2>&1 &
+  # bin/javoy's AOT cache (JDK 25+; CDS archive before) is keyed by the jar, the JDK and JAVOY_JAVA_OPTS, and a
+  # start with another key deletes the caches of the same jar: each javoy gets its own cache folder, primed by two
+  # unmeasured starts as run.sh does (the first records at exit, the second checks and keeps it), so that the
+  # measured javoy runs from its cache as a deployed one does instead of recording one (removed at the end)
+  mkdir -p "$RAW/cds-$name"
+  for prime in 1 2; do
+    start_javoy "$name" "$jar" "$opts" >"$RAW/$name-prime$prime.log" 2>&1 &
+    pp=$!
+    PIDS+=($pp)
+    for ((i = 0; i < 600; i++)); do curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$name]}/" 2>/dev/null && break; sleep 0.1; done
+    kill -TERM $pp 2>/dev/null
+    for ((i = 0; i < 1200; i++)); do kill -0 $pp 2>/dev/null || break; sleep 0.1; done
+  done
+  start_javoy "$name" "$jar" "$opts" >"$RAW/$name.log" 2>&1 &
   PID[$name]=$!
   PIDS+=(${PID[$name]})
   echo "$name|$jar|$opts" >>"$RAW/javoys.txt"
@@ -236,6 +258,15 @@ proc_ticks() { # PID: utime+stime of the process and its children processes (ngi
   done
   echo $s
 }
+proc_ns() { # PID: on-CPU ns of all threads of the process and its children (/proc/*/task/*/schedstat: exact, not ticks)
+  local s=0 p f
+  for p in $1 $(pgrep -P "$1" 2>/dev/null); do
+    for f in /proc/$p/task/*/schedstat; do
+      read -r ns _ <"$f" 2>/dev/null && s=$((s + ns))
+    done
+  done
+  echo $s
+}
 cpu1() { awk '/^cpu1 /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 vm_thread() { # PID -> "on-CPU ns, involuntary context switches" of the JVM's VM thread (safepoint operations: GC)
   local t
@@ -247,8 +278,8 @@ vm_thread() { # PID -> "on-CPU ns, involuntary context switches" of the JVM's VM
 PER_CLIENT=$(awk -v a="$RATE" -v c="$CONNS" 'BEGIN { printf "%g", a / c }')
 N=$((RATE * DUR))
 run_fixed() { # ROUND TARGET
-  local r=$1 t=$2 f="$RAW/fixed-$2-r$1" p=${PID[$2]:-} a=0 b=0 c1a c1b t1a t1b
-  [[ -n $p ]] && a=$(proc_ticks "$p")
+  local r=$1 t=$2 f="$RAW/fixed-$2-r$1" p=${PID[$2]:-} a=0 b=0 na=0 nb=0 c1a c1b t1a t1b
+  [[ -n $p ]] && { a=$(proc_ticks "$p"); na=$(proc_ns "$p"); }
   local vma="" vmb=""
   [[ $t != direct && $t != nginx ]] && vma=$(vm_thread "$p")
   read -r c1a t1a < <(cpu1)
@@ -257,9 +288,9 @@ run_fixed() { # ROUND TARGET
     --log-file="$f.tsv" "http://127.0.0.1:${PORT[$t]}/" >"$f.txt" 2>&1
   date -u +%s.%N >"$f.end"
   read -r c1b t1b < <(cpu1)
-  [[ -n $p ]] && b=$(proc_ticks "$p")
+  [[ -n $p ]] && { b=$(proc_ticks "$p"); nb=$(proc_ns "$p"); }
   [[ -n $vma ]] && { vmb=$(vm_thread "$p"); echo "$r $t $vma $vmb" >>"$RAW/vmthread.txt"; }
-  echo "$r $t $((b - a)) $((c1b - c1a)) $((t1b - t1a))" >>"$RAW/cpu.txt"
+  echo "$r $t $((b - a)) $((c1b - c1a)) $((t1b - t1a)) $((nb - na))" >>"$RAW/cpu.txt"
   log "fixed r$r $t: $(grep -E '^requests:' "$f.txt" | cut -c1-80)"
 }
 
@@ -292,9 +323,18 @@ if (( ATTRIBUTE )); then
       "http://127.0.0.1:${PORT[$t]}/" >"$RAW/attr-$t-load.txt" 2>&1 &
     lp=$!
     sleep 2
+    sampling=()
+    (( PROFILE )) && sampling=(-e cpu-clock -c 20000)
     perf record -q -a -m 16M -o "$RAW/attr-$t.perf" -e sched:sched_switch -e sched:sched_wakeup \
-      -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit -- sleep 2 >/dev/null 2>&1
+      -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit "${sampling[@]}" -- sleep 2 >/dev/null 2>&1
     wait $lp
+    if (( PROFILE )); then
+      # JIT code's names for perf (/tmp/perf-<pid>.map), from the JDK that runs this javoy
+      [[ $t != nginx ]] && "$(dirname "$(readlink -f /proc/"$p"/exe)")/jcmd" "$p" Compiler.perfmap >/dev/null 2>&1
+      perf script -i "$RAW/attr-$t.perf" -F tid,time,event,ip,sym,trace 2>/dev/null |
+        grep -E "^ *$wtid " >"$RAW/attr-$t.samples"
+      [[ $t != nginx ]] && rm -f "/tmp/perf-$p.map"
+    fi
     python3 "$ROOT/perf/bench/latency_report.py" threads "$threads_pid" >"$RAW/attr-$t-threads-after.json"
     # the worker's syscalls, and the switches to and from it (a switch to it is recorded in the previous task)
     perf script -i "$RAW/attr-$t.perf" -F tid,time,event,trace 2>/dev/null |

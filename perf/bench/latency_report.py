@@ -19,6 +19,7 @@ SYSCALLS = {0: "read", 1: "write", 7: "poll", 20: "writev", 44: "sendto", 45: "r
             232: "epoll_wait", 233: "epoll_ctl", 281: "epoll_pwait", 286: "timerfd_settime", 290: "eventfd2",
             426: "io_uring_enter", 441: "epoll_pwait2"}
 EPOLL = {232, 281, 441}
+UPSTREAM_WRITES = {1, 20, 44, 46}  # write, writev, sendto, sendmsg: a request's bytes leaving for the upstream
 
 
 def threads(pid):
@@ -32,8 +33,12 @@ def threads(pid):
         name = s[s.index("(") + 1:s.rindex(")")]
         f = s[s.rindex(")") + 2:].split()
         ctx = {l.split(":")[0]: int(l.split()[1]) for l in st.splitlines() if "ctxt_switches" in l}
+        try:
+            ns = int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            ns = 0
         out[t] = [name, int(f[11]) + int(f[12]), ctx["voluntary_ctxt_switches"],
-                  ctx["nonvoluntary_ctxt_switches"], int(f[7])]
+                  ctx["nonvoluntary_ctxt_switches"], int(f[7]), ns]
     json.dump(out, sys.stdout)
 
 
@@ -140,7 +145,7 @@ def trace_summary_for(path, tid):
         nr = int(re.search(r"NR (-?\d+)", tr).group(1))
         if e.endswith("enter"):
             calls[SYSCALLS.get(nr, str(nr))] += 1
-            if nr == 20 and last_recv_exit is not None:
+            if nr in UPSTREAM_WRITES and last_recv_exit is not None:
                 (first if n_in_burst == 0 else later).append(ts - last_recv_exit)
                 n_in_burst += 1
                 last_recv_exit = None
@@ -165,6 +170,68 @@ def trace_summary_for(path, tid):
                 epoll_returns=epoll_returns, epoll_events=epoll_events)
 
 
+SAMPLE_US = 20  # latency.sh --profile: perf record -e cpu-clock -c 20000 (ns)
+
+
+def profile_summary(path):
+    """The worker's cpu-clock samples by phase of a burst, from `perf script -F tid,time,event,ip,sym,trace` lines
+    (samples and syscall tracepoints of the worker, in time order). A burst starts when an epoll wait returns ≥ 3 ms
+    after the previous syscall; its phases: `wake` (epoll return → the first read returns), `first` (the first read →
+    the entry of its upstream write), `rest` (until the next burst). Samples in a syscall count in its phase."""
+    phases = {p: collections.Counter() for p in ("wake", "first", "rest")}
+    bursts, phase, last = 0, None, None
+    for line in open(path):
+        m = re.match(r"\s*(\d+)\s+([\d.]+):\s+(\S+):\s*(.*)", line)
+        if not m:
+            continue
+        ts, e, rest = float(m.group(2)) * 1e6, m.group(3), m.group(4)
+        if e == "cpu-clock":
+            if phase is not None:
+                parts = rest.split(None, 1)
+                sym = parts[1].strip() if len(parts) > 1 else "[unknown]"
+                kernel = parts[0].startswith("ffffffff")
+                phases[phase][("k " if kernel else "u ") + re.sub(r"\+0x[0-9a-f]+$", "", sym)] += 1
+            continue
+        if not e.startswith("raw_syscalls"):
+            continue
+        nr = int(re.search(r"NR (-?\d+)", rest).group(1))
+        if e.endswith("exit"):
+            if nr in EPOLL and (last is None or ts - last > 3000):
+                bursts += 1
+                phase = "wake"
+            elif nr == 45 and phase == "wake":
+                phase = "first"
+            last = ts
+        else:
+            if phase == "wake" and nr == 45:
+                pass  # the read's own kernel time stays in `wake` until it returns
+            elif phase == "first" and nr in UPSTREAM_WRITES:
+                phase = "rest"
+    return bursts, phases
+
+
+def profile_section(raw, names):
+    o = []
+    for t in ["nginx"] + names:
+        path = os.path.join(raw, f"attr-{t}.samples")
+        if not os.path.exists(path):
+            continue
+        bursts, phases = profile_summary(path)
+        if not bursts:
+            continue
+        o.append(f"`{t}`: {bursts} bursts; µs per burst by phase (cpu-clock samples × {SAMPLE_US} µs ÷ bursts; "
+                 "k = kernel, u = user): " + ", ".join(
+                     f"{p} {sum(c.values()) * SAMPLE_US / bursts:.0f}" for p, c in phases.items()) + "\n")
+        o.append("| phase | symbol | µs/burst | share of phase |")
+        o.append("|---|---|---:|---:|")
+        for p, c in phases.items():
+            tot = sum(c.values()) or 1
+            for sym, n in c.most_common(12 if p != "rest" else 20):
+                o.append(f"| {p} | `{sym[:90]}` | {n * SAMPLE_US / bursts:.1f} | {100.0 * n / tot:.0f} % |")
+        o.append("")
+    return o
+
+
 def med(v):
     v = [x for x in v if x == x]
     return statistics.median(v) if v else float("nan")
@@ -181,8 +248,10 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
     targets = ["direct", "nginx"] + names
     cpu = {}
     for line in open(os.path.join(raw, "cpu.txt")):
-        r, t, ticks, busy, total = line.split()
-        cpu[(int(r), t)] = (int(ticks), int(busy), int(total))
+        f = line.split()
+        r, t, ticks, busy, total = f[:5]
+        ns = int(f[5]) if len(f) > 5 else -1
+        cpu[(int(r), t)] = (int(ticks), int(busy), int(total), ns)
     res = collections.defaultdict(dict)  # target -> round -> figures
     offset = float(open(os.path.join(raw, "clock-offset.txt")).read())
     pauses = {n: gc_pauses(os.path.join(raw, f"{n}-gc.log"), offset) for n in names}
@@ -198,8 +267,10 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
             lat = sorted(el for _, el in rows)
             fig = {f"p{q}": pct(lat, q) / 1000 for q in PCTS}
             fig["ok"] = len(rows)
-            ticks, busy, total = cpu.get((r, t), (0, 0, 1))
+            ticks, busy, total, ns = cpu.get((r, t), (0, 0, 1, -1))
             fig["cpu_us"] = ticks * 10000 / len(rows) if t != "direct" else float("nan")
+            # exact on-CPU time (schedstat ns) of every thread: ticks are 4 ms samples (HZ=250) of whoever runs
+            fig["cpu_ns_us"] = ns / 1000 / len(rows) if t != "direct" and ns >= 0 else float("nan")
             fig["other_cpu1"] = 100.0 * (busy - ticks) / total if total else float("nan")
             if t in pauses:
                 t0, t1 = read_time(base + ".start"), read_time(base + ".end")
@@ -227,8 +298,9 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
     for j in javoys:
         o.append(f"- `{j[0]}`: `{j[1]}`, JAVOY_JAVA_OPTS `{j[2] or '-'}` (bin/javoy's flags first)")
     o.append("")
-    o.append("| target | p50 ms | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU µs/req | other load on CPU 1 |")
-    o.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    o.append("| target | p50 ms | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU µs/req (ticks) | "
+             "CPU µs/req (exact) | other load on CPU 1 |")
+    o.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     summary = {}
     for t in targets:
         rs = list(res[t].values())
@@ -240,7 +312,8 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
         add = [m.get(f"add{q}", float("nan")) for q in PCTS[:3]]
         o.append(f"| {t} | {f3(m['p0.5'])} | {f3(m['p0.9'])} | {f3(m['p0.99'])} | {f3(m['p0.999'])} | "
                  + " | ".join(f3(a) if t != "direct" else "—" for a in add)
-                 + f" | {'—' if t == 'direct' else format(m['cpu_us'], '.1f')} | {m['other_cpu1']:.0f} % |")
+                 + f" | {'—' if t == 'direct' else format(m['cpu_us'], '.1f')}"
+                 + f" | {'—' if t == 'direct' else format(m['cpu_ns_us'], '.1f')} | {m['other_cpu1']:.0f} % |")
     if "nginx" in summary:
         o.append("")
         o.append("Ratios to nginx (medians; per round in parentheses):\n")
@@ -248,10 +321,11 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
             if n not in summary:
                 continue
             parts = []
-            for key, label in (("add0.5", "added p50"), ("add0.99", "added p99"), ("cpu_us", "CPU/request")):
+            for key, label in (("add0.5", "added p50"), ("add0.99", "added p99"), ("cpu_us", "CPU/request (ticks)"),
+                               ("cpu_ns_us", "CPU/request (exact)")):
                 per = []
                 for r in sorted(res[n]):
-                    if r in res["nginx"] and res["nginx"][r][key] > 0:
+                    if r in res["nginx"] and res["nginx"][r][key] > 0 and res[n][r][key] == res[n][r][key]:
                         per.append(f"{res[n][r][key] / res['nginx'][r][key]:.2f}")
                 tot = summary[n][key] / summary["nginx"][key] if summary["nginx"][key] > 0 else float("nan")
                 parts.append(f"{label} {tot:.2f}× ({', '.join(per)})")
@@ -259,7 +333,7 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
             parts.append(f"added p99 − nginx's: {diff:+.3f} ms")
             o.append(f"- `{n}`: " + "; ".join(parts))
     o.append("")
-    o.append("Per round (p50 / p99 / CPU µs per request / other load on CPU 1):\n")
+    o.append("Per round (p50 / p99 / CPU µs per request, ticks / exact / other load on CPU 1):\n")
     o.append("| target | " + " | ".join(f"round {r}" for r in range(1, rounds + 1)) + " |")
     o.append("|---|" + "---|" * rounds)
     for t in targets:
@@ -267,7 +341,8 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
         for r in range(1, rounds + 1):
             f = res[t].get(r)
             cells.append("—" if not f else f"{f3(f['p0.5'])} / {f3(f['p0.99'])} / "
-                         + ("—" if t == "direct" else f"{f['cpu_us']:.1f}") + f" / {f['other_cpu1']:.0f} %")
+                         + ("—" if t == "direct" else f"{f['cpu_us']:.1f} / {f['cpu_ns_us']:.1f}")
+                         + f" / {f['other_cpu1']:.0f} %")
         o.append(f"| {t} | " + " | ".join(cells) + " |")
     o.append("")
     o.append("GC pauses during the measured runs (javoy's -Xlog:gc,safepoint; a pause = its safepoint's total; "
@@ -312,9 +387,10 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
         o.append("")
         o.append("## Attribution (one fixed-rate run per proxy)\n")
         tids = dict(l.split() for l in open(os.path.join(raw, "attr-tids.txt")))
-        o.append("Threads over the whole run (CPU from /proc, 10 ms ticks; wake-ups = voluntary context switches):\n")
-        o.append("| proxy | thread | CPU ms | µs/request | wake-ups/request | preemptions | minor faults |")
-        o.append("|---|---|---:|---:|---:|---:|---:|")
+        o.append("Threads over the whole run (CPU from /proc: stat in 10 ms units of 4 ms tick samples, and exact from schedstat; wake-ups = voluntary context switches):\n")
+        o.append("| proxy | thread | CPU ms (ticks) | µs/request (ticks) | µs/request (exact) | wake-ups/request | "
+                 "preemptions | minor faults |")
+        o.append("|---|---|---:|---:|---:|---:|---:|---:|")
         for t in ["nginx"] + names:
             fa = os.path.join(raw, f"attr-{t}-threads-before.json")
             fb = os.path.join(raw, f"attr-{t}-threads-after.json")
@@ -322,11 +398,12 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
                 continue
             a, b = json.load(open(fa)), json.load(open(fb))
             n_req = rate * dur
-            for tid, (name, c, v, nv, mf) in sorted(b.items(), key=lambda x: -x[1][1]):
-                c0, v0, nv0, mf0 = a.get(tid, [name, 0, 0, 0, 0])[1:]
-                if c - c0 or v - v0 > 2:
+            for tid, row in sorted(b.items(), key=lambda x: -x[1][-1]):
+                name, c, v, nv, mf, ns = (row + [0])[:6]
+                c0, v0, nv0, mf0, ns0 = (a.get(tid, [name, 0, 0, 0, 0, 0]) + [0])[1:6]
+                if c - c0 or v - v0 > 2 or ns - ns0 > 1000000:
                     o.append(f"| {t} | {name} | {(c - c0) * 10} | {(c - c0) * 10000 / n_req:.2f} | "
-                             f"{(v - v0) / n_req:.3f} | {nv - nv0} | {mf - mf0} |")
+                             f"{(ns - ns0) / 1000 / n_req:.2f} | {(v - v0) / n_req:.3f} | {nv - nv0} | {mf - mf0} |")
         o.append("")
         o.append("The worker thread over 2 s of `perf record` (sched_switch and syscall tracepoints): per request "
                  "(= recvfrom calls / 2), and per burst (a wake-up after ≥ 3 ms idle):\n")
@@ -345,6 +422,11 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
             o.append(f"| {t} | {nreq} | {sc} | {s['epoll_returns'] / nreq:.2f} | {ev_per:.1f} | "
                      f"{s['on_cpu'] / nreq:.1f} | {med(s['burst_cpu']):.0f} | {med(s['first']):.1f} | "
                      f"{med(s['later']):.1f} / {statistics.mean(s['later']) if s['later'] else float('nan'):.1f} |")
+        prof = profile_section(raw, names)
+        if prof:
+            o.append("")
+            o.append("### Where a burst's CPU goes (--profile)\n")
+            o.extend(prof)
     o.append("")
     o.append(f"Raw files: `{os.path.relpath(raw, os.path.join(os.path.dirname(__file__), '..', '..'))}`.")
     print("\n".join(o))
