@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
   private final Http1HeadScanner scanner;
   /** Methods of the requests sent and not answered yet, oldest first. */
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
+  private boolean keepAlive;
 
   /**
    * @param maxHeaderBytes the limit of the status line and of the headers ({@code max_response_headers_kb})
@@ -34,6 +36,15 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
   public Http1ResponseDecoder(int maxHeaderBytes, boolean lowerCaseNames) {
     super(maxHeaderBytes, lowerCaseNames);
     this.scanner = new Http1HeadScanner(maxHeaderBytes, maxHeaderBytes, true);
+  }
+
+  /**
+   * Whether the last response head decoded keeps the connection open ({@code HttpUtil.isKeepAlive}'s answer, from
+   * the decoder's one pass over the names: without a {@code Connection} header, the version's default). Valid while
+   * that response's head is being handled, i.e. in the {@code channelRead} that receives it.
+   */
+  public boolean keepAlive() {
+    return keepAlive;
   }
 
   /** A request went out with this method (its response is the next one without a request of its own). */
@@ -52,6 +63,23 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     HttpResponse res = parse(head, len);
     int code = res.status().code();
     FlatHttpHeaders h = (FlatHttpHeaders) res.headers();
+    // one pass over the names: framing (Content-Length, Transfer-Encoding) and Connection (keep-alive)
+    CharSequence te = null;
+    int cl = -1;
+    int lengths = 0;
+    boolean connection = false;
+    for (int i = 0, n = h.size(); i < n; i++) {
+      CharSequence name = h.nameAt(i);
+      if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
+        cl = i;
+        lengths++;
+      } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+        te = h.valueAt(i);
+      } else if (!connection && isName(name, HttpHeaderNames.CONNECTION)) {
+        connection = true;
+      }
+    }
+    keepAlive = connection ? HttpUtil.isKeepAlive(res) : res.protocolVersion() == HttpVersion.HTTP_1_1;
     if (code >= 100 && code < 200) {
       out.add(res);
       expectFixedLength(0, out);
@@ -73,18 +101,6 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       out.add(res);
       expectFixedLength(0, out);
       return true;
-    }
-    CharSequence te = null;
-    int cl = -1;
-    int lengths = 0;
-    for (int i = 0, n = h.size(); i < n; i++) {
-      CharSequence name = h.nameAt(i);
-      if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
-        cl = i;
-        lengths++;
-      } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
-        te = h.valueAt(i);
-      }
     }
     if (te != null) {
       if (cl >= 0) {
@@ -161,9 +177,9 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
         throw new IllegalArgumentException("invalid reason phrase");
       }
     }
-    HttpResponseStatus standard = HttpResponseStatus.valueOf(code);
+    HttpResponseStatus standard = StandardStatuses.of(code);
     HttpResponseStatus status = standard;
-    if (!sameReason(standard, b, rs, lineEnd)) {
+    if (standard == null || !sameReason(standard, b, rs, lineEnd)) {
       status = new HttpResponseStatus(code, new String(b, rs, lineEnd - rs, StandardCharsets.ISO_8859_1));
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)

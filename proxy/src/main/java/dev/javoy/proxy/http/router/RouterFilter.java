@@ -297,7 +297,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     upstreamStartNanos = System.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
-    info.upstreamTls = dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(conn.channel());
+    info.upstreamTls = conn.tls();
     conn.startStream(this);
     if (requestEnded) {
       startPerTryTimeout();
