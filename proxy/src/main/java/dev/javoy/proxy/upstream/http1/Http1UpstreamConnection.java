@@ -1,6 +1,9 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
+import dev.javoy.proxy.http.h1.Http1ResponseDecoder;
+import dev.javoy.proxy.tls.TlsConnectionInfo;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.UpstreamStream;
@@ -12,21 +15,29 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One HTTP/1.1 connection to an upstream host, serving one stream at a time. It goes back to its pool only
  * when the request was fully written and the response fully read with keep-alive semantics; a connection
  * abandoned mid-stream (timeout, downstream reset, protocol error) is closed, never reused.
+ *
+ * <p>The cluster's {@code idle_timeout} (Envoy: the time with no active request, default 1 hour) is an entry of the
+ * loop's {@link DeadlineQueue}, armed while the connection waits in its pool and disarmed when a stream takes it:
+ * no handler in the pipeline and no clock read per read or write.
  */
 public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream {
   private final Http1ConnectionPool pool;
   private final Channel channel;
   private final ClusterStats stats;
   private final long maxRequests;
+  private final HeaderKeyFormat headerKeyFormat;
+  /** The response decoder in this connection's pipeline: its one pass over a head's names answers keep-alive. */
+  private final Http1ResponseDecoder decoder;
+  private final IdleTimer idleTimer;
+  /** The connection's TLS facts, found once when it connected (null: plain TCP). */
+  private TlsConnectionInfo tls;
   private ResponseHandler handler;
   private boolean connected;
   private boolean idle;
@@ -36,11 +47,25 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   private long served;
   private long connectedAtNanos;
 
-  Http1UpstreamConnection(Http1ConnectionPool pool, Channel channel) {
+  Http1UpstreamConnection(Http1ConnectionPool pool, Channel channel, Http1ResponseDecoder decoder) {
     this.pool = pool;
     this.channel = channel;
+    this.decoder = decoder;
     this.stats = pool.cluster().stats();
     this.maxRequests = pool.cluster().http().maxRequestsPerConnection();
+    this.headerKeyFormat = pool.cluster().http().headerKeyFormat();
+    this.idleTimer = pool.cluster().http().idleTimeoutMillis() > 0 ? new IdleTimer() : null;
+  }
+
+  /** The cluster's {@code idle_timeout} while the connection waits in its pool. */
+  private final class IdleTimer extends DeadlineQueue.Entry {
+    @Override
+    protected void onDeadline() {
+      if (idle && channel.isActive()) {
+        stats.upstreamCxIdleTimeout.inc();
+        channel.close();
+      }
+    }
   }
 
   @Override
@@ -55,10 +80,24 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   void markConnected() {
     connected = true;
     connectedAtNanos = System.nanoTime();
+    tls = TlsConnectionInfo.upstreamOf(channel);
   }
 
+  @Override
+  public TlsConnectionInfo tls() {
+    return tls;
+  }
+
+  /** In the pool waiting for a stream (the idle timer runs), or lent to one. On the connection's loop. */
   void setIdle(boolean idle) {
     this.idle = idle;
+    if (idleTimer != null) {
+      if (idle) {
+        pool.idleTimeoutQueue().arm(idleTimer);
+      } else {
+        idleTimer.cancelDeadline();
+      }
+    }
   }
 
   boolean usable() {
@@ -79,7 +118,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   @Override
   public void write(HttpObject msg, boolean last, boolean flush) {
     if (msg instanceof HttpRequest req) {
-      pool.cluster().http().headerKeyFormat().format(req.headers());
+      headerKeyFormat.format(req.headers());
     }
     if (flush) {
       channel.writeAndFlush(msg, channel.voidPromise());
@@ -147,8 +186,8 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
         skipInformational = true;
         return;
       }
-      keepAlive = HttpUtil.isKeepAlive(r);
-      if (!pool.cluster().http().headerKeyFormat().forwardReasonPhrase()) {
+      keepAlive = decoder.keepAlive();
+      if (!headerKeyFormat.forwardReasonPhrase()) {
         HeaderKeyFormat.standardReasonPhrase(r);
       }
       h.onResponseHeaders(r);
@@ -220,17 +259,10 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && idle) {
-      stats.upstreamCxIdleTimeout.inc();
-      channel.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idleTimer != null) {
+      idleTimer.cancelDeadline();
+    }
     if (connected) {
       stats.upstreamCxLengthMs.record((System.nanoTime() - connectedAtNanos) / 1_000_000);
       if (handler != null) {
