@@ -82,6 +82,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
   private boolean holdsRequestSlot;
   /** The router's timeout (from the end of the request): this filter is an entry of the loop's queue for it. */
   private DeadlineQueue timeout;
+  /** The queue of the last timeout this (reused) filter armed: the next request's route most likely has the same. */
+  private DeadlineQueue lastTimeoutQueue;
   private long upstreamStartNanos;
   /** The request's hash key from the route's {@code hash_policy}, or null when the route has none. */
   private HashPolicy.RequestHash requestHash;
@@ -278,8 +280,13 @@ public final class RouterFilter extends DeadlineQueue.Entry
 
   private void startTimeout() {
     if (timeoutMillis > 0 && timeout == null && !done) {
-      timeout = DeadlineQueue.of(callbacks.eventLoop(), timeoutMillis);
-      timeout.arm(this);
+      DeadlineQueue q = lastTimeoutQueue;
+      if (q == null || !q.isFor(callbacks.eventLoop(), timeoutMillis)) {
+        q = DeadlineQueue.of(callbacks.eventLoop(), timeoutMillis);
+        lastTimeoutQueue = q;
+      }
+      timeout = q;
+      q.arm(this);
     }
   }
 
