@@ -2,6 +2,7 @@ package dev.javoy.proxy.upstream.http1;
 
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
+import dev.javoy.proxy.http.h1.Http1RequestEncoder;
 import dev.javoy.proxy.http.h1.Http1ResponseDecoder;
 import dev.javoy.proxy.tls.TlsConnectionInfo;
 import dev.javoy.proxy.upstream.ClusterStats;
@@ -36,6 +37,9 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   /** The response decoder in this connection's pipeline: its one pass over a head's names answers keep-alive. */
   private final Http1ResponseDecoder decoder;
   private final IdleTimer idleTimer;
+  /** The request encoder and its context, written to directly (null when the pipeline has none). */
+  private Http1RequestEncoder encoder;
+  private ChannelHandlerContext encoderCtx;
   /** The connection's TLS facts, found once when it connected (null: plain TCP). */
   private TlsConnectionInfo tls;
   private ResponseHandler handler;
@@ -120,7 +124,18 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     if (msg instanceof HttpRequest req) {
       headerKeyFormat.format(req.headers());
     }
-    if (flush) {
+    ChannelHandlerContext ectx = encoderCtx;
+    if (ectx != null && !ectx.isRemoved()) {
+      // the encoder is the next outbound handler from the tail: called as a method, not through the pipeline
+      try {
+        encoder.write(ectx, msg, channel.voidPromise());
+        if (flush) {
+          encoder.flush(ectx);
+        }
+      } catch (Throwable t) {
+        channel.pipeline().fireExceptionCaught(t); // what the pipeline does with a void promise's failure
+      }
+    } else if (flush) {
       channel.writeAndFlush(msg, channel.voidPromise());
     } else {
       channel.write(msg, channel.voidPromise());
@@ -133,7 +148,19 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
 
   @Override
   public void flush() {
-    channel.flush();
+    ChannelHandlerContext ectx = encoderCtx;
+    if (ectx != null && !ectx.isRemoved()) {
+      encoder.flush(ectx);
+    } else {
+      channel.flush();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // the codec was installed just before this handler; nothing else sits between the tail and the encoder
+    encoderCtx = ctx.pipeline().context(Http1RequestEncoder.class);
+    encoder = encoderCtx == null ? null : (Http1RequestEncoder) encoderCtx.handler();
   }
 
   @Override
