@@ -559,7 +559,9 @@ public final class RouterFilter extends DeadlineQueue.Entry
       cluster.stats().upstreamRqCompleted.inc();
       host.rqActive.decrement();
       if (upstreamStartNanos != 0) {
-        cluster.stats().upstreamRqTime.record((System.nanoTime() - upstreamStartNanos) / 1_000_000);
+        // the response's end, read just now (onResponseData), is the end of the upstream request: no second clock read
+        long end = info.lastUpstreamRxNanos != 0 ? info.lastUpstreamRxNanos : System.nanoTime();
+        cluster.stats().upstreamRqTime.record((end - upstreamStartNanos) / 1_000_000);
       }
       for (int i = 0, n = config.upstreamLogs.size(); i < n; i++) { // indexed: no iterator per request
         config.upstreamLogs.get(i).log(info);
