@@ -179,7 +179,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     }
     HttpResponseStatus standard = StandardStatuses.of(code);
     HttpResponseStatus status = standard;
-    if (standard == null || !sameReason(standard, b, rs, lineEnd)) {
+    if (standard == null || !StandardStatuses.isStandardReason(code, b, rs, lineEnd)) {
       status = new HttpResponseStatus(code, new String(b, rs, lineEnd - rs, StandardCharsets.ISO_8859_1));
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)
@@ -190,19 +190,6 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       throw new IllegalArgumentException(error);
     }
     return new DefaultHttpResponse(version, status, headers);
-  }
-
-  private static boolean sameReason(HttpResponseStatus s, byte[] b, int from, int to) {
-    String r = s.reasonPhrase();
-    if (r.length() != to - from) {
-      return false;
-    }
-    for (int i = 0; i < r.length(); i++) {
-      if (r.charAt(i) != (char) (b[from + i] & 0xff)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override
