@@ -276,6 +276,10 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     pool.onConnectionFree(this);
   }
 
+  /** The end of a read: nothing after this handler wants it (the tail ignores it), so it is not passed on. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {}
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     ResponseHandler h = handler;
