@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
 
   /**
    * Whether the last response head decoded keeps the connection open ({@code HttpUtil.isKeepAlive}'s answer, from
-   * the decoder's one pass over the names: without a {@code Connection} header, the version's default). Valid while
+   * the decoder's one pass over the names, {@code Connection} values read in place). Valid while
    * that response's head is being handled, i.e. in the {@code channelRead} that receives it.
    */
   public boolean keepAlive() {
@@ -67,7 +66,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     CharSequence te = null;
     int cl = -1;
     int lengths = 0;
-    boolean connection = false;
+    int connection = 0; // CLOSE_TOKEN / KEEP_ALIVE_TOKEN bits of every Connection header
     for (int i = 0, n = h.size(); i < n; i++) {
       CharSequence name = h.nameAt(i);
       if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
@@ -75,11 +74,13 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
         lengths++;
       } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
         te = h.valueAt(i);
-      } else if (!connection && isName(name, HttpHeaderNames.CONNECTION)) {
-        connection = true;
+      } else if (isName(name, HttpHeaderNames.CONNECTION)) {
+        connection |= connectionTokens(h, i);
       }
     }
-    keepAlive = connection ? HttpUtil.isKeepAlive(res) : res.protocolVersion() == HttpVersion.HTTP_1_1;
+    // HttpUtil.isKeepAlive's answer, from the values read in place: close wins, else the version's default or keep-alive
+    keepAlive = (connection & CLOSE_TOKEN) == 0
+        && (res.protocolVersion() == HttpVersion.HTTP_1_1 || (connection & KEEP_ALIVE_TOKEN) != 0);
     if (code >= 100 && code < 200) {
       out.add(res);
       expectFixedLength(0, out);
@@ -124,6 +125,60 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       expectUntilClose();
     } else {
       expectFixedLength(length, out);
+    }
+    return true;
+  }
+
+  private static final int CLOSE_TOKEN = 1;
+  private static final int KEEP_ALIVE_TOKEN = 2;
+
+  /**
+   * The {@code close} and {@code keep-alive} tokens of the {@code i}-th header's comma-separated value (any case,
+   * optional whitespace around each), read in place: the value stays a span of the head.
+   */
+  private static int connectionTokens(FlatHttpHeaders h, int i) {
+    int n = h.valueLength(i);
+    int found = 0;
+    int start = 0;
+    while (start <= n) {
+      int end = start;
+      while (end < n && h.valueCharAt(i, end) != ',') {
+        end++;
+      }
+      int s = start;
+      int e = end;
+      while (s < e && isOws(h.valueCharAt(i, s))) {
+        s++;
+      }
+      while (e > s && isOws(h.valueCharAt(i, e - 1))) {
+        e--;
+      }
+      if (tokenIs(h, i, s, e, "close")) {
+        found |= CLOSE_TOKEN;
+      } else if (tokenIs(h, i, s, e, "keep-alive")) {
+        found |= KEEP_ALIVE_TOKEN;
+      }
+      start = end + 1;
+    }
+    return found;
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean tokenIs(FlatHttpHeaders h, int i, int s, int e, String token) {
+    if (e - s != token.length()) {
+      return false;
+    }
+    for (int k = 0; k < token.length(); k++) {
+      char c = h.valueCharAt(i, s + k);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != token.charAt(k)) {
+        return false;
+      }
     }
     return true;
   }
