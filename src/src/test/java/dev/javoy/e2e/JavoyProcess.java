@@ -37,7 +37,12 @@ final class JavoyProcess implements AutoCloseable {
   /** {@link #start(Path, int, String...)} with extra JVM options (such as {@code -XX:MaxDirectMemorySize=32m}). */
   static JavoyProcess start(Path dir, int adminPort, List<String> jvmArgs, String... args) throws Exception {
     JavoyProcess jp = launch(dir, adminPort, jvmArgs, args);
-    jp.awaitReady(Duration.ofSeconds(30));
+    try {
+      jp.awaitReady(Duration.ofSeconds(30));
+    } catch (Exception | Error e) {
+      jp.close(); // not ready in time (a loaded machine): the test fails, the process must not outlive it
+      throw e;
+    }
     return jp;
   }
 

@@ -83,6 +83,11 @@ public final class DeadlineQueue {
     return timeoutNanos;
   }
 
+  /** Whether this is {@code loop}'s queue for {@code timeoutMillis} (a caller may keep the queue it found). */
+  public boolean isFor(EventLoop loop, long timeoutMillis) {
+    return this.loop == loop && timeoutNanos == TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+  }
+
   /** Arms {@code e} to expire one timeout from now (re-arms it when it is armed already). */
   public void arm(Entry e) {
     if (e.queue != null) {

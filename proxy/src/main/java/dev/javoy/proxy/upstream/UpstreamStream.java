@@ -29,6 +29,11 @@ public interface UpstreamStream {
   /** Whether more request bytes can be written now. */
   boolean isWritable();
 
+  /** The upstream connection's TLS facts (null: plain TCP, or no handshake). */
+  default dev.javoy.proxy.tls.TlsConnectionInfo tls() {
+    return dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(channel());
+  }
+
   /** Abandons the stream (HTTP/1.1: closes the connection; HTTP/2: RST_STREAM). */
   void reset();
 }

@@ -134,6 +134,9 @@ public final class HeaderKeyFormat {
   /** The standard reason phrase for the status unless the reason phrase is forwarded. */
   public static void standardReasonPhrase(HttpResponse response) {
     HttpResponseStatus s = response.status();
+    if (s == StandardStatuses.of(s.code())) {
+      return; // already Netty's constant (the decoder's usual result): nothing to compare
+    }
     HttpResponseStatus standard = HttpResponseStatus.valueOf(s.code());
     if (s != standard && !s.reasonPhrase().equals(standard.reasonPhrase())) {
       response.setStatus(standard);

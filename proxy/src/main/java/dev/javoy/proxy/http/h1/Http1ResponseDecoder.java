@@ -27,6 +27,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
   private final Http1HeadScanner scanner;
   /** Methods of the requests sent and not answered yet, oldest first. */
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(2);
+  private boolean keepAlive;
 
   /**
    * @param maxHeaderBytes the limit of the status line and of the headers ({@code max_response_headers_kb})
@@ -34,6 +35,15 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
   public Http1ResponseDecoder(int maxHeaderBytes, boolean lowerCaseNames) {
     super(maxHeaderBytes, lowerCaseNames);
     this.scanner = new Http1HeadScanner(maxHeaderBytes, maxHeaderBytes, true);
+  }
+
+  /**
+   * Whether the last response head decoded keeps the connection open ({@code HttpUtil.isKeepAlive}'s answer, from
+   * the decoder's one pass over the names, {@code Connection} values read in place). Valid while
+   * that response's head is being handled, i.e. in the {@code channelRead} that receives it.
+   */
+  public boolean keepAlive() {
+    return keepAlive;
   }
 
   /** A request went out with this method (its response is the next one without a request of its own). */
@@ -52,6 +62,25 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     HttpResponse res = parse(head, len);
     int code = res.status().code();
     FlatHttpHeaders h = (FlatHttpHeaders) res.headers();
+    // one pass over the names: framing (Content-Length, Transfer-Encoding) and Connection (keep-alive)
+    CharSequence te = null;
+    int cl = -1;
+    int lengths = 0;
+    int connection = 0; // CLOSE_TOKEN / KEEP_ALIVE_TOKEN bits of every Connection header
+    for (int i = 0, n = h.size(); i < n; i++) {
+      CharSequence name = h.nameAt(i);
+      if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
+        cl = i;
+        lengths++;
+      } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+        te = h.valueAt(i);
+      } else if (isName(name, HttpHeaderNames.CONNECTION)) {
+        connection |= connectionTokens(h, i);
+      }
+    }
+    // HttpUtil.isKeepAlive's answer, from the values read in place: close wins, else the version's default or keep-alive
+    keepAlive = (connection & CLOSE_TOKEN) == 0
+        && (res.protocolVersion() == HttpVersion.HTTP_1_1 || (connection & KEEP_ALIVE_TOKEN) != 0);
     if (code >= 100 && code < 200) {
       out.add(res);
       expectFixedLength(0, out);
@@ -73,18 +102,6 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       out.add(res);
       expectFixedLength(0, out);
       return true;
-    }
-    CharSequence te = null;
-    int cl = -1;
-    int lengths = 0;
-    for (int i = 0, n = h.size(); i < n; i++) {
-      CharSequence name = h.nameAt(i);
-      if (isName(name, HttpHeaderNames.CONTENT_LENGTH)) {
-        cl = i;
-        lengths++;
-      } else if (te == null && isName(name, HttpHeaderNames.TRANSFER_ENCODING)) {
-        te = h.valueAt(i);
-      }
     }
     if (te != null) {
       if (cl >= 0) {
@@ -108,6 +125,60 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       expectUntilClose();
     } else {
       expectFixedLength(length, out);
+    }
+    return true;
+  }
+
+  private static final int CLOSE_TOKEN = 1;
+  private static final int KEEP_ALIVE_TOKEN = 2;
+
+  /**
+   * The {@code close} and {@code keep-alive} tokens of the {@code i}-th header's comma-separated value (any case,
+   * optional whitespace around each), read in place: the value stays a span of the head.
+   */
+  private static int connectionTokens(FlatHttpHeaders h, int i) {
+    int n = h.valueLength(i);
+    int found = 0;
+    int start = 0;
+    while (start <= n) {
+      int end = start;
+      while (end < n && h.valueCharAt(i, end) != ',') {
+        end++;
+      }
+      int s = start;
+      int e = end;
+      while (s < e && isOws(h.valueCharAt(i, s))) {
+        s++;
+      }
+      while (e > s && isOws(h.valueCharAt(i, e - 1))) {
+        e--;
+      }
+      if (tokenIs(h, i, s, e, "close")) {
+        found |= CLOSE_TOKEN;
+      } else if (tokenIs(h, i, s, e, "keep-alive")) {
+        found |= KEEP_ALIVE_TOKEN;
+      }
+      start = end + 1;
+    }
+    return found;
+  }
+
+  private static boolean isOws(char c) {
+    return c == ' ' || c == '\t';
+  }
+
+  private static boolean tokenIs(FlatHttpHeaders h, int i, int s, int e, String token) {
+    if (e - s != token.length()) {
+      return false;
+    }
+    for (int k = 0; k < token.length(); k++) {
+      char c = h.valueCharAt(i, s + k);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != token.charAt(k)) {
+        return false;
+      }
     }
     return true;
   }
@@ -161,9 +232,9 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
         throw new IllegalArgumentException("invalid reason phrase");
       }
     }
-    HttpResponseStatus standard = HttpResponseStatus.valueOf(code);
+    HttpResponseStatus standard = StandardStatuses.of(code);
     HttpResponseStatus status = standard;
-    if (!sameReason(standard, b, rs, lineEnd)) {
+    if (standard == null || !StandardStatuses.isStandardReason(code, b, rs, lineEnd)) {
       status = new HttpResponseStatus(code, new String(b, rs, lineEnd - rs, StandardCharsets.ISO_8859_1));
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)
@@ -174,19 +245,6 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
       throw new IllegalArgumentException(error);
     }
     return new DefaultHttpResponse(version, status, headers);
-  }
-
-  private static boolean sameReason(HttpResponseStatus s, byte[] b, int from, int to) {
-    String r = s.reasonPhrase();
-    if (r.length() != to - from) {
-      return false;
-    }
-    for (int i = 0; i < r.length(); i++) {
-      if (r.charAt(i) != (char) (b[from + i] & 0xff)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

@@ -82,6 +82,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
   private boolean holdsRequestSlot;
   /** The router's timeout (from the end of the request): this filter is an entry of the loop's queue for it. */
   private DeadlineQueue timeout;
+  /** The queue of the last timeout this (reused) filter armed: the next request's route most likely has the same. */
+  private DeadlineQueue lastTimeoutQueue;
   private long upstreamStartNanos;
   /** The request's hash key from the route's {@code hash_policy}, or null when the route has none. */
   private HashPolicy.RequestHash requestHash;
@@ -278,8 +280,13 @@ public final class RouterFilter extends DeadlineQueue.Entry
 
   private void startTimeout() {
     if (timeoutMillis > 0 && timeout == null && !done) {
-      timeout = DeadlineQueue.of(callbacks.eventLoop(), timeoutMillis);
-      timeout.arm(this);
+      DeadlineQueue q = lastTimeoutQueue;
+      if (q == null || !q.isFor(callbacks.eventLoop(), timeoutMillis)) {
+        q = DeadlineQueue.of(callbacks.eventLoop(), timeoutMillis);
+        lastTimeoutQueue = q;
+      }
+      timeout = q;
+      q.arm(this);
     }
   }
 
@@ -297,7 +304,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     upstreamStartNanos = System.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
-    info.upstreamTls = dev.javoy.proxy.tls.TlsConnectionInfo.upstreamOf(conn.channel());
+    info.upstreamTls = conn.tls();
     conn.startStream(this);
     if (requestEnded) {
       startPerTryTimeout();
@@ -552,7 +559,9 @@ public final class RouterFilter extends DeadlineQueue.Entry
       cluster.stats().upstreamRqCompleted.inc();
       host.rqActive.decrement();
       if (upstreamStartNanos != 0) {
-        cluster.stats().upstreamRqTime.record((System.nanoTime() - upstreamStartNanos) / 1_000_000);
+        // the response's end, read just now (onResponseData), is the end of the upstream request: no second clock read
+        long end = info.lastUpstreamRxNanos != 0 ? info.lastUpstreamRxNanos : System.nanoTime();
+        cluster.stats().upstreamRqTime.record((end - upstreamStartNanos) / 1_000_000);
       }
       for (int i = 0, n = config.upstreamLogs.size(); i < n; i++) { // indexed: no iterator per request
         config.upstreamLogs.get(i).log(info);

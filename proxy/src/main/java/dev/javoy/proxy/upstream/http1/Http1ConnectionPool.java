@@ -1,6 +1,6 @@
 package dev.javoy.proxy.upstream.http1;
 
-import dev.javoy.proxy.network.ConnectionIdleTimeout;
+import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.server.Transport;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.ConnectionAccounting;
@@ -30,6 +30,9 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
   private final ResourceLimits limits;
   private final ArrayDeque<Http1UpstreamConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Callbacks> pending = new ArrayDeque<>();
+  private final EventLoop loop;
+  /** The loop's queue for the cluster's {@code idle_timeout}, found on first use (on the loop's thread). */
+  private DeadlineQueue idleTimeoutQueue;
   private int connecting;
   private boolean draining;
 
@@ -39,15 +42,11 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
     this.stats = cluster.stats();
     this.limits = cluster.resources();
     HttpUpstreamCodecs codecs = new HttpUpstreamCodecs(cluster.http().maxHeadersCount(), cluster.http().headerKeyFormat());
-    long idleMillis = cluster.http().idleTimeoutMillis();
+    this.loop = loop;
     this.connector = new UpstreamConnector(cluster, host, loop, transport, new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel ch) {
-        if (idleMillis > 0) {
-          ch.pipeline().addLast(new ConnectionIdleTimeout(idleMillis));
-        }
-        codecs.install(ch.pipeline());
-        ch.pipeline().addLast(new Http1UpstreamConnection(Http1ConnectionPool.this, ch));
+        ch.pipeline().addLast(new Http1UpstreamConnection(Http1ConnectionPool.this, ch, codecs.install(ch.pipeline())));
       }
     }, UpstreamAlpn.HTTP11);
   }
@@ -59,6 +58,15 @@ public final class Http1ConnectionPool implements HttpConnectionPool {
 
   UpstreamCluster cluster() {
     return cluster;
+  }
+
+  DeadlineQueue idleTimeoutQueue() {
+    DeadlineQueue q = idleTimeoutQueue;
+    if (q == null) {
+      q = DeadlineQueue.of(loop, cluster.http().idleTimeoutMillis());
+      idleTimeoutQueue = q;
+    }
+    return q;
   }
 
   /**

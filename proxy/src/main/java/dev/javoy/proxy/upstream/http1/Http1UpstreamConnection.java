@@ -1,6 +1,10 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
+import dev.javoy.proxy.http.h1.Http1RequestEncoder;
+import dev.javoy.proxy.http.h1.Http1ResponseDecoder;
+import dev.javoy.proxy.tls.TlsConnectionInfo;
 import dev.javoy.proxy.upstream.ClusterStats;
 import dev.javoy.proxy.upstream.Host;
 import dev.javoy.proxy.upstream.UpstreamStream;
@@ -12,21 +16,32 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One HTTP/1.1 connection to an upstream host, serving one stream at a time. It goes back to its pool only
  * when the request was fully written and the response fully read with keep-alive semantics; a connection
  * abandoned mid-stream (timeout, downstream reset, protocol error) is closed, never reused.
+ *
+ * <p>The cluster's {@code idle_timeout} (Envoy: the time with no active request, default 1 hour) is an entry of the
+ * loop's {@link DeadlineQueue}, armed while the connection waits in its pool and disarmed when a stream takes it:
+ * no handler in the pipeline and no clock read per read or write.
  */
 public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream {
   private final Http1ConnectionPool pool;
   private final Channel channel;
   private final ClusterStats stats;
   private final long maxRequests;
+  private final HeaderKeyFormat headerKeyFormat;
+  /** The response decoder in this connection's pipeline: its one pass over a head's names answers keep-alive. */
+  private final Http1ResponseDecoder decoder;
+  private final IdleTimer idleTimer;
+  /** The request encoder and its context, written to directly (null when the pipeline has none). */
+  private Http1RequestEncoder encoder;
+  private ChannelHandlerContext encoderCtx;
+  /** The connection's TLS facts, found once when it connected (null: plain TCP). */
+  private TlsConnectionInfo tls;
   private ResponseHandler handler;
   private boolean connected;
   private boolean idle;
@@ -36,11 +51,25 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   private long served;
   private long connectedAtNanos;
 
-  Http1UpstreamConnection(Http1ConnectionPool pool, Channel channel) {
+  Http1UpstreamConnection(Http1ConnectionPool pool, Channel channel, Http1ResponseDecoder decoder) {
     this.pool = pool;
     this.channel = channel;
+    this.decoder = decoder;
     this.stats = pool.cluster().stats();
     this.maxRequests = pool.cluster().http().maxRequestsPerConnection();
+    this.headerKeyFormat = pool.cluster().http().headerKeyFormat();
+    this.idleTimer = pool.cluster().http().idleTimeoutMillis() > 0 ? new IdleTimer() : null;
+  }
+
+  /** The cluster's {@code idle_timeout} while the connection waits in its pool. */
+  private final class IdleTimer extends DeadlineQueue.Entry {
+    @Override
+    protected void onDeadline() {
+      if (idle && channel.isActive()) {
+        stats.upstreamCxIdleTimeout.inc();
+        channel.close();
+      }
+    }
   }
 
   @Override
@@ -55,10 +84,24 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   void markConnected() {
     connected = true;
     connectedAtNanos = System.nanoTime();
+    tls = TlsConnectionInfo.upstreamOf(channel);
   }
 
+  @Override
+  public TlsConnectionInfo tls() {
+    return tls;
+  }
+
+  /** In the pool waiting for a stream (the idle timer runs), or lent to one. On the connection's loop. */
   void setIdle(boolean idle) {
     this.idle = idle;
+    if (idleTimer != null) {
+      if (idle) {
+        pool.idleTimeoutQueue().arm(idleTimer);
+      } else {
+        idleTimer.cancelDeadline();
+      }
+    }
   }
 
   boolean usable() {
@@ -79,9 +122,20 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   @Override
   public void write(HttpObject msg, boolean last, boolean flush) {
     if (msg instanceof HttpRequest req) {
-      pool.cluster().http().headerKeyFormat().format(req.headers());
+      headerKeyFormat.format(req.headers());
     }
-    if (flush) {
+    ChannelHandlerContext ectx = encoderCtx;
+    if (ectx != null && !ectx.isRemoved()) {
+      // the encoder is the next outbound handler from the tail: called as a method, not through the pipeline
+      try {
+        encoder.write(ectx, msg, channel.voidPromise());
+        if (flush) {
+          encoder.flush(ectx);
+        }
+      } catch (Throwable t) {
+        channel.pipeline().fireExceptionCaught(t); // what the pipeline does with a void promise's failure
+      }
+    } else if (flush) {
       channel.writeAndFlush(msg, channel.voidPromise());
     } else {
       channel.write(msg, channel.voidPromise());
@@ -94,7 +148,19 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
 
   @Override
   public void flush() {
-    channel.flush();
+    ChannelHandlerContext ectx = encoderCtx;
+    if (ectx != null && !ectx.isRemoved()) {
+      encoder.flush(ectx);
+    } else {
+      channel.flush();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // the codec was installed just before this handler; nothing else sits between the tail and the encoder
+    encoderCtx = ctx.pipeline().context(Http1RequestEncoder.class);
+    encoder = encoderCtx == null ? null : (Http1RequestEncoder) encoderCtx.handler();
   }
 
   @Override
@@ -147,8 +213,8 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
         skipInformational = true;
         return;
       }
-      keepAlive = HttpUtil.isKeepAlive(r);
-      if (!pool.cluster().http().headerKeyFormat().forwardReasonPhrase()) {
+      keepAlive = decoder.keepAlive();
+      if (!headerKeyFormat.forwardReasonPhrase()) {
         HeaderKeyFormat.standardReasonPhrase(r);
       }
       h.onResponseHeaders(r);
@@ -210,6 +276,10 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     pool.onConnectionFree(this);
   }
 
+  /** The end of a read: nothing after this handler wants it (the tail ignores it), so it is not passed on. */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {}
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     ResponseHandler h = handler;
@@ -220,17 +290,10 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && idle) {
-      stats.upstreamCxIdleTimeout.inc();
-      channel.close();
-      return;
-    }
-    ctx.fireUserEventTriggered(evt);
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idleTimer != null) {
+      idleTimer.cancelDeadline();
+    }
     if (connected) {
       stats.upstreamCxLengthMs.record((System.nanoTime() - connectedAtNanos) / 1_000_000);
       if (handler != null) {

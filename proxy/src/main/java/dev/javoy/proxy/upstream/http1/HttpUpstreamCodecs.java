@@ -19,10 +19,14 @@ final class HttpUpstreamCodecs {
     this.lowerCaseNames = !format.preservesCase();
   }
 
-  /** Adds the decoder and the encoder (which tells the decoder each request's method) at the pipeline's end. */
-  void install(ChannelPipeline p) {
+  /**
+   * Adds the decoder and the encoder (which tells the decoder each request's method) at the pipeline's end;
+   * returns the decoder.
+   */
+  Http1ResponseDecoder install(ChannelPipeline p) {
     Http1ResponseDecoder decoder = new Http1ResponseDecoder(MAX_RESPONSE_HEADERS_BYTES, lowerCaseNames);
     p.addLast(decoder);
     p.addLast(new Http1RequestEncoder(decoder));
+    return decoder;
   }
 }

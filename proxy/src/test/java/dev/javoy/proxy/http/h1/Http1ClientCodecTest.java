@@ -170,4 +170,47 @@ class Http1ClientCodecTest {
     assertInstanceOf(TooLongFrameException.class, failure("HTTP/1.1 200 OK\r\nX: " + "a".repeat(5000) + "\r\n\r\n", 4096));
     assertTrue(failure("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n", 4096) == null, "no reason phrase is fine");
   }
+
+  @Test
+  void keepAliveIsTheDecodersAnswerForTheLastHead() {
+    String[][] cases = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "true"},
+        {"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", "false"},
+        {"HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\nContent-Length: 0\r\n\r\n", "false"},
+        {"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", "false"},
+        {"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", "true"},
+        {"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", "false"},
+        {"HTTP/1.1 304 Not Modified\r\n\r\n", "true"},
+    };
+    for (boolean lowerCase : new boolean[] {true, false}) {
+      for (String[] c : cases) {
+        Http1ResponseDecoder dec = new Http1ResponseDecoder(4096, lowerCase);
+        EmbeddedChannel ch = new EmbeddedChannel(dec, new Http1RequestEncoder(dec));
+        send(ch, HttpMethod.GET, null);
+        List<Object> out = receive(ch, c[0]);
+        HttpResponse r = (HttpResponse) out.get(0);
+        assertEquals(io.netty.handler.codec.http.HttpUtil.isKeepAlive(r), dec.keepAlive(), c[0]);
+        assertEquals(Boolean.parseBoolean(c[1]), dec.keepAlive(), c[0]);
+        out.forEach(ReferenceCountUtil::release);
+        ch.finishAndReleaseAll();
+      }
+    }
+  }
+
+  @Test
+  void standardStatusesAreNettysConstantsAndOthersGetTheirOwnReason() {
+    EmbeddedChannel ch = channel(4096);
+    send(ch, HttpMethod.GET, null);
+    HttpResponse ok = (HttpResponse) receive(ch, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").get(0);
+    assertSame(HttpResponseStatus.OK, ok.status());
+    assertSame(HttpResponseStatus.OK, StandardStatuses.of(200));
+    send(ch, HttpMethod.GET, null);
+    HttpResponse odd = (HttpResponse) receive(ch, "HTTP/1.1 299 Fine\r\nContent-Length: 0\r\n\r\n").get(0);
+    assertEquals(299, odd.status().code());
+    assertEquals("Fine", odd.status().reasonPhrase());
+    assertNull(StandardStatuses.of(299));
+    assertNull(StandardStatuses.of(99));
+    assertNull(StandardStatuses.of(1000));
+    ch.finishAndReleaseAll();
+  }
 }
