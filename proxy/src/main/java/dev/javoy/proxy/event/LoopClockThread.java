@@ -7,10 +7,17 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  * Only this thread reads or writes them (no synchronization).
  */
 public class LoopClockThread extends FastThreadLocalThread {
+  /** How long the wall clock may be derived from the monotonic one before it is read again. */
+  static final long WALL_CLOCK_RESYNC_NANOS = 1_000_000_000L;
+
   private long nanos;
   private boolean nanosFresh;
   private long millis;
   private boolean millisFresh;
+  /** The wall clock ({@code System.currentTimeMillis()}) and the monotonic clock read together, last resync. */
+  private long syncMillis;
+  private long syncNanos;
+  private boolean synced;
 
   public LoopClockThread(Runnable target, String name) {
     super(target, name);
@@ -32,11 +39,25 @@ public class LoopClockThread extends FastThreadLocalThread {
     return n;
   }
 
+  /**
+   * The wall clock as of this turn, derived from the turn's monotonic time and the last resync (at most
+   * {@link #WALL_CLOCK_RESYNC_NANOS} ago): no second clock read per turn; a step of the wall clock (NTP, an operator)
+   * shows within a second, as nginx's and Envoy's cached times do.
+   */
   final long loopTimeMillis() {
     if (millisFresh) {
       return millis;
     }
-    long m = System.currentTimeMillis();
+    long n = loopNanoTime();
+    long m;
+    if (!synced || n - syncNanos >= WALL_CLOCK_RESYNC_NANOS || n - syncNanos < 0) {
+      m = System.currentTimeMillis();
+      syncMillis = m;
+      syncNanos = n;
+      synced = true;
+    } else {
+      m = syncMillis + (n - syncNanos) / 1_000_000;
+    }
     millis = m;
     millisFresh = true;
     return m;

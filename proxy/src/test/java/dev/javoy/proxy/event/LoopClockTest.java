@@ -57,6 +57,17 @@ class LoopClockTest {
   }
 
   @Test
+  void theWallClockFollowsTheRealOne() throws Exception {
+    for (int i = 0; i < 8; i++) { // across a resync (1 s)
+      long before = System.currentTimeMillis();
+      long loopMs = loop.submit(LoopClock::currentTimeMillis).get(10, TimeUnit.SECONDS);
+      long after = System.currentTimeMillis();
+      assertTrue(loopMs >= before - 5 && loopMs <= after + 5, before + " <= " + loopMs + " <= " + after);
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
   void otherThreadsReadTheClockEveryTime() throws Exception {
     long a = LoopClock.nanoTime();
     Thread.sleep(2);
