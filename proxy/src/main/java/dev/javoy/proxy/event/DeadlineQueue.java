@@ -51,7 +51,7 @@ public final class DeadlineQueue {
   private final Runnable expireTask = this::expire;
   private Entry head;
   private Entry tail;
-  /** When the scheduled task runs ({@link EventLoop#ticker()} time), or 0 when none is scheduled. */
+  /** When the scheduled task runs ({@link System#nanoTime()} time), or 0 when none is scheduled. */
   private long scheduledFor;
 
   private DeadlineQueue(EventLoop loop, long timeoutNanos) {
@@ -93,7 +93,7 @@ public final class DeadlineQueue {
     if (e.queue != null) {
       e.queue.unlink(e);
     }
-    long deadline = loop.ticker().nanoTime() + timeoutNanos;
+    long deadline = LoopClock.nanoTime() + timeoutNanos; // the loop turn's time, as Envoy's timers
     e.deadlineNanos = deadline;
     e.queue = this;
     e.prev = tail;
@@ -134,12 +134,12 @@ public final class DeadlineQueue {
 
   private void schedule(long deadline) {
     scheduledFor = deadline;
-    loop.schedule(expireTask, Math.max(0, deadline - loop.ticker().nanoTime()), TimeUnit.NANOSECONDS);
+    loop.schedule(expireTask, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private void expire() {
     scheduledFor = 0;
-    long now = loop.ticker().nanoTime();
+    long now = System.nanoTime();
     Entry e;
     while ((e = head) != null && e.deadlineNanos - now <= 0) {
       unlink(e);

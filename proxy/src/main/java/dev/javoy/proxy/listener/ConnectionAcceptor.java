@@ -1,5 +1,6 @@
 package dev.javoy.proxy.listener;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.listener.filter.ListenerFilterContext;
 import dev.javoy.proxy.listener.filter.ListenerFilterPhase;
 import dev.javoy.proxy.network.DownstreamConnection;
@@ -105,12 +106,12 @@ final class ConnectionAcceptor extends ChannelInitializer<Channel> {
     }
     stats.downstreamCxTotal.inc();
     stats.downstreamCxActive.inc();
-    long openedAt = System.nanoTime();
+    long openedAt = LoopClock.nanoTime();
     listener.track(ch);
     ch.closeFuture().addListener(f -> {
       stats.downstreamCxActive.dec();
       stats.downstreamCxDestroy.inc();
-      stats.downstreamCxLengthMs.record((System.nanoTime() - openedAt) / 1_000_000);
+      stats.downstreamCxLengthMs.record((LoopClock.nanoTime() - openedAt) / 1_000_000);
     });
     ch.attr(ActiveListener.FILTER_CHAIN).set(chain);
     int limit = cfg.bufferLimitBytes();

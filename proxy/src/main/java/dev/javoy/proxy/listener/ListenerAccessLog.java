@@ -1,5 +1,6 @@
 package dev.javoy.proxy.listener;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.accesslog.AccessLogger;
 import dev.javoy.proxy.accesslog.AccessLogs;
 import dev.javoy.proxy.network.DownstreamConnection;
@@ -78,7 +79,7 @@ final class ListenerAccessLog implements ChannelFutureListener {
     if (loggers.isEmpty()) {
       return;
     }
-    long closedAt = System.nanoTime();
+    long closedAt = LoopClock.nanoTime();
     // after the close listeners the network filters added (tcp_proxy finishes its info in one)
     try {
       f.channel().eventLoop().execute(() -> log(closedAt));

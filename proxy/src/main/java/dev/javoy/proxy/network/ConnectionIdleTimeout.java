@@ -1,5 +1,6 @@
 package dev.javoy.proxy.network;
 
+import dev.javoy.proxy.event.LoopClock;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -60,13 +61,13 @@ public final class ConnectionIdleTimeout extends IdleStateHandler implements Run
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    lastActivityNanos = System.nanoTime();
+    lastActivityNanos = LoopClock.nanoTime();
     ctx.fireChannelRead(msg);
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-    lastActivityNanos = System.nanoTime();
+    lastActivityNanos = LoopClock.nanoTime();
     ctx.write(msg, promise);
   }
 
@@ -74,7 +75,7 @@ public final class ConnectionIdleTimeout extends IdleStateHandler implements Run
     if (timer != null || stopped) {
       return;
     }
-    lastActivityNanos = System.nanoTime();
+    lastActivityNanos = LoopClock.nanoTime();
     timer = ctx.executor().schedule(this, timeoutNanos, TimeUnit.NANOSECONDS);
   }
 

@@ -99,7 +99,7 @@ public final class Server {
     Transport.setCurrent(transport);
     this.mainGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("main", false),
         transport.ioHandlerFactory());
-    this.workers = new MultiThreadIoEventLoopGroup(options.concurrency(), workerThreads(stats),
+    this.workers = new dev.javoy.proxy.event.LoopClockEventLoopGroup(options.concurrency(), workerThreads(stats),
         transport.ioHandlerFactory());
     boolean built = false;
     try {

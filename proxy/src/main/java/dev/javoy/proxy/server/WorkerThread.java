@@ -1,13 +1,13 @@
 package dev.javoy.proxy.server;
 
 import dev.javoy.proxy.stats.WorkerStatSlots;
-import io.netty.util.concurrent.FastThreadLocalThread;
+import dev.javoy.proxy.event.LoopClockThread;
 
 /**
  * The thread of one worker event loop. It carries the worker's index and its private stat slots, so that a
  * stat increment on the request path is a plain write to memory only this thread writes.
  */
-public final class WorkerThread extends FastThreadLocalThread {
+public final class WorkerThread extends LoopClockThread { // h1clock: carries the loop's cached clock
   private final int workerIndex;
   private final WorkerStatSlots statSlots;
 

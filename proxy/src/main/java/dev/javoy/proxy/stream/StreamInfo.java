@@ -1,5 +1,6 @@
 package dev.javoy.proxy.stream;
 
+import dev.javoy.proxy.event.LoopClock;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -8,15 +9,15 @@ import java.net.SocketAddress;
 /**
  * What happened to one stream (an HTTP request/response, or a TCP connection): the facts access logs,
  * local replies and stats read (Envoy's {@code StreamInfo}). Written only by the worker that owns the
- * stream; times are {@link System#nanoTime()} values, 0 meaning "not yet".
+ * stream; times are {@link System#nanoTime()} values as of the loop turn ({@link LoopClock}), 0 meaning "not yet".
  *
  * <p>An HTTP connection manager reuses one for the streams of a worker ({@link #reset}), so nothing may keep a
  * reference to it after the stream's access logs ran: what outlives the stream copies the values it needs.
  */
 public final class StreamInfo {
   /** When the stream started; set again by {@link #reset} (read-only for everyone else). */
-  public long startTimeEpochMillis = System.currentTimeMillis();
-  public long startNanos = System.nanoTime();
+  public long startTimeEpochMillis = LoopClock.currentTimeMillis();
+  public long startNanos = LoopClock.nanoTime();
 
   public String protocol;
   public HttpRequest requestHeaders;
@@ -65,8 +66,8 @@ public final class StreamInfo {
 
   /** The stream starts now (a reused object's start times are set when its next stream starts). */
   public void restartClock() {
-    startTimeEpochMillis = System.currentTimeMillis();
-    startNanos = System.nanoTime();
+    startTimeEpochMillis = LoopClock.currentTimeMillis(); // the loop turn's time: ms precision
+    startNanos = LoopClock.nanoTime();
   }
 
   /**
@@ -162,6 +163,6 @@ public final class StreamInfo {
 
   /** Total duration so far, or until {@link #endNanos} once the stream ended. */
   public long durationNanos() {
-    return (endNanos == 0 ? System.nanoTime() : endNanos) - startNanos;
+    return (endNanos == 0 ? LoopClock.nanoTime() : endNanos) - startNanos;
   }
 }

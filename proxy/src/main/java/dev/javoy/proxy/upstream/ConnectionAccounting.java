@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.stats.Counter;
 import io.netty.channel.ConnectTimeoutException;
 
@@ -17,11 +18,11 @@ public final class ConnectionAccounting {
     stats.upstreamCxActive.inc();
     host.cxTotal.increment();
     host.cxActive.increment();
-    return System.nanoTime();
+    return LoopClock.nanoTime();
   }
 
   public static void opened(ClusterStats stats, long startNanos) {
-    stats.upstreamCxConnectMs.record((System.nanoTime() - startNanos) / 1_000_000);
+    stats.upstreamCxConnectMs.record((LoopClock.nanoTime() - startNanos) / 1_000_000);
   }
 
   /** The attempt failed; the connection is then {@link #closed} as well. */

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.accesslog.format;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.config.ConfigException;
 import dev.javoy.proxy.stream.StreamInfo;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class TimeCommands {
   private record TimeCommand(StrftimeFormat format, boolean emit) implements FormatCommand {
     @Override
     public boolean append(StringBuilder out, StreamInfo info, String localReplyBody) {
-      long millis = emit ? System.currentTimeMillis() : info.startTimeEpochMillis;
+      long millis = emit ? LoopClock.currentTimeMillis() : info.startTimeEpochMillis;
       format.format(Math.floorDiv(millis, 1000), (int) Math.floorMod(millis, 1000) * 1_000_000, out);
       return true;
     }

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
 import dev.javoy.proxy.http.filter.HttpFilter;
@@ -144,7 +145,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
     this.headersEndStream = endStream;
     if (endStream) {
       requestComplete = true;
-      info.lastDownstreamRxNanos = System.nanoTime();
+      info.lastDownstreamRxNanos = LoopClock.nanoTime();
     }
     info.requestHeaders = req;
     info.protocol = connection.protocol(req);
@@ -238,7 +239,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
     onActivity();
     if (last) {
       requestComplete = true;
-      info.lastDownstreamRxNanos = System.nanoTime();
+      info.lastDownstreamRxNanos = LoopClock.nanoTime();
       if (requestTimer != null) {
         requestTimer.cancel(false);
         requestTimer = null;
@@ -329,7 +330,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
       info.responseCodeDetails = "via_upstream";
     }
     if (info.firstDownstreamTxNanos == 0) {
-      info.firstDownstreamTxNanos = System.nanoTime();
+      info.firstDownstreamTxNanos = LoopClock.nanoTime();
     }
     ResponseHeaderMutator.mutate(config, this, response);
     if (tracing != null) {
@@ -384,7 +385,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
   private void finishResponse() {
     responseComplete = true;
     cancelTimers();
-    info.lastDownstreamTxNanos = System.nanoTime();
+    info.lastDownstreamTxNanos = LoopClock.nanoTime();
     connection.onResponseComplete(this);
   }
 
@@ -402,7 +403,7 @@ final class ActiveStream extends DeadlineQueue.Entry {
       }
       config.stats.downstreamRqRxReset.inc();
     }
-    info.endNanos = System.nanoTime();
+    info.endNanos = LoopClock.nanoTime();
     for (HttpFilter f : filters) {
       f.onDestroy();
     }

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.LoopClock;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -22,7 +23,7 @@ final class DateHeader {
   }
 
   private AsciiString get() {
-    long ms = System.currentTimeMillis();
+    long ms = LoopClock.currentTimeMillis(); // h1clock: the loop turn's time
     long s = ms / 1000;
     if (s != second) {
       second = s;

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.http.upgrade.UpgradeTunnel;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.network.DrainEvent;
@@ -111,7 +112,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     this.ctx = ctx;
     // Plain TCP (no TLS handler, no outbound network filter before it): responses go straight to the transport.
     encoder.writeDirectly(noOutboundHandlerBefore(ctx));
-    openedAtNanos = System.nanoTime();
+    openedAtNanos = LoopClock.nanoTime();
     idleSinceNanos = openedAtNanos;
     if (config.idleTimeoutMillis > 0) {
       idleTimer = ctx.executor().schedule(this::onIdleTimer, config.idleTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -332,7 +333,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     if (!closed && !scanningHead && headerStartNanos == 0 && (current == null || current.requestComplete)
         && b.isReadable()) {
       scanningHead = true; // a new request's head starts with these bytes
-      headerStartNanos = System.nanoTime();
+      headerStartNanos = LoopClock.nanoTime();
     }
   }
 
@@ -341,7 +342,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
   public void bytesDecoded() {
     if (headerStartNanos != 0 && headerTimer == null && !closed) {
       long left = TimeUnit.MILLISECONDS.toNanos(config.requestHeadersTimeoutMillis)
-          - (System.nanoTime() - headerStartNanos);
+          - (LoopClock.nanoTime() - headerStartNanos);
       headerTimer = ctx.executor().schedule(this::onRequestHeadersTimeout, Math.max(0, left), TimeUnit.NANOSECONDS);
     }
   }
@@ -466,7 +467,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     stats.downstreamRqCompleted.inc();
     stats.countResponse(s.info.responseCode);
     stats.downstreamRqTime.record(s.info.durationNanos() / 1_000_000);
-    idleSinceNanos = s.info.endNanos != 0 ? s.info.endNanos : System.nanoTime();
+    idleSinceNanos = s.info.endNanos != 0 ? s.info.endNanos : LoopClock.nanoTime();
     s.destroy(false);
     current = null;
     if (closed) {
@@ -605,7 +606,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     stats.downstreamCxActive.dec();
     stats.downstreamCxHttp1Active.dec();
     stats.downstreamCxDestroy.inc();
-    stats.downstreamCxLengthMs.record((System.nanoTime() - openedAtNanos) / 1_000_000);
+    stats.downstreamCxLengthMs.record((LoopClock.nanoTime() - openedAtNanos) / 1_000_000);
     ActiveStream s = current;
     current = null;
     if (s != null && !s.responseComplete) {

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.http.h2.Http2Codecs;
 import dev.javoy.proxy.http.h2.Http2FloodProtection;
@@ -134,7 +135,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.silentVoid = new VoidChannelPromise(ctx.channel(), false);
-    openedAtNanos = System.nanoTime();
+    openedAtNanos = LoopClock.nanoTime();
     stats.downstreamCxTotal.inc();
     stats.downstreamCxActive.inc();
     stats.downstreamCxHttp2Total.inc();
@@ -479,7 +480,7 @@ final class Http2ServerConnection extends ChannelInboundHandlerAdapter {
     stats.downstreamCxActive.dec();
     stats.downstreamCxHttp2Active.dec();
     stats.downstreamCxDestroy.inc();
-    stats.downstreamCxLengthMs.record((System.nanoTime() - openedAtNanos) / 1_000_000);
+    stats.downstreamCxLengthMs.record((LoopClock.nanoTime() - openedAtNanos) / 1_000_000);
     if (activeStreams > 0 || closedWithActiveStreams) {
       stats.downstreamCxDestroyActiveRq.inc();
     }

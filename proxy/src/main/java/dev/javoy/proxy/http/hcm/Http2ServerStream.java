@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.http.h2.Http2Messages;
 import dev.javoy.proxy.network.DownstreamConnection;
 import dev.javoy.proxy.stream.ResponseFlag;
@@ -71,7 +72,7 @@ final class Http2ServerStream implements StreamCodec {
     this.codecStream = codecStream;
     this.config = connection.config();
     this.stats = config.stats;
-    this.openedAtNanos = System.nanoTime();
+    this.openedAtNanos = LoopClock.nanoTime();
   }
 
   int id() {
@@ -396,7 +397,7 @@ final class Http2ServerStream implements StreamCodec {
       stats.downstreamRqActive.dec();
       if (resetByClient) {
         premature = s.info.responseCode == 0
-            && (System.nanoTime() - openedAtNanos) / 1_000_000_000L <= Http2ServerConnection.PREMATURE_RESET_MIN_STREAM_LIFETIME_SECONDS;
+            && (LoopClock.nanoTime() - openedAtNanos) / 1_000_000_000L <= Http2ServerConnection.PREMATURE_RESET_MIN_STREAM_LIFETIME_SECONDS;
         s.info.setResponseFlag(ResponseFlag.DOWNSTREAM_REMOTE_RESET);
         stats.downstreamRqRxReset.inc();
         s.destroy(false);

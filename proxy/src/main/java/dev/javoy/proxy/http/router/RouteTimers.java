@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.stream.ResponseFlag;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,7 +40,7 @@ final class RouteTimers {
    * @param streamStartNanos when the stream started ({@link System#nanoTime()})
    */
   void start(long idleMillis, long maxDurationMillis, long streamStartNanos) {
-    long now = System.nanoTime();
+    long now = LoopClock.nanoTime();
     if (idleMillis > 0) {
       idleNanos = TimeUnit.MILLISECONDS.toNanos(idleMillis);
       lastActivityNanos = now;
@@ -54,7 +55,7 @@ final class RouteTimers {
   /** A request or response event: the idle timer starts over. */
   void activity() {
     if (idle != null) {
-      lastActivityNanos = System.nanoTime();
+      lastActivityNanos = LoopClock.nanoTime();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.http.router;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
 import dev.javoy.proxy.http.filter.HttpFilterCallbacks;
@@ -218,13 +219,13 @@ public final class RouterFilter extends DeadlineQueue.Entry
       retry.destroy();
       retry = null;
     }
-    upstreamStartNanos = System.nanoTime();
+    upstreamStartNanos = LoopClock.nanoTime();
     tunnel = ConnectTermination.start(callbacks, cluster, host, "HTTP/2".equals(info.protocol),
         new ConnectTermination.Listener() {
           @Override
           public void onConnected(io.netty.channel.Channel ch) {
             info.firstUpstreamTxNanos = upstreamStartNanos;
-            info.firstUpstreamRxNanos = System.nanoTime();
+            info.firstUpstreamRxNanos = LoopClock.nanoTime();
             info.upstreamLocalAddress = ch.localAddress();
             host.rqSuccess.increment();
             responseStarted = true;
@@ -301,7 +302,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     }
     upstream = conn;
     host.outlier().putResult(OutlierResult.LOCAL_ORIGIN_CONNECT_SUCCESS); // outlier detection
-    upstreamStartNanos = System.nanoTime();
+    upstreamStartNanos = LoopClock.nanoTime();
     info.firstUpstreamTxNanos = upstreamStartNanos;
     info.upstreamLocalAddress = conn.channel().localAddress();
     info.upstreamTls = conn.tls();
@@ -379,7 +380,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
       retry = null;
     }
     responseStarted = true;
-    info.firstUpstreamRxNanos = System.nanoTime();
+    info.firstUpstreamRxNanos = LoopClock.nanoTime();
     routeTimers.activity();
     UpstreamResponseHeaders.prepare(response, request,
         config.suppressEnvoyHeaders ? -1 : (info.firstUpstreamRxNanos - upstreamStartNanos) / 1_000_000);
@@ -417,7 +418,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
   public void onResponseData(HttpContent content, boolean last) {
     routeTimers.activity();
     if (last) {
-      info.lastUpstreamRxNanos = System.nanoTime();
+      info.lastUpstreamRxNanos = LoopClock.nanoTime();
       UpstreamStream u = upstream;
       upstream = null;
       if (!requestEnded && u != null) {
@@ -560,7 +561,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
       host.rqActive.decrement();
       if (upstreamStartNanos != 0) {
         // the response's end, read just now (onResponseData), is the end of the upstream request: no second clock read
-        long end = info.lastUpstreamRxNanos != 0 ? info.lastUpstreamRxNanos : System.nanoTime();
+        long end = info.lastUpstreamRxNanos != 0 ? info.lastUpstreamRxNanos : LoopClock.nanoTime();
         cluster.stats().upstreamRqTime.record((end - upstreamStartNanos) / 1_000_000);
       }
       for (int i = 0, n = config.upstreamLogs.size(); i < n; i++) { // indexed: no iterator per request

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream.http1;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.h1.HeaderKeyFormat;
 import dev.javoy.proxy.http.h1.Http1RequestEncoder;
@@ -83,7 +84,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
 
   void markConnected() {
     connected = true;
-    connectedAtNanos = System.nanoTime();
+    connectedAtNanos = LoopClock.nanoTime();
     tls = TlsConnectionInfo.upstreamOf(channel);
   }
 
@@ -295,7 +296,7 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
       idleTimer.cancelDeadline();
     }
     if (connected) {
-      stats.upstreamCxLengthMs.record((System.nanoTime() - connectedAtNanos) / 1_000_000);
+      stats.upstreamCxLengthMs.record((LoopClock.nanoTime() - connectedAtNanos) / 1_000_000);
       if (handler != null) {
         stats.upstreamCxDestroyRemote.inc();
       }

@@ -1,5 +1,6 @@
 package dev.javoy.proxy.upstream.http2;
 
+import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.http.h2.Http2CodecStats;
 import dev.javoy.proxy.http.h2.Http2Codecs;
 import dev.javoy.proxy.http.h2.Http2Keepalive;
@@ -61,7 +62,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   void markConnected() {
     connected = true;
-    connectedAtNanos = System.nanoTime();
+    connectedAtNanos = LoopClock.nanoTime();
     Http2Codecs.growConnectionWindow(channel, pool.cluster().http().http2());
     armIdleTimer();
   }
@@ -167,7 +168,7 @@ final class Http2UpstreamConnection extends ChannelInboundHandlerAdapter {
       idleTimer = null;
     }
     if (connected) {
-      stats.upstreamCxLengthMs.record((System.nanoTime() - connectedAtNanos) / 1_000_000);
+      stats.upstreamCxLengthMs.record((LoopClock.nanoTime() - connectedAtNanos) / 1_000_000);
       if (activeStreams > 0) {
         stats.upstreamCxDestroyWithActiveRq.inc();
       }
