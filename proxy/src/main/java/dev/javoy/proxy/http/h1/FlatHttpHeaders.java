@@ -268,6 +268,60 @@ public final class FlatHttpHeaders extends HttpHeaders {
     }
   }
 
+  /**
+   * Two {@link #replace}s in one pass over the names (the connection manager's {@code server} and {@code date} on
+   * every response): each name's first header gets its value in place, its later duplicates go, an absent name is
+   * appended ({@code name1}'s first). {@code name1} may be null (not set); with {@code keep1} a present
+   * {@code name1} is left as it is ({@code APPEND_IF_ABSENT}). The names must differ. No lower-casing, no checks.
+   */
+  void replaceTwo(CharSequence name1, CharSequence value1, boolean keep1, CharSequence name2, CharSequence value2) {
+    int bit1 = name1 == null ? 0 : HeaderNameSummary.bitOf(name1);
+    int bit2 = HeaderNameSummary.bitOf(name2);
+    int i1 = -1;
+    int i2 = -1;
+    boolean more1 = false;
+    boolean more2 = false;
+    if ((names & (bit1 | bit2)) != 0) {
+      CharSequence[] x = a;
+      for (int i = 0, n = size; i < n; i++) {
+        CharSequence k = x[i << 1];
+        if (name1 != null && HeaderNames.same(k, name1)) {
+          if (i1 < 0) {
+            i1 = i;
+          } else {
+            more1 = true;
+          }
+        } else if (HeaderNames.same(k, name2)) {
+          if (i2 < 0) {
+            i2 = i;
+          } else {
+            more2 = true;
+          }
+        }
+      }
+    }
+    // values in place first (the removals below move what follows them)
+    boolean replace1 = name1 != null && i1 >= 0 && !keep1;
+    if (replace1) {
+      a[(i1 << 1) + 1] = value1;
+    }
+    if (i2 >= 0) {
+      a[(i2 << 1) + 1] = value2;
+    }
+    if (replace1 && more1) {
+      removeFrom(name1, i1 + 1);
+    }
+    if (more2) {
+      removeFrom(name2, indexOf(name2, 0) + 1); // (name1's duplicates may have gone before it)
+    }
+    if (name1 != null && i1 < 0) {
+      append(name1, value1);
+    }
+    if (i2 < 0) {
+      append(name2, value2);
+    }
+  }
+
   /** The first value of {@code name} as given (no String made), or null. */
   public CharSequence getCharSequence(CharSequence name) {
     int i = indexOf(name, 0);
