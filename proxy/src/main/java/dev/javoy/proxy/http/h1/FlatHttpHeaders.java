@@ -126,6 +126,17 @@ public final class FlatHttpHeaders extends HttpHeaders {
     addDecoded(name, HeaderValueSpans.spanOrView(this, b, off, len));
   }
 
+  /**
+   * {@link #addDecoded(CharSequence, byte[], int, int)} with the name's {@link HeaderNameSummary} bit computed by the
+   * parser from the name's bytes (equal to {@code HeaderNameSummary.bitOf(name)}).
+   */
+  void addDecoded(CharSequence name, int summaryBit, byte[] b, int off, int len) {
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
+    }
+    append(name, HeaderValueSpans.spanOrView(this, b, off, len), summaryBit);
+  }
+
   /** The {@code i}-th value, made a view of the head bytes if it was still a span (and kept as that). */
   CharSequence value(int i) {
     CharSequence v = a[(i << 1) + 1];
@@ -169,6 +180,10 @@ public final class FlatHttpHeaders extends HttpHeaders {
   }
 
   private void append(CharSequence name, CharSequence value) {
+    append(name, value, HeaderNameSummary.bitOf(name));
+  }
+
+  private void append(CharSequence name, CharSequence value, int summaryBit) {
     if (size == Character.MAX_VALUE) {
       // only with header size limits raised far above Envoy's defaults (60 KiB hold at most ~15,000 headers)
       throw new io.netty.handler.codec.TooLongFrameException("more than " + (int) Character.MAX_VALUE + " headers");
@@ -180,7 +195,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     a[i] = name;
     a[i + 1] = value;
     size++;
-    names |= HeaderNameSummary.bitOf(name);
+    names |= summaryBit;
   }
 
   private CharSequence normalizedName(CharSequence name) {

@@ -58,10 +58,24 @@ public final class HeaderNames {
   }
 
   private static int bytesHash(byte[] a, int off, int len) {
-    int h = len;
+    int h = 0;
     for (int i = off, end = off + len; i < end; i++) {
-      h = h * 31 + (a[i] | 0x20);
+      h = bytesHashStep(h, a[i]);
     }
+    return bytesHashEnd(h, len);
+  }
+
+  /**
+   * One byte of a name's case-insensitive hash (start with 0, end with {@link #bytesHashEnd}), for a decoder that
+   * hashes the name in the same loop that checks its characters ({@link #wellKnown(byte[], int, int, int)}).
+   */
+  static int bytesHashStep(int h, byte c) {
+    return h * 31 + (c | 0x20);
+  }
+
+  /** The hash of a name of {@code len} bytes from its steps. */
+  static int bytesHashEnd(int h, int len) {
+    h += len * 0x9E3779B1;
     return h ^ (h >>> 16);
   }
 
@@ -70,7 +84,12 @@ public final class HeaderNames {
    * Allocates nothing.
    */
   public static AsciiString wellKnown(byte[] a, int off, int len) {
-    for (int i = bytesHash(a, off, len) & (BYTES_SIZE - 1); BY_BYTES[i] != null; i = (i + 1) & (BYTES_SIZE - 1)) {
+    return wellKnown(a, off, len, bytesHash(a, off, len));
+  }
+
+  /** {@link #wellKnown(byte[], int, int)} with the name's hash already computed by {@link #bytesHashStep}/{@link #bytesHashEnd}. */
+  static AsciiString wellKnown(byte[] a, int off, int len, int hash) {
+    for (int i = hash & (BYTES_SIZE - 1); BY_BYTES[i] != null; i = (i + 1) & (BYTES_SIZE - 1)) {
       AsciiString c = BY_BYTES[i];
       if (c.length() == len && equalsIgnoreCase(c, a, off)) {
         return c;
