@@ -179,6 +179,11 @@ public final class FlatHttpHeaders extends HttpHeaders {
     HeaderValueSpans.write(this, i, out);
   }
 
+  /** Copies the {@code i}-th value's bytes into {@code d} at {@code p} (a span straight from the head bytes); returns the end. */
+  int putValue(int i, byte[] d, int p) {
+    return HeaderValueSpans.put(this, i, d, p);
+  }
+
   private void append(CharSequence name, CharSequence value) {
     append(name, value, HeaderNameSummary.bitOf(name));
   }
