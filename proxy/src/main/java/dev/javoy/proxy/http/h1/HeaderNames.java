@@ -18,6 +18,8 @@ public final class HeaderNames {
   private static final int BYTES_SIZE = 512; // a quarter full: a name that is none of them is told at the first or second slot
   /** The same constants, found from raw bytes in any case (a decoder's view of a name, before any object exists). */
   private static final AsciiString[] BY_BYTES;
+  /** Each {@link #BY_BYTES} name's lower-case bytes, exactly (compared without going through the AsciiString). */
+  private static final byte[][] LOWER_BYTES;
   private static final int MASK;
 
   static {
@@ -44,6 +46,7 @@ public final class HeaderNames {
     TABLE = t;
     MASK = size - 1;
     AsciiString[] b = new AsciiString[BYTES_SIZE];
+    byte[][] lb = new byte[BYTES_SIZE][];
     for (AsciiString name : t) {
       if (name != null) {
         byte[] a = name.toByteArray();
@@ -52,9 +55,11 @@ public final class HeaderNames {
           i = (i + 1) & (BYTES_SIZE - 1);
         }
         b[i] = name;
+        lb[i] = a;
       }
     }
     BY_BYTES = b;
+    LOWER_BYTES = lb;
   }
 
   private static int bytesHash(byte[] a, int off, int len) {
@@ -75,7 +80,7 @@ public final class HeaderNames {
 
   /** The hash of a name of {@code len} bytes from its steps. */
   static int bytesHashEnd(int h, int len) {
-    h += len * 0x9E3779B1;
+    h += len * 31; // with this length term the usual request and response names each sit in their own slot
     return h ^ (h >>> 16);
   }
 
@@ -89,24 +94,24 @@ public final class HeaderNames {
 
   /** {@link #wellKnown(byte[], int, int)} with the name's hash already computed by {@link #bytesHashStep}/{@link #bytesHashEnd}. */
   static AsciiString wellKnown(byte[] a, int off, int len, int hash) {
-    for (int i = hash & (BYTES_SIZE - 1); BY_BYTES[i] != null; i = (i + 1) & (BYTES_SIZE - 1)) {
-      AsciiString c = BY_BYTES[i];
-      if (c.length() == len && equalsIgnoreCase(c, a, off)) {
-        return c;
+    for (int i = hash & (BYTES_SIZE - 1); ; i = (i + 1) & (BYTES_SIZE - 1)) {
+      byte[] c = LOWER_BYTES[i];
+      if (c == null) {
+        return null;
+      }
+      if (c.length == len && equalsIgnoreCase(c, a, off)) {
+        return BY_BYTES[i];
       }
     }
-    return null;
   }
 
-  private static boolean equalsIgnoreCase(AsciiString lower, byte[] a, int off) {
-    byte[] c = lower.array();
-    int co = lower.arrayOffset();
-    for (int i = 0, n = lower.length(); i < n; i++) {
+  private static boolean equalsIgnoreCase(byte[] lower, byte[] a, int off) {
+    for (int i = 0, n = lower.length; i < n; i++) {
       byte x = a[off + i];
       if (x >= 'A' && x <= 'Z') {
         x += 32;
       }
-      if (x != c[co + i]) {
+      if (x != lower[i]) {
         return false;
       }
     }
