@@ -236,6 +236,19 @@ public final class FlatHttpHeaders extends HttpHeaders {
     a[(size << 1) + 1] = null;
   }
 
+  /**
+   * Removes the {@code i}-th header and every later one of the same name (a caller that found the first of a name
+   * by {@link #firstIndexOf} removes them all without a second search from the start; the name's summary bit stays,
+   * meaning "maybe", as after any removal that does not rebuild it).
+   */
+  public void removeAllFrom(int i) {
+    CharSequence name = a[i << 1];
+    removeAt(i);
+    if (indexOf(name, i) >= 0) {
+      removeFrom(name, i);
+    }
+  }
+
   /** Removes every header of this name; returns how many went. */
   private int removeAll(CharSequence name) {
     return (names & HeaderNameSummary.bitOf(name)) == 0 ? 0 : removeFrom(name, 0);
