@@ -89,10 +89,18 @@ public final class HeaderNames {
    * Allocates nothing.
    */
   public static AsciiString wellKnown(byte[] a, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (!Http1HeaderLines.isTchar(a[i])) {
+        return null; // (no well-known name has such a byte; the compare below relies on it)
+      }
+    }
     return wellKnown(a, off, len, bytesHash(a, off, len));
   }
 
-  /** {@link #wellKnown(byte[], int, int)} with the name's hash already computed by {@link #bytesHashStep}/{@link #bytesHashEnd}. */
+  /**
+   * {@link #wellKnown(byte[], int, int)} for a name whose bytes are all token characters (checked by the caller), with
+   * its hash already computed by {@link #bytesHashStep}/{@link #bytesHashEnd}.
+   */
   static AsciiString wellKnown(byte[] a, int off, int len, int hash) {
     for (int i = hash & (BYTES_SIZE - 1); ; i = (i + 1) & (BYTES_SIZE - 1)) {
       byte[] c = LOWER_BYTES[i];
@@ -105,13 +113,26 @@ public final class HeaderNames {
     }
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long CASE_BITS = 0x2020202020202020L;
+
+  /**
+   * Whether {@code a[off, off + lower.length)} is {@code lower} ignoring ASCII case, eight bytes at a time: setting
+   * bit 0x20 lower-cases a letter and changes no byte of a well-known name (letters, digits, '-'), and of the token
+   * characters a decoder lets through (it checks them first: {@link Http1HeaderLines}) only a letter becomes one of
+   * those bytes that way, so the compare is exact for them.
+   */
   private static boolean equalsIgnoreCase(byte[] lower, byte[] a, int off) {
-    for (int i = 0, n = lower.length; i < n; i++) {
-      byte x = a[off + i];
-      if (x >= 'A' && x <= 'Z') {
-        x += 32;
+    int n = lower.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if (((long) LONGS.get(a, off + i) | CASE_BITS) != (long) LONGS.get(lower, i)) {
+        return false;
       }
-      if (x != lower[i]) {
+    }
+    for (; i < n; i++) {
+      if ((a[off + i] | 0x20) != lower[i]) {
         return false;
       }
     }

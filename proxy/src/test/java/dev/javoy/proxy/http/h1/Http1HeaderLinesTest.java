@@ -47,5 +47,13 @@ class Http1HeaderLinesTest {
     }
     byte[] cl = "CONTENT-LENGTH".getBytes(StandardCharsets.ISO_8859_1);
     assertSame(HttpHeaderNames.CONTENT_LENGTH, HeaderNames.wellKnown(cl, 0, cl.length));
+    // the eight-bytes-at-a-time compare: near misses in every position, and bytes that only differ by 0x20
+    for (String miss : new String[] {"content\rlength", "content-lengtH~", "x-forwarded-fo\u0012", "Content-Lengtg",
+        "Xontent-length", "content-length ", "ho\u0013t", "Accept-Encodinf"}) {
+      byte[] m = miss.getBytes(StandardCharsets.ISO_8859_1);
+      assertNull(HeaderNames.wellKnown(m, 0, m.length), miss);
+    }
+    byte[] xff = "ACCEPT-encoding".getBytes(StandardCharsets.ISO_8859_1);
+    assertSame(HttpHeaderNames.ACCEPT_ENCODING, HeaderNames.wellKnown(xff, 0, xff.length));
   }
 }
