@@ -316,15 +316,19 @@ public final class FlatHttpHeaders extends HttpHeaders {
     boolean more2 = false;
     if ((names & (bit1 | bit2)) != 0) {
       CharSequence[] x = a;
+      int len1 = name1 == null ? -1 : name1.length();
+      int len2 = name2.length();
       for (int i = 0, n = size; i < n; i++) {
         CharSequence k = x[i << 1];
-        if (name1 != null && HeaderNames.same(k, name1)) {
+        // identity first (the decoders' interned names), else one length read decides which name to compare
+        int kl = k == name1 ? len1 : k == name2 ? len2 : k.length();
+        if (kl == len1 && (k == name1 || HeaderNames.same(k, name1))) {
           if (i1 < 0) {
             i1 = i;
           } else {
             more1 = true;
           }
-        } else if (HeaderNames.same(k, name2)) {
+        } else if (kl == len2 && (k == name2 || HeaderNames.same(k, name2))) {
           if (i2 < 0) {
             i2 = i;
           } else {
