@@ -126,6 +126,17 @@ public final class FlatHttpHeaders extends HttpHeaders {
     addDecoded(name, HeaderValueSpans.spanOrView(this, b, off, len));
   }
 
+  /**
+   * {@link #addDecoded(CharSequence, byte[], int, int)} with the name's {@link HeaderNameSummary} bit computed by the
+   * parser from the name's bytes (equal to {@code HeaderNameSummary.bitOf(name)}).
+   */
+  void addDecoded(CharSequence name, int summaryBit, byte[] b, int off, int len) {
+    if ((flags & LOWER_CASE_NAMES) == 0) {
+      flags &= ~ALL_LOWER_CASE; // (never set for such a map: kept as it was)
+    }
+    append(name, HeaderValueSpans.spanOrView(this, b, off, len), summaryBit);
+  }
+
   /** The {@code i}-th value, made a view of the head bytes if it was still a span (and kept as that). */
   CharSequence value(int i) {
     CharSequence v = a[(i << 1) + 1];
@@ -168,7 +179,16 @@ public final class FlatHttpHeaders extends HttpHeaders {
     HeaderValueSpans.write(this, i, out);
   }
 
+  /** Copies the {@code i}-th value's bytes into {@code d} at {@code p} (a span straight from the head bytes); returns the end. */
+  int putValue(int i, byte[] d, int p) {
+    return HeaderValueSpans.put(this, i, d, p);
+  }
+
   private void append(CharSequence name, CharSequence value) {
+    append(name, value, HeaderNameSummary.bitOf(name));
+  }
+
+  private void append(CharSequence name, CharSequence value, int summaryBit) {
     if (size == Character.MAX_VALUE) {
       // only with header size limits raised far above Envoy's defaults (60 KiB hold at most ~15,000 headers)
       throw new io.netty.handler.codec.TooLongFrameException("more than " + (int) Character.MAX_VALUE + " headers");
@@ -180,7 +200,7 @@ public final class FlatHttpHeaders extends HttpHeaders {
     a[i] = name;
     a[i + 1] = value;
     size++;
-    names |= HeaderNameSummary.bitOf(name);
+    names |= summaryBit;
   }
 
   private CharSequence normalizedName(CharSequence name) {
@@ -214,6 +234,19 @@ public final class FlatHttpHeaders extends HttpHeaders {
     size--;
     a[size << 1] = null;
     a[(size << 1) + 1] = null;
+  }
+
+  /**
+   * Removes the {@code i}-th header and every later one of the same name (a caller that found the first of a name
+   * by {@link #firstIndexOf} removes them all without a second search from the start; the name's summary bit stays,
+   * meaning "maybe", as after any removal that does not rebuild it).
+   */
+  public void removeAllFrom(int i) {
+    CharSequence name = a[i << 1];
+    removeAt(i);
+    if (indexOf(name, i) >= 0) {
+      removeFrom(name, i);
+    }
   }
 
   /** Removes every header of this name; returns how many went. */
@@ -265,6 +298,64 @@ public final class FlatHttpHeaders extends HttpHeaders {
     a[(i << 1) + 1] = value;
     if (indexOf(name, i + 1) > 0) {
       removeFrom(name, i + 1);
+    }
+  }
+
+  /**
+   * Two {@link #replace}s in one pass over the names (the connection manager's {@code server} and {@code date} on
+   * every response): each name's first header gets its value in place, its later duplicates go, an absent name is
+   * appended ({@code name1}'s first). {@code name1} may be null (not set); with {@code keep1} a present
+   * {@code name1} is left as it is ({@code APPEND_IF_ABSENT}). The names must differ. No lower-casing, no checks.
+   */
+  void replaceTwo(CharSequence name1, CharSequence value1, boolean keep1, CharSequence name2, CharSequence value2) {
+    int bit1 = name1 == null ? 0 : HeaderNameSummary.bitOf(name1);
+    int bit2 = HeaderNameSummary.bitOf(name2);
+    int i1 = -1;
+    int i2 = -1;
+    boolean more1 = false;
+    boolean more2 = false;
+    if ((names & (bit1 | bit2)) != 0) {
+      CharSequence[] x = a;
+      int len1 = name1 == null ? -1 : name1.length();
+      int len2 = name2.length();
+      for (int i = 0, n = size; i < n; i++) {
+        CharSequence k = x[i << 1];
+        // identity first (the decoders' interned names), else one length read decides which name to compare
+        int kl = k == name1 ? len1 : k == name2 ? len2 : k.length();
+        if (kl == len1 && (k == name1 || HeaderNames.same(k, name1))) {
+          if (i1 < 0) {
+            i1 = i;
+          } else {
+            more1 = true;
+          }
+        } else if (kl == len2 && (k == name2 || HeaderNames.same(k, name2))) {
+          if (i2 < 0) {
+            i2 = i;
+          } else {
+            more2 = true;
+          }
+        }
+      }
+    }
+    // values in place first (the removals below move what follows them)
+    boolean replace1 = name1 != null && i1 >= 0 && !keep1;
+    if (replace1) {
+      a[(i1 << 1) + 1] = value1;
+    }
+    if (i2 >= 0) {
+      a[(i2 << 1) + 1] = value2;
+    }
+    if (replace1 && more1) {
+      removeFrom(name1, i1 + 1);
+    }
+    if (more2) {
+      removeFrom(name2, indexOf(name2, 0) + 1); // (name1's duplicates may have gone before it)
+    }
+    if (name1 != null && i1 < 0) {
+      append(name1, value1);
+    }
+    if (i2 < 0) {
+      append(name2, value2);
     }
   }
 

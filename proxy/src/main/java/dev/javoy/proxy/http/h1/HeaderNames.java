@@ -18,6 +18,8 @@ public final class HeaderNames {
   private static final int BYTES_SIZE = 512; // a quarter full: a name that is none of them is told at the first or second slot
   /** The same constants, found from raw bytes in any case (a decoder's view of a name, before any object exists). */
   private static final AsciiString[] BY_BYTES;
+  /** Each {@link #BY_BYTES} name's lower-case bytes, exactly (compared without going through the AsciiString). */
+  private static final byte[][] LOWER_BYTES;
   private static final int MASK;
 
   static {
@@ -44,6 +46,7 @@ public final class HeaderNames {
     TABLE = t;
     MASK = size - 1;
     AsciiString[] b = new AsciiString[BYTES_SIZE];
+    byte[][] lb = new byte[BYTES_SIZE][];
     for (AsciiString name : t) {
       if (name != null) {
         byte[] a = name.toByteArray();
@@ -52,16 +55,32 @@ public final class HeaderNames {
           i = (i + 1) & (BYTES_SIZE - 1);
         }
         b[i] = name;
+        lb[i] = a;
       }
     }
     BY_BYTES = b;
+    LOWER_BYTES = lb;
   }
 
   private static int bytesHash(byte[] a, int off, int len) {
-    int h = len;
+    int h = 0;
     for (int i = off, end = off + len; i < end; i++) {
-      h = h * 31 + (a[i] | 0x20);
+      h = bytesHashStep(h, a[i]);
     }
+    return bytesHashEnd(h, len);
+  }
+
+  /**
+   * One byte of a name's case-insensitive hash (start with 0, end with {@link #bytesHashEnd}), for a decoder that
+   * hashes the name in the same loop that checks its characters ({@link #wellKnown(byte[], int, int, int)}).
+   */
+  static int bytesHashStep(int h, byte c) {
+    return h * 31 + (c | 0x20);
+  }
+
+  /** The hash of a name of {@code len} bytes from its steps. */
+  static int bytesHashEnd(int h, int len) {
+    h += len * 31; // with this length term the usual request and response names each sit in their own slot
     return h ^ (h >>> 16);
   }
 
@@ -70,24 +89,50 @@ public final class HeaderNames {
    * Allocates nothing.
    */
   public static AsciiString wellKnown(byte[] a, int off, int len) {
-    for (int i = bytesHash(a, off, len) & (BYTES_SIZE - 1); BY_BYTES[i] != null; i = (i + 1) & (BYTES_SIZE - 1)) {
-      AsciiString c = BY_BYTES[i];
-      if (c.length() == len && equalsIgnoreCase(c, a, off)) {
-        return c;
+    for (int i = off; i < off + len; i++) {
+      if (!Http1HeaderLines.isTchar(a[i])) {
+        return null; // (no well-known name has such a byte; the compare below relies on it)
       }
     }
-    return null;
+    return wellKnown(a, off, len, bytesHash(a, off, len));
   }
 
-  private static boolean equalsIgnoreCase(AsciiString lower, byte[] a, int off) {
-    byte[] c = lower.array();
-    int co = lower.arrayOffset();
-    for (int i = 0, n = lower.length(); i < n; i++) {
-      byte x = a[off + i];
-      if (x >= 'A' && x <= 'Z') {
-        x += 32;
+  /**
+   * {@link #wellKnown(byte[], int, int)} for a name whose bytes are all token characters (checked by the caller), with
+   * its hash already computed by {@link #bytesHashStep}/{@link #bytesHashEnd}.
+   */
+  static AsciiString wellKnown(byte[] a, int off, int len, int hash) {
+    for (int i = hash & (BYTES_SIZE - 1); ; i = (i + 1) & (BYTES_SIZE - 1)) {
+      byte[] c = LOWER_BYTES[i];
+      if (c == null) {
+        return null;
       }
-      if (x != c[co + i]) {
+      if (c.length == len && equalsIgnoreCase(c, a, off)) {
+        return BY_BYTES[i];
+      }
+    }
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long CASE_BITS = 0x2020202020202020L;
+
+  /**
+   * Whether {@code a[off, off + lower.length)} is {@code lower} ignoring ASCII case, eight bytes at a time: setting
+   * bit 0x20 lower-cases a letter and changes no byte of a well-known name (letters, digits, '-'), and of the token
+   * characters a decoder lets through (it checks them first: {@link Http1HeaderLines}) only a letter becomes one of
+   * those bytes that way, so the compare is exact for them.
+   */
+  private static boolean equalsIgnoreCase(byte[] lower, byte[] a, int off) {
+    int n = lower.length;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if (((long) LONGS.get(a, off + i) | CASE_BITS) != (long) LONGS.get(lower, i)) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      if ((a[off + i] | 0x20) != lower[i]) {
         return false;
       }
     }

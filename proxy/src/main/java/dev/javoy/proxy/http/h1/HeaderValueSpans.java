@@ -64,6 +64,18 @@ final class HeaderValueSpans {
     }
   }
 
+  /** Copies the value's bytes into {@code d} at {@code p} (as {@link #write}); returns the end. */
+  static int put(FlatHttpHeaders h, int i, byte[] d, int p) {
+    CharSequence v = h.rawValue(i);
+    if (v instanceof HeaderValueSpan sp) {
+      int k = sp.index << 1;
+      int n = h.spans[k + 1];
+      System.arraycopy(h.source, h.spans[k], d, p, n);
+      return p + n;
+    }
+    return Http1MessageEncoder.put(v, d, p);
+  }
+
   static boolean contentEqualsIgnoreCase(FlatHttpHeaders h, int i, AsciiString s) {
     int n = length(h, i);
     if (n != s.length()) {

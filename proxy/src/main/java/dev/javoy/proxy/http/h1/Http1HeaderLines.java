@@ -78,7 +78,9 @@ public final class Http1HeaderLines {
       return "obs-fold";
     }
     int colon = from;
+    int hash = 0; // the name's case-insensitive hash for the well-known lookup, in the same loop
     while (colon < end && TCHAR[b[colon] & 0xff]) {
+      hash = HeaderNames.bytesHashStep(hash, b[colon]);
       colon++;
     }
     if (colon == from || colon == end || b[colon] != ':') {
@@ -99,7 +101,7 @@ public final class Http1HeaderLines {
       }
     }
     int nlen = colon - from;
-    AsciiString known = HeaderNames.wellKnown(b, from, nlen);
+    AsciiString known = HeaderNames.wellKnown(b, from, nlen, HeaderNames.bytesHashEnd(hash, nlen));
     CharSequence name;
     if (known != null && (lowerCase || HeaderNames.sameCase(known, b, from))) {
       name = known;
@@ -114,7 +116,9 @@ public final class Http1HeaderLines {
       }
       name = new AsciiString(b, from, nlen, false);
     }
-    into.addDecoded(name, b, vs, ve - vs);
+    // the name's summary bit from its bytes (HeaderNameSummary.bitOf without a call through CharSequence per char)
+    int bit = 1 << ((nlen * 3 + ((b[colon - 1] | 0x20) & 0xff) * 2 + ((b[from + (nlen >> 1)] | 0x20) & 0xff) * 3) & 31);
+    into.addDecoded(name, bit, b, vs, ve - vs);
     return null;
   }
 }

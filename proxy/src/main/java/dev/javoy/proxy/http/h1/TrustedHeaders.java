@@ -31,4 +31,20 @@ public final class TrustedHeaders {
       h.set(name, value);
     }
   }
+
+  /**
+   * Two {@link #set}s in one pass over the names ({@code server} and {@code date}): {@code name1} may be null (not set),
+   * and with {@code keep1} a present {@code name1} is left as it is (Envoy's {@code APPEND_IF_ABSENT}). The names differ.
+   */
+  public static void set(HttpHeaders h, AsciiString name1, CharSequence value1, boolean keep1, AsciiString name2,
+      CharSequence value2) {
+    if (h instanceof FlatHttpHeaders f) {
+      f.replaceTwo(name1, value1, keep1, name2, value2);
+      return;
+    }
+    if (name1 != null && !(keep1 && h.contains(name1))) {
+      h.set(name1, value1);
+    }
+    h.set(name2, value2);
+  }
 }

@@ -20,11 +20,13 @@ final class ResponseHeaderMutator {
   static void mutate(HttpConnectionManagerConfig cfg, ActiveStream s, HttpResponse resp) {
     HttpHeaders h = resp.headers();
     ServerHeaderTransformation t = cfg.serverHeaderTransformation;
-    if (t == ServerHeaderTransformation.OVERWRITE
-        || (t == ServerHeaderTransformation.APPEND_IF_ABSENT && !h.contains(HttpHeaderNames.SERVER))) {
-      TrustedHeaders.set(h, HttpHeaderNames.SERVER, serverName(cfg.serverName));
+    // server and date found in one pass over the names; date formatted by javoy, once a second
+    if (t == ServerHeaderTransformation.OVERWRITE || t == ServerHeaderTransformation.APPEND_IF_ABSENT) {
+      TrustedHeaders.set(h, HttpHeaderNames.SERVER, serverName(cfg.serverName),
+          t == ServerHeaderTransformation.APPEND_IF_ABSENT, HttpHeaderNames.DATE, DateHeader.now());
+    } else { // PASS_THROUGH
+      TrustedHeaders.set(h, null, null, false, HttpHeaderNames.DATE, DateHeader.now());
     }
-    TrustedHeaders.set(h, HttpHeaderNames.DATE, DateHeader.now()); // formatted by javoy, once a second
     if (cfg.alwaysSetRequestIdInResponse && s.info.requestId != null) {
       h.set(RequestHeaderMutator.X_REQUEST_ID, s.info.requestId); // maybe the client's: checked
     }

@@ -2,6 +2,7 @@ package dev.javoy.proxy.http.router;
 
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.h1.HeaderNameSummary;
+import io.netty.handler.codec.http.HttpHeaderNames;
 
 /**
  * Which of the headers {@link UpstreamRequestHeaders#removeHopByHop} acts on ({@code connection},
@@ -45,6 +46,13 @@ final class HopByHopHeaders {
 
   /** The bit of {@code name} (any case), or 0 for any other name. */
   static int bitOf(CharSequence name) {
+    // the decoders' interned constants of the two a response usually has, by identity
+    if (name == HttpHeaderNames.CONTENT_LENGTH) {
+      return CONTENT_LENGTH;
+    }
+    if (name == HttpHeaderNames.CONNECTION) {
+      return CONNECTION;
+    }
     switch (name.length()) {
       case 2:
         return is(name, "te") ? TE : 0;

@@ -46,11 +46,19 @@ final class UpstreamResponseHeaders {
     HttpHeaders h = resp.headers();
     // One pass over the names finds the hop-by-hop headers to remove and whether content-length is there.
     int present = h instanceof FlatHttpHeaders f ? HopByHopHeaders.scan(f) : HopByHopHeaders.ANY;
-    UpstreamRequestHeaders.removeHopByHop(h, present);
-    boolean contentLengthSet = (present & HopByHopHeaders.ANY) == HopByHopHeaders.ANY
-        ? HttpUtil.isContentLengthSet(resp) // not scanned
-        : (present & HopByHopHeaders.CONTENT_LENGTH) != 0
-            && ((present & HopByHopHeaders.CONNECTION) == 0 || HttpUtil.isContentLengthSet(resp)); // Connection may name it
+    boolean contentLengthSet;
+    if ((present & HopByHopHeaders.ANY) == HopByHopHeaders.CONNECTION
+        && onlyConnectionKeepAlive((FlatHttpHeaders) h)) {
+      // an upstream's usual "Connection: keep-alive" (nothing else hop-by-hop) went by its index: it names no
+      // other header that is there, so what the scan saw of content-length still holds
+      contentLengthSet = (present & HopByHopHeaders.CONTENT_LENGTH) != 0;
+    } else {
+      UpstreamRequestHeaders.removeHopByHop(h, present);
+      contentLengthSet = (present & HopByHopHeaders.ANY) == HopByHopHeaders.ANY
+          ? HttpUtil.isContentLengthSet(resp) // not scanned
+          : (present & HopByHopHeaders.CONTENT_LENGTH) != 0
+              && ((present & HopByHopHeaders.CONNECTION) == 0 || HttpUtil.isContentLengthSet(resp)); // Connection may name it
+    }
     if (serviceTimeMillis >= 0) {
       // Envoy's inline header: in place if the upstream sent one; javoy's digits, not checked again
       TrustedHeaders.set(h, X_ENVOY_UPSTREAM_SERVICE_TIME, serviceTime(serviceTimeMillis));
@@ -62,6 +70,21 @@ final class UpstreamResponseHeaders {
       // A close-delimited upstream body goes downstream chunked, so the downstream connection stays usable.
       TrustedHeaders.set(h, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
+  }
+
+  /**
+   * When the first {@code Connection} header's value is exactly {@code keep-alive} (any case) and no
+   * {@code keep-alive} header is present (the caller's scan says so), removes it and any later {@code Connection}
+   * header, which is what {@link UpstreamRequestHeaders#removeHopByHop} does for it, and returns true; else changes
+   * nothing.
+   */
+  private static boolean onlyConnectionKeepAlive(FlatHttpHeaders f) {
+    int i = f.firstIndexOf(HttpHeaderNames.CONNECTION);
+    if (i < 0 || !f.valueContentEqualsIgnoreCase(i, HttpHeaderValues.KEEP_ALIVE)) {
+      return false;
+    }
+    f.removeAllFrom(i);
+    return true;
   }
 
   /** HEAD without HttpMethod.equals's name comparison for the common methods (decoders return the constants). */

@@ -306,6 +306,50 @@ class FlatHttpHeadersTest {
     assertEquals(List.of("date=x", "server=envoy", "x-request-id=id"), entries(d));
   }
 
+  /** Setting server and date in one pass is the same as setting them one after the other (keep: only if absent). */
+  @Test
+  void setTwoTrustedInOnePassIsTwoSets() {
+    Random r = new Random(11);
+    String[] pool = {"server", "Server", "SERVER", "date", "Date", "content-length", "connection", "x-a", "etag"};
+    for (int round = 0; round < 2000; round++) {
+      boolean lower = r.nextBoolean();
+      FlatHttpHeaders one = new FlatHttpHeaders(lower, true, 2);
+      FlatHttpHeaders two = new FlatHttpHeaders(lower, true, 2);
+      for (int k = 0, n = r.nextInt(9); k < n; k++) {
+        String name = pool[r.nextInt(pool.length)];
+        one.add(name, "v" + k);
+        two.add(name, "v" + k);
+      }
+      int mode = r.nextInt(3); // 0 overwrite, 1 append if absent, 2 pass through
+      AsciiString server = AsciiString.of("envoy");
+      AsciiString date = AsciiString.of("today");
+      if (mode == 2) {
+        TrustedHeaders.set(one, null, null, false, HttpHeaderNames.DATE, date);
+      } else {
+        TrustedHeaders.set(one, HttpHeaderNames.SERVER, server, mode == 1, HttpHeaderNames.DATE, date);
+      }
+      if (mode == 0 || (mode == 1 && !two.contains(HttpHeaderNames.SERVER))) {
+        TrustedHeaders.set(two, HttpHeaderNames.SERVER, server);
+      }
+      TrustedHeaders.set(two, HttpHeaderNames.DATE, date);
+      assertEquals(entries(two), entries(one), "round " + round);
+      assertEquals(two.nameSummary() & HeaderNameSummary.bitOf("server"), one.nameSummary() & HeaderNameSummary.bitOf("server"));
+      // any other map: Netty's set
+      HttpHeaders d = new DefaultHttpHeaders();
+      HttpHeaders e = new DefaultHttpHeaders();
+      for (Map.Entry<String, String> x : two) {
+        d.add(x.getKey(), x.getValue());
+        e.add(x.getKey(), x.getValue());
+      }
+      TrustedHeaders.set(d, HttpHeaderNames.SERVER, server, mode == 1, HttpHeaderNames.DATE, date);
+      if (mode != 1 || !e.contains(HttpHeaderNames.SERVER)) {
+        e.set(HttpHeaderNames.SERVER, server);
+      }
+      e.set(HttpHeaderNames.DATE, date);
+      assertEquals(entries(e), entries(d));
+    }
+  }
+
   /** The name summary answers "absent" only for names not there, whatever their case, through adds and removes. */
   @Test
   void nameSummaryNeverHidesAPresentName() {

@@ -59,4 +59,19 @@ class UpstreamResponseHeadersTest {
     assertNull(r.headers().get("keep-alive"));
     assertEquals("chunked", r.headers().get("transfer-encoding"));
   }
+
+  /** The usual upstream keep-alive answer: every Connection header goes, the rest stays in order. */
+  @Test
+  void connectionKeepAliveGoesWithItsDuplicatesAndTheLengthStays() {
+    HttpResponse r = response(200, "Server", "nginx", "Connection", "Keep-Alive", "content-length", "3",
+        "x-a", "1", "connection", "x-a");
+    UpstreamResponseHeaders.prepare(r, request(HttpMethod.GET), 2);
+    assertEquals(java.util.List.of("Server=nginx", "content-length=3", "x-a=1", "x-envoy-upstream-service-time=2"),
+        r.headers().entries().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    // a keep-alive header beside it takes the general path: removed as well
+    HttpResponse k = response(200, "connection", "keep-alive", "keep-alive", "timeout=5", "content-length", "0");
+    UpstreamResponseHeaders.prepare(k, request(HttpMethod.GET), -1);
+    assertEquals(java.util.List.of("content-length=0"),
+        k.headers().entries().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
 }
