@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -189,23 +188,7 @@ class StreamReuseEndToEndTest {
   }
 
   private static Map<String, String[]> awaitLog(int lines) throws Exception {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    Map<String, String[]> byId = new HashMap<>();
-    while (System.nanoTime() < deadline) {
-      byId.clear();
-      if (Files.exists(log)) {
-        List<String> all = Files.readAllLines(log);
-        for (String l : all) {
-          String[] f = l.split(" ");
-          byId.put(f[0], f);
-        }
-      }
-      if (byId.size() >= lines) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    return byId;
+    return AccessLogFile.awaitById(log, lines, 15_000);
   }
 
   static final String CONFIG = """

@@ -7,8 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,22 +98,7 @@ class StreamTimingEndToEndTest {
   }
 
   private static Map<String, String[]> awaitLog(int lines) throws Exception {
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    Map<String, String[]> byId = new HashMap<>();
-    while (System.nanoTime() < deadline) {
-      byId.clear();
-      if (Files.exists(log)) {
-        List<String> all = Files.readAllLines(log);
-        for (String l : all) {
-          String[] f = l.split(" ");
-          byId.put(f[0], f);
-        }
-      }
-      if (byId.size() >= lines) {
-        break;
-      }
-      Thread.sleep(100);
-    }
+    Map<String, String[]> byId = AccessLogFile.awaitById(log, lines, 15_000);
     assertEquals(lines, byId.size(), "access log lines");
     return byId;
   }
