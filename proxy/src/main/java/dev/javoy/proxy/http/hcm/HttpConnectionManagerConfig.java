@@ -39,7 +39,7 @@ public final class HttpConnectionManagerConfig {
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
       "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
       "forward_client_cert_details", "set_current_client_cert_details", "normalize_path", "merge_slashes",
-      "path_with_escaped_slashes_action", "request_id_extension", "tracing");
+      "path_with_escaped_slashes_action", "request_id_extension", "tracing", "internal_address_config");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -62,6 +62,8 @@ public final class HttpConnectionManagerConfig {
   final boolean useRemoteAddress;
   final int xffNumTrustedHops;
   final boolean skipXffAppend;
+  /** {@code internal_address_config}: which trusted client addresses make a request internal (default: none). */
+  final InternalAddressConfig internalAddresses;
   final String via;
   final boolean stripMatchingHostPort;
   final boolean stripAnyHostPort;
@@ -106,7 +108,8 @@ public final class HttpConnectionManagerConfig {
   private HttpConnectionManagerConfig(HttpConnectionManager p, FactoryContext ctx, RouteProvider routes,
       List<NamedFilter> filters, List<AccessLogger> accessLogs, LocalReplyConfig localReply, Http2ProtocolConfig http2,
       dev.javoy.proxy.tls.ForwardClientCert forwardClientCert, HeaderKeyFormat headerKeyFormat,
-      dev.javoy.proxy.tracing.HttpTracingConfig tracing) {
+      dev.javoy.proxy.tracing.HttpTracingConfig tracing, InternalAddressConfig internalAddresses) {
+    this.internalAddresses = internalAddresses;
     this.tracing = tracing;
     this.forwardClientCert = forwardClientCert;
     this.headerKeyFormat = headerKeyFormat;
@@ -234,7 +237,7 @@ public final class HttpConnectionManagerConfig {
     dev.javoy.proxy.tls.ForwardClientCert xfcc = dev.javoy.proxy.tls.ForwardClientCert.from(p, path);
     dev.javoy.proxy.tracing.HttpTracingConfig tracing = dev.javoy.proxy.tracing.HttpTracingConfig.create(p, path, ctx);
     return new HttpConnectionManagerConfig(p, ctx, routes, filters, logs, localReply, http2, xfcc,
-        headerKeyFormat, tracing);
+        headerKeyFormat, tracing, InternalAddressConfig.of(p, path));
   }
 
   /** Envoy's {@code gte: {}} on the HCM timeouts. */

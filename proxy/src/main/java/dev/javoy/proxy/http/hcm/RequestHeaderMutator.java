@@ -54,26 +54,17 @@ final class RequestHeaderMutator {
       }
     }
     AsciiString scheme = conn.isTls() ? HTTPS : HTTP;
-    boolean external = false;
     String xff = h.get(X_FORWARDED_FOR);
     InetSocketAddress trusted = TrustedClientAddress.fromXff(xff, cfg.useRemoteAddress, cfg.xffNumTrustedHops);
     if (trusted != null) {
       info.downstreamRemoteAddress = trusted;
     }
+    // internal or not, and the x-envoy-* headers that follow (x-envoy-internal, cleanInternalHeaders, external address)
+    boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, conn.remoteAddress());
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());
       if (!cfg.skipXffAppend) {
         h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote); // the client's part: checked
-      }
-      external = trusted != null ? !isInternal(trusted) : !isInternal(conn);
-      if (external) {
-        TrustedHeaders.set(h, X_ENVOY_EXTERNAL_ADDRESS, trusted != null ? Addresses.hostOnly(trusted) : remote);
-        h.remove(X_ENVOY_INTERNAL);
-        // an edge request may not force tracing or name the span (Envoy's cleanInternalHeaders)
-        h.remove(X_ENVOY_FORCE_TRACE);
-        h.remove(X_ENVOY_DECORATOR_OPERATION);
-      } else {
-        TrustedHeaders.set(h, X_ENVOY_INTERNAL, TRUE);
       }
       TrustedHeaders.set(h, X_FORWARDED_PROTO, scheme);
     } else if (!h.contains(X_FORWARDED_PROTO)) {
@@ -101,19 +92,5 @@ final class RequestHeaderMutator {
       String via = h.get(HttpHeaderNames.VIA);
       h.set(HttpHeaderNames.VIA, via == null ? cfg.via : via + "," + cfg.via);
     }
-  }
-
-  /** Envoy's internal-address test: loopback and RFC 1918 / unique-local sources are internal. */
-  private static boolean isInternal(DownstreamConnection conn) {
-    return isInternal(conn.remoteAddress());
-  }
-
-  private static boolean isInternal(java.net.SocketAddress address) {
-    if (address instanceof InetSocketAddress a && a.getAddress() != null) {
-      var ip = a.getAddress();
-      return ip.isLoopbackAddress() || ip.isSiteLocalAddress()
-          || (ip.getAddress().length == 16 && (ip.getAddress()[0] & 0xFE) == 0xFC);
-    }
-    return true; // pipes are local
   }
 }

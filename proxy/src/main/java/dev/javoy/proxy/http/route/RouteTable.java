@@ -22,8 +22,17 @@ public final class RouteTable {
   /** No exact or wildcard-affixed domain: every host gets {@link #fallback} (the {@code *} virtual host or none). */
   private final boolean onlyFallback;
 
+  /** {@code internal_only_headers}: removed from requests that are not internal. */
+  private final InternalOnlyHeaders internalOnlyHeaders;
+
   RouteTable(String name, Map<String, VirtualHost> exact, List<Wildcard> suffixes, List<Wildcard> prefixes,
       VirtualHost fallback, boolean ignorePortInHostMatching) {
+    this(name, exact, suffixes, prefixes, fallback, ignorePortInHostMatching, InternalOnlyHeaders.NONE);
+  }
+
+  RouteTable(String name, Map<String, VirtualHost> exact, List<Wildcard> suffixes, List<Wildcard> prefixes,
+      VirtualHost fallback, boolean ignorePortInHostMatching, InternalOnlyHeaders internalOnlyHeaders) {
+    this.internalOnlyHeaders = internalOnlyHeaders;
     this.name = name;
     this.exact = exact;
     this.suffixes = suffixes;
@@ -35,6 +44,11 @@ public final class RouteTable {
 
   public String name() {
     return name;
+  }
+
+  /** The route configuration's {@code internal_only_headers} (Envoy's {@code Router::Config::internalOnlyHeaders}). */
+  public InternalOnlyHeaders internalOnlyHeaders() {
+    return internalOnlyHeaders;
   }
 
   /** False when every host gets the same virtual host: callers need not read the Host header to route. */

@@ -30,7 +30,7 @@ public final class RouteTableFactory {
   private static final Set<String> CONFIG_FIELDS = Set.of("name", "virtual_hosts", "validate_clusters",
       "ignore_port_in_host_matching", "request_headers_to_add", "request_headers_to_remove",
       "response_headers_to_add", "response_headers_to_remove", "most_specific_header_mutations_wins",
-      "max_direct_response_body_size_bytes");
+      "max_direct_response_body_size_bytes", "internal_only_headers");
   /** Envoy's default {@code max_direct_response_body_size_bytes}. */
   static final long DEFAULT_MAX_DIRECT_RESPONSE_BODY_BYTES = 4096;
   private static final Set<String> VHOST_FIELDS = Set.of("name", "domains", "routes", "typed_per_filter_config",
@@ -123,7 +123,8 @@ public final class RouteTableFactory {
     suffixes.sort(longestFirst);
     prefixes.sort(longestFirst);
     return new RouteTable(rc.getName(), Map.copyOf(exact), List.copyOf(suffixes), List.copyOf(prefixes),
-        fallback, rc.getIgnorePortInHostMatching());
+        fallback, rc.getIgnorePortInHostMatching(),
+        InternalOnlyHeaders.of(rc.getInternalOnlyHeadersList(), path));
   }
 
   /** @param maxBody {@code max_direct_response_body_size_bytes}: a longer direct response body is an error */

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One stream's retries (Envoy's {@code RetryStateImpl}): the conditions and the budget (the policy's, extended
  * by the request's {@code x-envoy-retry-on}, {@code x-envoy-retry-grpc-on}, {@code x-envoy-max-retries},
- * {@code x-envoy-retriable-status-codes} and {@code x-envoy-retriable-header-names} unless the connection
- * manager marked the request external with {@code x-envoy-external-address}, as Envoy strips them from external
- * requests), the request body kept for replay (up to the buffer limit, then no more retries), the hosts already
+ * {@code x-envoy-retriable-status-codes} and {@code x-envoy-retriable-header-names} whenever present: as in Envoy,
+ * the connection manager has already removed them from every request that is not internal
+ * ({@code hcm.InternalHeaders}), so what is left is trusted, including what a filter added), the request body kept for replay (up to the buffer limit, then no more retries), the hosts already
  * tried, the cluster's {@code max_retries} slot and the back-off timer. Event loop thread only.
  */
 final class RetryState {
@@ -47,7 +47,6 @@ final class RetryState {
   static final io.netty.util.AsciiString X_ENVOY_MAX_RETRIES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_MAX_RETRIES;
   static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_STATUS_CODES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRIABLE_STATUS_CODES;
   static final io.netty.util.AsciiString X_ENVOY_RETRIABLE_HEADER_NAMES = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_RETRIABLE_HEADER_NAMES;
-  static final io.netty.util.AsciiString X_ENVOY_EXTERNAL_ADDRESS = dev.javoy.proxy.http.h1.EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS;
 
   private final RetryPolicy policy;
   private final int retryOn;
@@ -93,11 +92,7 @@ final class RetryState {
     if (policy == null && !h.contains(X_ENVOY_RETRY_ON) && !h.contains(X_ENVOY_RETRY_GRPC_ON)) {
       return null; // the usual case: two lookups and done
     }
-    boolean honourHeaders = !h.contains(X_ENVOY_EXTERNAL_ADDRESS);
     if (policy == null) {
-      if (!honourHeaders) {
-        return null;
-      }
       policy = new RetryPolicy(0, 1, 0, new int[0], List.of(), false, 1, RetryPolicy.DEFAULT_BACKOFF_BASE_MILLIS,
           RetryPolicy.DEFAULT_BACKOFF_BASE_MILLIS * 10);
     }
@@ -105,34 +100,32 @@ final class RetryState {
     int num = policy.numRetries();
     int[] codes = null;
     List<String> names = null;
-    if (honourHeaders) {
-      String v = h.get(X_ENVOY_RETRY_ON);
-      if (v != null) {
-        retryOn |= RetryPolicy.parseRetryOnHeader(v);
+    String v = h.get(X_ENVOY_RETRY_ON);
+    if (v != null) {
+      retryOn |= RetryPolicy.parseRetryOnHeader(v);
+    }
+    v = h.get(X_ENVOY_RETRY_GRPC_ON);
+    if (v != null) {
+      retryOn |= RetryPolicy.parseRetryOnHeader(v);
+    }
+    v = h.get(X_ENVOY_MAX_RETRIES);
+    if (v != null) {
+      try {
+        num = Math.max(0, Integer.parseInt(v.trim()));
+      } catch (NumberFormatException ignored) {
+        // Envoy ignores a malformed value
       }
-      v = h.get(X_ENVOY_RETRY_GRPC_ON);
-      if (v != null) {
-        retryOn |= RetryPolicy.parseRetryOnHeader(v);
-      }
-      v = h.get(X_ENVOY_MAX_RETRIES);
-      if (v != null) {
-        try {
-          num = Math.max(0, Integer.parseInt(v.trim()));
-        } catch (NumberFormatException ignored) {
-          // Envoy ignores a malformed value
-        }
-      }
-      v = h.get(X_ENVOY_RETRIABLE_STATUS_CODES);
-      if (v != null) {
-        codes = parseCodes(v);
-      }
-      v = h.get(X_ENVOY_RETRIABLE_HEADER_NAMES);
-      if (v != null) {
-        names = new ArrayList<>();
-        for (String n : v.split(",")) {
-          if (!n.isBlank()) {
-            names.add(n.trim());
-          }
+    }
+    v = h.get(X_ENVOY_RETRIABLE_STATUS_CODES);
+    if (v != null) {
+      codes = parseCodes(v);
+    }
+    v = h.get(X_ENVOY_RETRIABLE_HEADER_NAMES);
+    if (v != null) {
+      names = new ArrayList<>();
+      for (String n : v.split(",")) {
+        if (!n.isBlank()) {
+          names.add(n.trim());
         }
       }
     }
