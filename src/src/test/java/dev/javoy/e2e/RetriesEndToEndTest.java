@@ -265,6 +265,10 @@ class RetriesEndToEndTest {
               typed_config:
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: retries
+                # Envoy >= 1.33 trusts no address unless told: loopback clients are internal here, so the
+                # x-envoy-retry-on / x-envoy-max-retries they send are honoured
+                use_remote_address: true
+                internal_address_config: {cidr_ranges: [{address_prefix: 127.0.0.1, prefix_len: 32}]}
                 access_log:
                 - name: envoy.access_loggers.file
                   typed_config:

@@ -3,14 +3,31 @@ package dev.javoy.proxy.http.router;
 import dev.javoy.proxy.http.route.GrpcRequests;
 import dev.javoy.proxy.http.route.GrpcTimeout;
 import dev.javoy.proxy.http.route.RouteTimeouts;
+import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
+import dev.javoy.proxy.http.h1.FlatHttpHeaders;
+import dev.javoy.proxy.http.h1.HeaderNameSummary;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 
 /**
- * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header. A
- * {@link RouterFilter} keeps one and fills it per request ({@link #compute}), so it costs nothing per request.
+ * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header, and, as
+ * Envoy's {@code FilterUtility::finalTimeout}, its {@code x-envoy-upstream-rq-timeout-ms} (the router timeout) and
+ * {@code x-envoy-upstream-rq-per-try-timeout-ms}, which are consumed (removed from the request). The connection
+ * manager already removed those two from every request that is not internal ({@code hcm.InternalHeaders}), so what
+ * is left is honoured. A {@link RouterFilter} keeps one and fills it per request ({@link #compute}), so it costs
+ * nothing per request; a request without either header costs one test of the header map's name summary.
  */
 final class RequestTimeouts {
+  static final AsciiString X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS = EnvoyHeaderNames.X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS;
+  static final AsciiString X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS =
+      EnvoyHeaderNames.X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS;
+  private static final int TIMEOUT_HEADER_BITS = HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS)
+      | HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
+
   private long routerMillis;
+  /** {@code x-envoy-upstream-rq-per-try-timeout-ms}, or -1 when the request had none (or a malformed one). */
+  private long perTryHeaderMillis = -1;
   private long streamDurationMillis = -1;
   private long idleMillis;
   private boolean grpc;
@@ -27,6 +44,53 @@ final class RequestTimeouts {
     routerMillis = t.routerTimeout(grpc, header);
     streamDurationMillis = t.streamDuration(header);
     idleMillis = t.idleTimeoutMillis();
+    perTryHeaderMillis = -1;
+    HttpHeaders h = request.headers();
+    if (h instanceof FlatHttpHeaders f && (f.nameSummary() & TIMEOUT_HEADER_BITS) == 0) {
+      return; // the usual request: neither header
+    }
+    String v = h.get(X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS);
+    if (v != null) {
+      long ms = parseMillis(v);
+      if (ms >= 0) {
+        routerMillis = ms; // 0: no timeout, as a route's 0s
+      }
+      h.remove(X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS);
+    }
+    v = h.get(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
+    if (v != null) {
+      perTryHeaderMillis = parseMillis(v);
+      h.remove(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
+    }
+  }
+
+  /** Envoy's {@code absl::SimpleAtoi} into a uint64: digits with optional surrounding blanks and a '+'; else -1. */
+  static long parseMillis(String v) {
+    String s = v.strip();
+    if (s.startsWith("+")) {
+      s = s.substring(1);
+    }
+    if (s.isEmpty() || s.length() > 18) {
+      return -1;
+    }
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  /**
+   * The per-try timeout of this request's attempts (0: none): the header's, else {@code policyMillis} (the retry
+   * policy's {@code per_try_timeout}); none when not below a set router timeout (Envoy's {@code finalTimeout}).
+   */
+  long perTryMillis(long policyMillis) {
+    long t = perTryHeaderMillis >= 0 ? perTryHeaderMillis : policyMillis;
+    return routerMillis != 0 && t >= routerMillis ? 0 : t;
   }
 
   /** The router's timeout from the end of the request (0: none). */

@@ -64,6 +64,8 @@ final class RetryState {
   private boolean holdsRetrySlot;
   private ScheduledFuture<?> timer;
   private ScheduledFuture<?> perTryTimer;
+  /** The attempts' per-try timeout (0: none): the policy's unless {@link #perTryTimeoutMillis} said otherwise. */
+  private long perTryMillis;
   private EventLoop loop;
   private Runnable retry;
   private StreamInfo info;
@@ -76,6 +78,7 @@ final class RetryState {
     this.retries = cluster.resources().retries;
     this.bufferLimit = bufferLimit;
     this.backoff = new JitteredBackoff(policy.backoffBaseMillis(), policy.backoffMaxMillis());
+    this.perTryMillis = policy.perTryTimeoutMillis();
   }
 
   /**
@@ -155,10 +158,23 @@ final class RetryState {
     return java.util.Arrays.copyOf(out, n);
   }
 
-  /** Arms {@code per_try_timeout} for the current attempt (once its request is complete), if configured. */
+  /**
+   * The per-try timeout of this stream's attempts (0: none), when it is not the policy's {@code per_try_timeout}:
+   * {@code x-envoy-upstream-rq-per-try-timeout-ms}, or none because it is not below the router timeout.
+   */
+  void perTryTimeoutMillis(long millis) {
+    perTryMillis = millis;
+  }
+
+  /** The policy's {@code per_try_timeout} (0: none). */
+  long policyPerTryTimeoutMillis() {
+    return policy.perTryTimeoutMillis();
+  }
+
+  /** Arms the per-try timeout for the current attempt (once its request is complete), if there is one. */
   void startPerTryTimeout(Runnable onTimeout) {
-    if (policy.perTryTimeoutMillis() > 0 && perTryTimer == null) {
-      perTryTimer = loop.schedule(onTimeout, policy.perTryTimeoutMillis(), TimeUnit.MILLISECONDS);
+    if (perTryMillis > 0 && perTryTimer == null) {
+      perTryTimer = loop.schedule(onTimeout, perTryMillis, TimeUnit.MILLISECONDS);
     }
   }
 

@@ -174,6 +174,9 @@ public final class RouterFilter extends DeadlineQueue.Entry
     }
     timeouts.compute(action.timeouts(), req);
     timeoutMillis = timeouts.routerMillis();
+    if (retry != null) { // x-envoy-upstream-rq-per-try-timeout-ms, and Envoy's per-try >= router timeout rule
+      retry.perTryTimeoutMillis(timeouts.perTryMillis(retry.policyPerTryTimeoutMillis()));
+    }
     upgrade = UpgradePolicy.requestedUpgrade(req);
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
     if (info.activeSpan != null) {

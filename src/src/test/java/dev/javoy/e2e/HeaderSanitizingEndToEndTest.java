@@ -1,0 +1,318 @@
+package dev.javoy.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Envoy v1.34's header sanitizing through a javoy process, with curl sending every {@code x-envoy-*} request header
+ * Envoy cares about and a backend that echoes what reached it:
+ * <ul>
+ *   <li>{@code edge}: {@code use_remote_address}, no {@code internal_address_config}: since Envoy 1.33 no address is
+ *       internal by default, not even loopback, so a local client is an edge client.</li>
+ *   <li>{@code trusting}: {@code use_remote_address}, {@code xff_num_trusted_hops: 1}, loopback internal by
+ *       {@code internal_address_config}: a local client without {@code x-forwarded-for} is internal; one with it is
+ *       external, its address the header's last entry.</li>
+ *   <li>{@code sidecar}: {@code use_remote_address: false}, {@code internal_address_config: {}} (RFC 1918), the route
+ *       configuration's {@code internal_only_headers}: internal only with a single internal {@code x-forwarded-for}
+ *       address; otherwise external but not an edge request.</li>
+ * </ul>
+ */
+class HeaderSanitizingEndToEndTest {
+  /** Removed from every request that is not internal (Envoy v1.34's cleanInternalHeaders). */
+  static final List<String> ALWAYS = List.of("x-envoy-retriable-status-codes", "x-envoy-retriable-header-names",
+      "x-envoy-retry-on", "x-envoy-retry-grpc-on", "x-envoy-max-retries", "x-envoy-upstream-alt-stat-name",
+      "x-envoy-upstream-rq-timeout-alt-response", "x-envoy-expected-rq-timeout-ms", "x-envoy-force-trace",
+      "x-envoy-ip-tags", "x-envoy-original-url", "x-envoy-hedge-on-per-try-timeout");
+  /** Also removed, and on an internal request consumed by the router (Envoy's FilterUtility::finalTimeout). */
+  static final List<String> TIMEOUTS = List.of("x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms");
+  /** Removed from edge requests only. */
+  static final List<String> EDGE_ONLY = List.of("x-envoy-decorator-operation", "x-envoy-downstream-service-cluster",
+      "x-envoy-downstream-service-node");
+
+  @TempDir
+  static Path dir;
+  static HttpServer backend;
+  static JavoyProcess javoy;
+  static int edge;
+  static int trusting;
+  static int sidecar;
+  static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    backend = TestBackends.http("echo-headers", 4, ex -> {
+      String path = ex.getRequestURI().getPath();
+      // /flaky/<id>: the first request with that id answers 503
+      if (path.startsWith("/flaky/")
+          && attempts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet() == 1) {
+        ex.sendResponseHeaders(503, -1);
+        return;
+      }
+      StringBuilder sb = new StringBuilder();
+      for (var e : ex.getRequestHeaders().entrySet()) {
+        for (String v : e.getValue()) {
+          sb.append(e.getKey().toLowerCase(Locale.ROOT)).append(": ").append(v).append('\n');
+        }
+      }
+      byte[] out = sb.toString().getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, out.length);
+      ex.getResponseBody().write(out);
+    });
+    int admin = JavoyProcess.freePort();
+    edge = JavoyProcess.freePort();
+    trusting = JavoyProcess.freePort();
+    sidecar = JavoyProcess.freePort();
+    Path config = ConfigTemplate.write(CONFIG, Map.of("ADMIN", "" + admin, "EDGE", "" + edge,
+        "TRUSTING", "" + trusting, "SIDECAR", "" + sidecar, "BACKEND", "" + backend.getAddress().getPort()), dir);
+    javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1", "-l", "warning");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (javoy != null) {
+      javoy.close();
+    }
+    if (backend != null) {
+      backend.stop(0);
+    }
+  }
+
+  /** curl's arguments sending every x-envoy-* header with the value "client", then {@code extra}. */
+  static List<String> everyHeader(String... extra) {
+    List<String> args = new ArrayList<>();
+    for (List<String> names : List.of(ALWAYS, TIMEOUTS, EDGE_ONLY)) {
+      for (String n : names) {
+        args.add("-H");
+        args.add(n + ": " + value(n));
+      }
+    }
+    for (String h : new String[] {"x-envoy-internal: true", "x-envoy-external-address: 6.6.6.6",
+        "x-tenant-admin: yes", "x-envoy-peer-metadata-id: client-peer"}) {
+      args.add("-H");
+      args.add(h);
+    }
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  /** A value that means something where Envoy reads it (timeouts, retries) and is harmless otherwise. */
+  static String value(String name) {
+    return switch (name) {
+      case "x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms",
+          "x-envoy-expected-rq-timeout-ms" -> "30000";
+      case "x-envoy-max-retries" -> "1";
+      case "x-envoy-retry-on" -> "5xx";
+      case "x-envoy-retry-grpc-on" -> "unavailable";
+      case "x-envoy-retriable-status-codes" -> "418";
+      case "x-envoy-hedge-on-per-try-timeout" -> "false";
+      default -> "client";
+    };
+  }
+
+  /** What the backend received, by lower-case name (values of repeated names joined by ","). */
+  static Map<String, String> seen(Curl.Result r) {
+    assertEquals(200, r.status(), r.headers() + "\n" + r.body());
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String line : r.body().split("\n")) {
+      int c = line.indexOf(": ");
+      if (c > 0) {
+        m.merge(line.substring(0, c), line.substring(c + 2), (a, b) -> a + "," + b);
+      }
+    }
+    return m;
+  }
+
+  static Map<String, String> send(int port, String path, String... extra) throws Exception {
+    List<String> args = everyHeader(extra);
+    args.add("http://127.0.0.1:" + port + path);
+    return seen(Curl.run(args.toArray(new String[0])));
+  }
+
+  static void assertNone(Map<String, String> up, List<String> names, String why) {
+    for (String n : names) {
+      assertNull(up.get(n), n + ": " + why + " " + up);
+    }
+  }
+
+  static void assertAll(Map<String, String> up, List<String> names, String why) {
+    for (String n : names) {
+      assertEquals(value(n), up.get(n), n + ": " + why + " " + up);
+    }
+  }
+
+  @Test
+  void loopbackIsExternalByDefaultSoAnEdgeRequestLosesThemAll() throws Exception {
+    for (String http : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+      Map<String, String> up = send(edge, "/edge", http);
+      assertNone(up, ALWAYS, http + " edge");
+      assertNone(up, TIMEOUTS, http + " edge");
+      assertNone(up, EDGE_ONLY, http + " edge");
+      assertNull(up.get("x-envoy-internal"), http);
+      assertEquals("127.0.0.1", up.get("x-envoy-external-address"), http + ": the edge's trusted client address");
+      assertEquals("yes", up.get("x-tenant-admin"), "not an internal_only_header of this route configuration");
+      assertEquals("client-peer", up.get("x-envoy-peer-metadata-id"), "not one Envoy sanitizes");
+      assertEquals("127.0.0.1", up.get("x-forwarded-for"));
+    }
+  }
+
+  @Test
+  void anInternalAddressKeepsThemAndIsMarkedInternal() throws Exception {
+    for (String http : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+      Map<String, String> up = send(trusting, "/internal", http);
+      assertEquals("true", up.get("x-envoy-internal"), http);
+      List<String> kept = new ArrayList<>(ALWAYS);
+      kept.remove("x-envoy-expected-rq-timeout-ms"); // the router writes its own (Envoy's setTimeoutHeaders)
+      assertAll(up, kept, http + " internal");
+      assertAll(up, EDGE_ONLY, http + " internal");
+      assertNone(up, TIMEOUTS, http + ": the router consumes them (Envoy's finalTimeout)");
+      assertTrue(up.containsKey("x-envoy-expected-rq-timeout-ms"), up.toString());
+      assertEquals("6.6.6.6", up.get("x-envoy-external-address"), "Envoy leaves an internal request's as it came");
+    }
+  }
+
+  @Test
+  void aClientBehindATrustedHopIsExternal() throws Exception {
+    Map<String, String> up = send(trusting, "/via-proxy", "-H", "x-forwarded-for: 198.51.100.4");
+    assertNone(up, ALWAYS, "x-forwarded-for came");
+    assertNone(up, EDGE_ONLY, "an edge request");
+    assertNull(up.get("x-envoy-internal"));
+    assertEquals("198.51.100.4", up.get("x-envoy-external-address"), "the last hop is trusted: its client");
+    assertEquals("198.51.100.4,127.0.0.1", up.get("x-forwarded-for"));
+
+    // even an internal address in the header: with use_remote_address any x-forwarded-for makes it external
+    up = send(trusting, "/via-internal-proxy", "-H", "x-forwarded-for: 10.0.0.1");
+    assertNone(up, ALWAYS, "x-forwarded-for came");
+    assertEquals("10.0.0.1", up.get("x-envoy-external-address"));
+  }
+
+  @Test
+  void aSidecarWithoutXffTreatsEvenLoopbackAsExternalButNotEdge() throws Exception {
+    Map<String, String> up = send(sidecar, "/no-xff");
+    assertNone(up, ALWAYS, "no x-forwarded-for: external");
+    assertNone(up, TIMEOUTS, "no x-forwarded-for: external");
+    assertAll(up, EDGE_ONLY, "not an edge request (use_remote_address false)");
+    assertNull(up.get("x-envoy-internal"));
+    assertEquals("6.6.6.6", up.get("x-envoy-external-address"), "set only at the edge, and not removed");
+    assertNull(up.get("x-tenant-admin"), "the route configuration's internal_only_headers go");
+  }
+
+  @Test
+  void aSidecarTrustsASingleInternalXffAddress() throws Exception {
+    Map<String, String> up = send(sidecar, "/xff-internal", "-H", "x-forwarded-for: 10.1.2.3");
+    assertEquals("true", up.get("x-envoy-internal"));
+    List<String> kept = new ArrayList<>(ALWAYS);
+    kept.remove("x-envoy-expected-rq-timeout-ms");
+    assertAll(up, kept, "internal");
+    assertAll(up, EDGE_ONLY, "internal");
+    assertEquals("yes", up.get("x-tenant-admin"), "internal_only_headers stay on internal requests");
+
+    up = send(sidecar, "/xff-two", "-H", "x-forwarded-for: 10.1.2.3, 10.4.5.6");
+    assertNone(up, ALWAYS, "two addresses: external");
+    assertNull(up.get("x-tenant-admin"));
+    up = send(sidecar, "/xff-public", "-H", "x-forwarded-for: 8.8.8.8");
+    assertNone(up, ALWAYS, "a public address: external");
+  }
+
+  @Test
+  void theRouterHonoursRetryHeadersOnlyWhereTheyWereLeft() throws Exception {
+    Curl.Result internal = Curl.run("-H", "x-envoy-retry-on: 5xx", "http://127.0.0.1:" + trusting + "/flaky/a");
+    assertEquals(200, internal.status(), "an internal request's x-envoy-retry-on retries the 503");
+    assertEquals(2, attempts.get("/flaky/a").get());
+    Curl.Result external = Curl.run("-H", "x-envoy-retry-on: 5xx", "http://127.0.0.1:" + edge + "/flaky/b");
+    assertEquals(503, external.status(), "an edge request's x-envoy-retry-on is gone before the router");
+    assertEquals(1, attempts.get("/flaky/b").get());
+    Curl.Result sidecarExternal = Curl.run("-H", "x-envoy-retry-on: 5xx", "http://127.0.0.1:" + sidecar + "/flaky/c");
+    assertEquals(503, sidecarExternal.status());
+    Curl.Result sidecarInternal = Curl.run("-H", "x-envoy-retry-on: 5xx", "-H", "x-forwarded-for: 192.168.7.7",
+        "http://127.0.0.1:" + sidecar + "/flaky/d");
+    assertEquals(200, sidecarInternal.status());
+    assertFalse(attempts.get("/flaky/d").get() < 2);
+  }
+
+  private static final String CONFIG = """
+      admin:
+        address: {socket_address: {address: 127.0.0.1, port_value: ${ADMIN}}}
+      static_resources:
+        listeners:
+        - name: edge
+          address: {socket_address: {address: 127.0.0.1, port_value: ${EDGE}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: edge
+                codec_type: AUTO
+                use_remote_address: true
+                route_config:
+                  virtual_hosts:
+                  - {name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: backend}}]}
+                http_filters:
+                - name: envoy.filters.http.router
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        - name: trusting
+          address: {socket_address: {address: 127.0.0.1, port_value: ${TRUSTING}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: trusting
+                codec_type: AUTO
+                use_remote_address: true
+                xff_num_trusted_hops: 1
+                internal_address_config:
+                  cidr_ranges: [{address_prefix: 127.0.0.0, prefix_len: 8}]
+                route_config:
+                  internal_only_headers: [x-tenant-admin]
+                  virtual_hosts:
+                  - {name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: backend}}]}
+                http_filters:
+                - name: envoy.filters.http.router
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        - name: sidecar
+          address: {socket_address: {address: 127.0.0.1, port_value: ${SIDECAR}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: sidecar
+                internal_address_config: {}
+                route_config:
+                  internal_only_headers: [X-Tenant-Admin]
+                  virtual_hosts:
+                  - {name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: backend}}]}
+                http_filters:
+                - name: envoy.filters.http.router
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        clusters:
+        - name: backend
+          type: STATIC
+          load_assignment:
+            cluster_name: backend
+            endpoints:
+            - lb_endpoints:
+              - endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: ${BACKEND}}}}
+      """;
+}
