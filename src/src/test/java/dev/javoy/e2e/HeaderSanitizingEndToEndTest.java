@@ -38,10 +38,11 @@ class HeaderSanitizingEndToEndTest {
   /** Removed from every request that is not internal (Envoy v1.34's cleanInternalHeaders). */
   static final List<String> ALWAYS = List.of("x-envoy-retriable-status-codes", "x-envoy-retriable-header-names",
       "x-envoy-retry-on", "x-envoy-retry-grpc-on", "x-envoy-max-retries", "x-envoy-upstream-alt-stat-name",
-      "x-envoy-upstream-rq-timeout-alt-response", "x-envoy-expected-rq-timeout-ms", "x-envoy-force-trace",
+      "x-envoy-expected-rq-timeout-ms", "x-envoy-force-trace",
       "x-envoy-ip-tags", "x-envoy-original-url", "x-envoy-hedge-on-per-try-timeout");
   /** Also removed, and on an internal request consumed by the router (Envoy's FilterUtility::finalTimeout). */
-  static final List<String> TIMEOUTS = List.of("x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms");
+  static final List<String> TIMEOUTS = List.of("x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms",
+      "x-envoy-upstream-rq-timeout-alt-response");
   /** Removed from edge requests only. */
   static final List<String> EDGE_ONLY = List.of("x-envoy-decorator-operation", "x-envoy-downstream-service-cluster",
       "x-envoy-downstream-service-node");
@@ -59,6 +60,13 @@ class HeaderSanitizingEndToEndTest {
   static void start() throws Exception {
     backend = TestBackends.http("echo-headers", 4, ex -> {
       String path = ex.getRequestURI().getPath();
+      if (path.startsWith("/sleep/")) {
+        try {
+          Thread.sleep(1500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       // /flaky/<id>: the first request with that id answers 503
       if (path.startsWith("/flaky/")
           && attempts.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet() == 1) {
@@ -249,6 +257,20 @@ class HeaderSanitizingEndToEndTest {
         "http://127.0.0.1:" + sidecar + "/flaky/d");
     assertEquals(200, sidecarInternal.status());
     assertFalse(attempts.get("/flaky/d").get() < 2);
+  }
+
+  @Test
+  void theRouterHonoursTimeoutHeadersOnlyWhereTheyWereLeft() throws Exception {
+    String[] timeout = {"-H", "x-envoy-upstream-rq-timeout-ms: 300"};
+    Curl.Result internal = Curl.run(timeout[0], timeout[1], "http://127.0.0.1:" + trusting + "/sleep/a");
+    assertEquals(504, internal.status(), "an internal request's x-envoy-upstream-rq-timeout-ms: 300 ms");
+    assertEquals("upstream request timeout", internal.body());
+    Curl.Result alt = Curl.run(timeout[0], timeout[1], "-H", "x-envoy-upstream-rq-timeout-alt-response: 1",
+        "http://127.0.0.1:" + trusting + "/sleep/b");
+    assertEquals(204, alt.status(), "x-envoy-upstream-rq-timeout-alt-response: the timeout answers 204");
+    Curl.Result external = Curl.run(timeout[0], timeout[1], "-H", "x-envoy-upstream-rq-timeout-alt-response: 1",
+        "http://127.0.0.1:" + edge + "/sleep/c");
+    assertEquals(200, external.status(), "an edge request's timeout headers are gone: the route's 15 s apply");
   }
 
   private static final String CONFIG = """

@@ -13,17 +13,23 @@ import io.netty.util.AsciiString;
 /**
  * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header, and, as
  * Envoy's {@code FilterUtility::finalTimeout}, its {@code x-envoy-upstream-rq-timeout-ms} (the router timeout) and
- * {@code x-envoy-upstream-rq-per-try-timeout-ms}, which are consumed (removed from the request). The connection
- * manager already removed those two from every request that is not internal ({@code hcm.InternalHeaders}), so what
+ * {@code x-envoy-upstream-rq-per-try-timeout-ms}, and {@code x-envoy-upstream-rq-timeout-alt-response} (a timeout
+ * answers 204), which are consumed (removed from the request) as Envoy's router does. The connection
+ * manager already removed the three from every request that is not internal ({@code hcm.InternalHeaders}), so what
  * is left is honoured. A {@link RouterFilter} keeps one and fills it per request ({@link #compute}), so it costs
- * nothing per request; a request without either header costs one test of the header map's name summary.
+ * nothing per request; a request without any of the three costs one test of the header map's name summary.
  */
 final class RequestTimeouts {
   static final AsciiString X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS = EnvoyHeaderNames.X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS;
   static final AsciiString X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS =
       EnvoyHeaderNames.X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS;
+  static final AsciiString X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE =
+      AsciiString.cached("x-envoy-upstream-rq-timeout-alt-response");
   private static final int TIMEOUT_HEADER_BITS = HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS)
-      | HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
+      | HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS)
+      | HeaderNameSummary.bitOf(X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE);
+  /** {@code x-envoy-upstream-rq-timeout-alt-response} came (with any value): a timeout answers 204, not 504. */
+  private boolean altResponse;
 
   private long routerMillis;
   /** {@code x-envoy-upstream-rq-per-try-timeout-ms}, or -1 when the request had none (or a malformed one). */
@@ -45,6 +51,7 @@ final class RequestTimeouts {
     streamDurationMillis = t.streamDuration(header);
     idleMillis = t.idleTimeoutMillis();
     perTryHeaderMillis = -1;
+    altResponse = false;
     HttpHeaders h = request.headers();
     if (h instanceof FlatHttpHeaders f && (f.nameSummary() & TIMEOUT_HEADER_BITS) == 0) {
       return; // the usual request: neither header
@@ -62,6 +69,20 @@ final class RequestTimeouts {
       perTryHeaderMillis = parseMillis(v);
       h.remove(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
     }
+    if (h.contains(X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE)) {
+      altResponse = true;
+      h.remove(X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE);
+    }
+  }
+
+  /** The status of the router's timeout replies: 504, or 204 with {@code x-envoy-upstream-rq-timeout-alt-response}. */
+  int timeoutResponseCode() {
+    return altResponse ? 204 : 504;
+  }
+
+  /** The body of the router's timeout replies: Envoy's text for a 504, none for a 204. */
+  String timeoutResponseBody() {
+    return altResponse ? "" : "upstream request timeout";
   }
 
   /** Envoy's {@code absl::SimpleAtoi} into a uint64: digits with optional surrounding blanks and a '+'; else -1. */

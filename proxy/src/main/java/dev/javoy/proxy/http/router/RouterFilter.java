@@ -502,7 +502,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
       waitingForPool = false;
     }
     if (!responseStarted) {
-      localReply(504, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, "upstream_response_timeout");
+      localReply(timeouts.timeoutResponseCode(), timeouts.timeoutResponseBody(), ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
+          "upstream_response_timeout");
     } else {
       info.setResponseFlag(ResponseFlag.UPSTREAM_REQUEST_TIMEOUT);
       finishUpstream();
@@ -644,7 +645,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
     if (retry.onPerTryTimeout()) {
       return;
     }
-    localReply(504, "upstream request timeout", ResponseFlag.UPSTREAM_REQUEST_TIMEOUT, "upstream_per_try_timeout");
+    localReply(timeouts.timeoutResponseCode(), timeouts.timeoutResponseBody(), ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
+        "upstream_per_try_timeout");
   }
 
   @Override

@@ -83,6 +83,22 @@ class RequestTimeoutsHeadersTest {
   }
 
   @Test
+  void altResponseMakesTimeoutsA204() {
+    for (Supplier<HttpHeaders> map : MAPS) {
+      RequestTimeouts plain = RequestTimeouts.of(RouteTimeouts.of(15_000), request(map));
+      assertEquals(504, plain.timeoutResponseCode());
+      assertEquals("upstream request timeout", plain.timeoutResponseBody());
+      HttpRequest r = request(map, "x-envoy-upstream-rq-timeout-alt-response", "");
+      RequestTimeouts alt = RequestTimeouts.of(RouteTimeouts.of(15_000), r);
+      assertEquals(204, alt.timeoutResponseCode(), "any value, even an empty one");
+      assertEquals("", alt.timeoutResponseBody());
+      assertFalse(r.headers().contains("x-envoy-upstream-rq-timeout-alt-response"), "consumed");
+      alt.compute(RouteTimeouts.of(15_000), request(map));
+      assertEquals(504, alt.timeoutResponseCode(), "per request");
+    }
+  }
+
+  @Test
   void aReusedInstanceForgetsTheLastRequestsHeader() {
     RequestTimeouts t = RequestTimeouts.of(RouteTimeouts.of(15_000),
         request(FlatHttpHeaders::new, "x-envoy-upstream-rq-per-try-timeout-ms", "700"));
