@@ -103,6 +103,18 @@ class InternalHeadersTest {
   }
 
   @Test
+  void namesKeptAsReceivedArePreserveCaseButStillFound() {
+    FlatHttpHeaders h = new FlatHttpHeaders(false, true, 8); // header_key_format preserve_case
+    h.add("Host", "h");
+    h.add("X-Envoy-Retry-On", "5xx");
+    h.add("X-ENVOY-DECORATOR-OPERATION", "op");
+    h.add("X-Tenant-Admin", "yes");
+    InternalHeaders.clean(h, true, InternalOnlyHeaders.of("x-tenant-admin"));
+    assertEquals(1, h.size(), h.names().toString());
+    assertEquals("Host", h.nameAt(0).toString());
+  }
+
+  @Test
   void allAtOnce() {
     HttpHeaders h = new FlatHttpHeaders();
     for (String n : ALWAYS) {
