@@ -41,8 +41,8 @@ class HeaderSanitizingEndToEndTest {
       "x-envoy-expected-rq-timeout-ms", "x-envoy-force-trace",
       "x-envoy-ip-tags", "x-envoy-original-url", "x-envoy-hedge-on-per-try-timeout");
   /** Also removed, and on an internal request consumed by the router (Envoy's FilterUtility::finalTimeout). */
-  static final List<String> TIMEOUTS = List.of("x-envoy-upstream-rq-timeout-ms", "x-envoy-upstream-rq-per-try-timeout-ms",
-      "x-envoy-upstream-rq-timeout-alt-response");
+  static final List<String> TIMEOUTS = List.of("x-envoy-upstream-rq-timeout-ms",
+      "x-envoy-upstream-rq-per-try-timeout-ms", "x-envoy-upstream-rq-timeout-alt-response");
   /** Removed from edge requests only. */
   static final List<String> EDGE_ONLY = List.of("x-envoy-decorator-operation", "x-envoy-downstream-service-cluster",
       "x-envoy-downstream-service-node");

@@ -59,7 +59,7 @@ final class RequestHeaderMutator {
     if (trusted != null) {
       info.downstreamRemoteAddress = trusted;
     }
-    // internal or not, and the x-envoy-* headers that follow (x-envoy-internal, cleanInternalHeaders, external address)
+    // internal or not, and the x-envoy-* headers that follow (x-envoy-internal, cleanInternalHeaders, external one)
     boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, conn.remoteAddress());
     if (cfg.useRemoteAddress) {
       String remote = Addresses.hostOnly(conn.remoteAddress());

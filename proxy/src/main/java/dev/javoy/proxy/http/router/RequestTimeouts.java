@@ -54,7 +54,7 @@ final class RequestTimeouts {
     altResponse = false;
     HttpHeaders h = request.headers();
     if (h instanceof FlatHttpHeaders f && (f.nameSummary() & TIMEOUT_HEADER_BITS) == 0) {
-      return; // the usual request: neither header
+      return; // the usual request: none of the three
     }
     String v = h.get(X_ENVOY_UPSTREAM_RQ_TIMEOUT_MS);
     if (v != null) {

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * by the request's {@code x-envoy-retry-on}, {@code x-envoy-retry-grpc-on}, {@code x-envoy-max-retries},
  * {@code x-envoy-retriable-status-codes} and {@code x-envoy-retriable-header-names} whenever present: as in Envoy,
  * the connection manager has already removed them from every request that is not internal
- * ({@code hcm.InternalHeaders}), so what is left is trusted, including what a filter added), the request body kept for replay (up to the buffer limit, then no more retries), the hosts already
- * tried, the cluster's {@code max_retries} slot and the back-off timer. Event loop thread only.
+ * ({@code hcm.InternalHeaders}), so what is left is trusted, including what a filter added), the request body kept
+ * for replay (up to the buffer limit, then no more retries), the hosts already tried, the cluster's
+ * {@code max_retries} slot, the back-off timer and the per-try timeout. Event loop thread only.
  */
 final class RetryState {
   /** What Envoy's {@code shouldRetry} decided about an attempt. */

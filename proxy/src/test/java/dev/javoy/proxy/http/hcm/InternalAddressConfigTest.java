@@ -43,7 +43,7 @@ class InternalAddressConfigTest {
     }
     for (String a : new String[] {"8.8.8.8", "172.15.0.1", "172.32.0.1", "192.169.0.1", "11.0.0.1",
         "127.0.0.2", "127.1.0.1", "fc00::1", "2001:db8::1", "::2", "100.64.0.1"}) {
-      assertFalse(c.isInternal(ip(a)), a + ": Envoy's isInternalAddress: only 127.0.0.1, ::1 and fd00::/8 beyond RFC 1918");
+      assertFalse(c.isInternal(ip(a)), a + ": Envoy's isInternalAddress: RFC 1918, 127.0.0.1, ::1 and fd00::/8");
     }
     assertFalse(c.isInternal(new DomainSocketAddress("/tmp/x.sock")), "unix_sockets defaults to false");
   }
