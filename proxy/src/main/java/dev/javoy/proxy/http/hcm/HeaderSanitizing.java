@@ -37,17 +37,19 @@ final class HeaderSanitizing {
    * @param xff {@code x-forwarded-for} as the request arrived (before javoy appended to it), or null
    * @param trusted the trusted client address taken from {@code xff} ({@link TrustedClientAddress}), or null
    * @param peer the downstream connection's remote address
+   * @param peerHost {@code peer} without its port as text, or null (then formatted here when needed)
    */
   static boolean apply(HttpConnectionManagerConfig cfg, HttpHeaders h, String xff, InetSocketAddress trusted,
-      SocketAddress peer) {
+      SocketAddress peer, String peerHost) {
     boolean internal = isInternal(cfg.useRemoteAddress, cfg.xffNumTrustedHops, xff, trusted, peer,
         cfg.internalAddresses);
-    return apply(h, internal, cfg.useRemoteAddress, trusted, peer, cfg.routes.current().internalOnlyHeaders());
+    return apply(h, internal, cfg.useRemoteAddress, trusted, peer, peerHost,
+        cfg.routes.current().internalOnlyHeaders());
   }
 
   /** The header changes of a decided request; returns whether it is an edge request. */
   static boolean apply(HttpHeaders h, boolean internal, boolean useRemoteAddress, InetSocketAddress trusted,
-      SocketAddress peer, InternalOnlyHeaders internalOnly) {
+      SocketAddress peer, String peerHost, InternalOnlyHeaders internalOnly) {
     if (internal) {
       TrustedHeaders.set(h, EnvoyHeaderNames.X_ENVOY_INTERNAL, TRUE);
       return false;
@@ -55,9 +57,11 @@ final class HeaderSanitizing {
     boolean edge = useRemoteAddress;
     InternalHeaders.clean(h, edge, internalOnly);
     if (edge) {
-      SocketAddress client = trusted != null ? trusted : peer;
-      if (client instanceof InetSocketAddress ip && ip.getAddress() != null) {
-        TrustedHeaders.set(h, EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS, Addresses.hostOnly(ip));
+      if (trusted != null) {
+        TrustedHeaders.set(h, EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS, Addresses.hostOnly(trusted));
+      } else if (peer instanceof InetSocketAddress ip && ip.getAddress() != null) {
+        TrustedHeaders.set(h, EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS,
+            peerHost != null ? peerHost : Addresses.hostOnly(ip));
       }
     }
     return edge;

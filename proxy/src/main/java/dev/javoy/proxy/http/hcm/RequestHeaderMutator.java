@@ -59,10 +59,10 @@ final class RequestHeaderMutator {
     if (trusted != null) {
       info.downstreamRemoteAddress = trusted;
     }
+    String remote = cfg.useRemoteAddress ? Addresses.hostOnly(conn.remoteAddress()) : null;
     // internal or not, and the x-envoy-* headers that follow (x-envoy-internal, cleanInternalHeaders, external one)
-    boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, conn.remoteAddress());
+    boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, conn.remoteAddress(), remote);
     if (cfg.useRemoteAddress) {
-      String remote = Addresses.hostOnly(conn.remoteAddress());
       if (!cfg.skipXffAppend) {
         h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote); // the client's part: checked
       }

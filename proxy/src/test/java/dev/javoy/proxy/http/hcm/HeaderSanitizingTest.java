@@ -80,7 +80,7 @@ class HeaderSanitizingTest {
   @Test
   void anInternalRequestKeepsEverythingAndIsMarked() {
     HttpHeaders h = all();
-    boolean edge = HeaderSanitizing.apply(h, true, true, null, LOCAL_PEER, InternalOnlyHeaders.of("x-secret"));
+    boolean edge = HeaderSanitizing.apply(h, true, true, null, LOCAL_PEER, null, InternalOnlyHeaders.of("x-secret"));
     assertFalse(edge);
     assertEquals("true", h.get("x-envoy-internal"));
     assertEquals(1, h.getAll("x-envoy-internal").size());
@@ -95,7 +95,7 @@ class HeaderSanitizingTest {
   @Test
   void anExternalRequestWithoutUseRemoteAddressIsCleanedButNotAnEdgeOne() {
     HttpHeaders h = all();
-    boolean edge = HeaderSanitizing.apply(h, false, false, null, LOCAL_PEER, InternalOnlyHeaders.of("x-secret"));
+    boolean edge = HeaderSanitizing.apply(h, false, false, null, LOCAL_PEER, null, InternalOnlyHeaders.of("x-secret"));
     assertFalse(edge);
     for (String n : InternalHeadersTest.ALWAYS) {
       assertFalse(h.contains(n), n);
@@ -110,7 +110,7 @@ class HeaderSanitizingTest {
   @Test
   void anEdgeRequestLosesTheEdgeOnesAndGetsItsExternalAddress() {
     HttpHeaders h = all();
-    assertTrue(HeaderSanitizing.apply(h, false, true, null, PUBLIC_PEER, InternalOnlyHeaders.NONE));
+    assertTrue(HeaderSanitizing.apply(h, false, true, null, PUBLIC_PEER, null, InternalOnlyHeaders.NONE));
     for (String n : InternalHeadersTest.ALWAYS) {
       assertFalse(h.contains(n), n);
     }
@@ -122,12 +122,17 @@ class HeaderSanitizingTest {
     assertEquals("s", h.get("x-secret"), "not an internal_only_header here");
 
     HttpHeaders viaXff = all();
-    HeaderSanitizing.apply(viaXff, false, true, new InetSocketAddress("198.51.100.4", 0), LOCAL_PEER,
+    HeaderSanitizing.apply(viaXff, false, true, new InetSocketAddress("198.51.100.4", 0), LOCAL_PEER, "127.0.0.1",
         InternalOnlyHeaders.NONE);
     assertEquals("198.51.100.4", viaXff.get("x-envoy-external-address"), "the trusted client address from XFF");
 
+    HttpHeaders given = all();
+    HeaderSanitizing.apply(given, false, true, null, PUBLIC_PEER, "203.0.113.9", InternalOnlyHeaders.NONE);
+    assertEquals("203.0.113.9", given.get("x-envoy-external-address"), "the peer's text as the caller formatted it");
+
     HttpHeaders pipe = all();
-    HeaderSanitizing.apply(pipe, false, true, null, new DomainSocketAddress("/tmp/h.sock"), InternalOnlyHeaders.NONE);
+    HeaderSanitizing.apply(pipe, false, true, null, new DomainSocketAddress("/tmp/h.sock"), "/tmp/h.sock",
+        InternalOnlyHeaders.NONE);
     assertEquals("6.6.6.6", pipe.get("x-envoy-external-address"),
         "a pipe peer has no IP address: Envoy neither sets nor removes the header");
   }
