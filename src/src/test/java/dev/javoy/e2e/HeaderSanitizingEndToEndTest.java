@@ -241,6 +241,8 @@ class HeaderSanitizingEndToEndTest {
     assertNull(up.get("x-tenant-admin"));
     up = send(sidecar, "/xff-public", "-H", "x-forwarded-for: 8.8.8.8");
     assertNone(up, ALWAYS, "a public address: external");
+    up = send(sidecar, "/xff-repeated", "-H", "x-forwarded-for: 10.1.2.3", "-H", "x-forwarded-for: 8.8.8.8");
+    assertNone(up, ALWAYS, "two x-forwarded-for headers are two addresses to Envoy: external");
   }
 
   @Test

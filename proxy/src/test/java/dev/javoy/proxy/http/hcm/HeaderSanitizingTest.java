@@ -57,6 +57,17 @@ class HeaderSanitizingTest {
   }
 
   @Test
+  void repeatedXffHeadersAreMoreThanOneAddress() {
+    for (HttpHeaders h : new HttpHeaders[] {new FlatHttpHeaders(), new io.netty.handler.codec.http.DefaultHttpHeaders()}) {
+      h.add("x-forwarded-for", "10.0.0.1");
+      assertTrue(HeaderSanitizing.oneXffHeader(h));
+      h.add("X-Forwarded-For", "8.8.8.8");
+      assertFalse(HeaderSanitizing.oneXffHeader(h), "Envoy sees 10.0.0.1,8.8.8.8: not a single address");
+    }
+    assertTrue(HeaderSanitizing.oneXffHeader(new FlatHttpHeaders()));
+  }
+
+  @Test
   void unixSocketPeers() {
     DomainSocketAddress pipe = new DomainSocketAddress("/tmp/h.sock");
     assertTrue(internal(true, 0, null, pipe, InternalAddressConfig.of(true)));
