@@ -44,6 +44,12 @@ class LauncherIT {
     assertEquals(0, first.exitCode(), first::toString);
     assertEquals(List.of(), files(cache, ".aot"), "no cache before it is checked");
     assertEquals(1, files(cache, ".aot.new").size(), first::toString);
+    // Netty's native libraries unpacked once beside the cache, for java.library.path
+    List<Path> natives = files(cache, "").stream()
+        .filter(f -> f.getFileName().toString().startsWith("javoy-native-")).toList();
+    assertEquals(1, natives.size(), first::toString);
+    assertTrue(Files.list(natives.get(0)).anyMatch(
+        f -> f.getFileName().toString().startsWith("libnetty_transport_native_epoll_")), natives::toString);
 
     JavoyJar.Result second = run(JDK25, cache, "--mode", "init_only", "-c", config.toString(), "-l", "warning");
     assertEquals(0, second.exitCode(), second::toString);
