@@ -224,6 +224,9 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       System.arraycopy(a.array(), a.arrayOffset(), d, p, n);
       return p + n;
     }
+    if (s instanceof UuidHeaderValue u) {
+      return u.put(d, p);
+    }
     for (int i = 0, n = s.length(); i < n; i++) {
       d[p + i] = AsciiString.c2b(s.charAt(i));
     }
