@@ -3,7 +3,10 @@ package dev.javoy.proxy.http.h1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.javoy.proxy.tracing.TraceReason;
+import dev.javoy.proxy.tracing.UuidTraceStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +60,18 @@ class UuidHeaderValueTest {
     assertEquals("0d3f6f9c-3c33-4a4d-9b8f-1d2c3b4a5e6f", v.toString());
     assertEquals("0d3f6f9c-3c33-9a4d-9b8f-1d2c3b4a5e6f", v.withVersionDigit(9).toString());
     assertEquals("0d3f6f9c-3c33-ba4d-9b8f-1d2c3b4a5e6f", v.withVersionDigit(0xb).toString());
+  }
+
+  @Test
+  void aPackedTraceReasonKeepsAGeneratedIdAsBits() {
+    UuidHeaderValue v = new UuidHeaderValue(0x0d3f6f9c3c334a4dL, 0x9b8f1d2c3b4a5e6fL);
+    CharSequence sampled = UuidTraceStatus.withReason(v, TraceReason.SAMPLING);
+    assertTrue(sampled instanceof UuidHeaderValue, sampled.getClass().getName());
+    assertEquals("0d3f6f9c-3c33-9a4d-9b8f-1d2c3b4a5e6f", sampled.toString());
+    assertEquals(TraceReason.SAMPLING, UuidTraceStatus.reasonOf(sampled));
+    assertSame(sampled, UuidTraceStatus.withReason(sampled, TraceReason.SAMPLING)); // already says so
+    assertEquals(0x0d3f6f9cL, UuidTraceStatus.toInteger(sampled));
+    assertEquals(v.toString(), UuidTraceStatus.withReason(sampled, TraceReason.NOT_TRACEABLE).toString());
   }
 
   @Test
