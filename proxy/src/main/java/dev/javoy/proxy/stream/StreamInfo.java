@@ -29,7 +29,8 @@ public final class StreamInfo {
   public long responseFlags;
   public long bytesReceived;
   public long bytesSent;
-  public String requestId;
+  /** The request's x-request-id as the connection manager kept or generated it (a String only when one is asked for). */
+  public CharSequence requestId;
   public String routeName;
   public String virtualHostName;
   public String upstreamClusterName;

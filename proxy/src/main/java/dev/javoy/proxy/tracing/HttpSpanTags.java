@@ -28,7 +28,7 @@ final class HttpSpanTags {
     HttpHeaders h = req == null ? null : req.headers();
     if (h != null) {
       if (info.requestId != null) {
-        span.setTag(Tags.GUID_X_REQUEST_ID, info.requestId);
+        span.setTag(Tags.GUID_X_REQUEST_ID, info.requestId.toString());
       }
       span.setTag(Tags.HTTP_URL, url(req, cfg.maxPathTagLength));
       span.setTag(Tags.HTTP_METHOD, req.method().name());

@@ -35,8 +35,8 @@ public final class StreamTracing {
     RouteTracing rt = route == null ? RouteTracing.NONE : route.tracing();
     TraceReason reason = TracingDecision.decide(cfg, rt.sampling(), h, info.requestId);
     if (cfg.packTraceReason && info.requestId != null) {
-      String packed = UuidTraceStatus.withReason(info.requestId, reason);
-      if (!packed.equals(info.requestId)) {
+      CharSequence packed = UuidTraceStatus.withReason(info.requestId, reason);
+      if (packed != info.requestId) { // (the same id when it already says so)
         info.requestId = packed;
         h.set(X_REQUEST_ID, packed);
       }

@@ -21,7 +21,7 @@ public final class TracingDecision {
    * @param route the route's sampling rates, or null for the connection manager's
    */
   public static TraceReason decide(HttpTracingConfig cfg, RouteTracing.Sampling route, HttpHeaders headers,
-      String requestId) {
+      CharSequence requestId) {
     long ridValue = UuidTraceStatus.toInteger(requestId);
     if (ridValue < 0) {
       return TraceReason.NOT_TRACEABLE; // Envoy skips a missing or corrupted request id

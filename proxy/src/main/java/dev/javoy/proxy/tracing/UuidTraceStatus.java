@@ -1,5 +1,7 @@
 package dev.javoy.proxy.tracing;
 
+import dev.javoy.proxy.http.h1.UuidHeaderValue;
+
 /**
  * The trace decision packed into an {@code x-request-id} UUID, as Envoy's {@code envoy.request_id.uuid} extension
  * does: the version nibble (character 14) becomes {@code 9} (sampled), {@code a} (forced by the service),
@@ -17,7 +19,7 @@ public final class UuidTraceStatus {
   private UuidTraceStatus() {}
 
   /** The reason an incoming request id carries; NOT_TRACEABLE for one that is not a UUID. */
-  public static TraceReason reasonOf(String id) {
+  public static TraceReason reasonOf(CharSequence id) {
     if (id == null || id.length() != LENGTH) {
       return TraceReason.NOT_TRACEABLE;
     }
@@ -29,8 +31,17 @@ public final class UuidTraceStatus {
     };
   }
 
-  /** The id with {@code reason} packed in; ids that are not UUIDs are returned unchanged. */
+  /** {@link #withReason(CharSequence, TraceReason)} of a String id, as a String. */
   public static String withReason(String id, TraceReason reason) {
+    CharSequence r = withReason((CharSequence) id, reason);
+    return r == null ? null : r.toString();
+  }
+
+  /**
+   * The id with {@code reason} packed in ({@code id} itself when it already says so); ids that are not UUIDs are
+   * returned unchanged. A generated id ({@link UuidHeaderValue}) stays one, its version digit replaced.
+   */
+  public static CharSequence withReason(CharSequence id, TraceReason reason) {
     if (id == null || id.length() != LENGTH) {
       return id;
     }
@@ -43,13 +54,16 @@ public final class UuidTraceStatus {
     if (id.charAt(TRACE_BYTE_POSITION) == c) {
       return id;
     }
-    char[] chars = id.toCharArray();
+    if (id instanceof UuidHeaderValue u) {
+      return u.withVersionDigit(Character.digit(c, 16));
+    }
+    char[] chars = id.toString().toCharArray();
     chars[TRACE_BYTE_POSITION] = c;
     return new String(chars);
   }
 
   /** Envoy's {@code getInteger}: the first 8 hex digits of the id, or -1 when they are not hex. */
-  public static long toInteger(String id) {
+  public static long toInteger(CharSequence id) {
     if (id == null || id.length() < 8) {
       return -1;
     }

@@ -8,7 +8,7 @@ final class RequestIds {
 
   static String of(StreamInfo info) {
     if (info.requestId != null) {
-      return info.requestId;
+      return info.requestId.toString();
     }
     return info.requestHeaders == null ? null : info.requestHeaders.headers().get("x-request-id");
   }

@@ -69,7 +69,7 @@ final class StreamInfoCommands {
   /** The stream id: the request id the connection manager assigned, else the request's x-request-id. */
   static String streamId(StreamInfo info) {
     if (info.requestId != null) {
-      return info.requestId;
+      return info.requestId.toString();
     }
     return info.requestHeaders == null ? null : info.requestHeaders.headers().get("x-request-id");
   }

@@ -59,6 +59,8 @@ final class HeaderValueSpans {
       out.writeBytes(h.source, h.spans[k], h.spans[k + 1]);
     } else if (v instanceof AsciiString s) {
       ByteBufUtil.copy(s, out);
+    } else if (v instanceof UuidHeaderValue u) {
+      u.write(out);
     } else {
       ByteBufUtil.writeAscii(out, v);
     }

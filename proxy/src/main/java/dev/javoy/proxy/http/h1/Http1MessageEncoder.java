@@ -180,6 +180,19 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
 
   private ByteBuf encodeHead(ChannelHandlerContext ctx, HttpMessage m, int extra) {
     HttpHeaders h = m.headers();
+    if (h instanceof FlatHttpHeaders f) {
+      // the header lines into the thread's scratch array in one pass (no pass for the size first), then one copy
+      // into a buffer of the size now known: one bounds and access check for the whole block instead of four per
+      // header
+      byte[] d = HeadScratch.get();
+      int p = headerLines(f, d);
+      if (p >= 0) {
+        ByteBuf buf = ctx.alloc().buffer(startLineLength(m) + p + extra);
+        writeStartLine(m, buf);
+        buf.writeBytes(d, 0, p);
+        return buf;
+      }
+    }
     int size = startLineLength(m) + 2 + extra;
     if (h instanceof FlatHttpHeaders f) {
       for (int i = 0, n = f.size(); i < n; i++) {
@@ -193,28 +206,34 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     }
     ByteBuf buf = ctx.alloc().buffer(size);
     writeStartLine(m, buf);
-    if (h instanceof FlatHttpHeaders f && size <= HeadScratch.MAX) {
-      // the header lines into the thread's scratch array, then one copy into the buffer: one bounds and
-      // access check for the whole block instead of four per header
-      byte[] d = HeadScratch.get();
-      int p = 0;
-      for (int i = 0, n = f.size(); i < n; i++) {
-        p = put(f.nameAt(i), d, p);
-        d[p] = ':';
-        d[p + 1] = ' ';
-        p = f.putValue(i, d, p + 2);
-        d[p] = '\r';
-        d[p + 1] = '\n';
-        p += 2;
-      }
-      d[p] = '\r';
-      d[p + 1] = '\n';
-      buf.writeBytes(d, 0, p + 2);
-      return buf;
-    }
     writeHeaders(h, buf);
     buf.writeShort(CRLF);
     return buf;
+  }
+
+  /**
+   * Writes every header line of {@code f} and the empty line into {@code d} from 0; returns the length, or -1 when they
+   * do not fit ({@link HeadScratch#MAX}: the caller writes them to the buffer instead).
+   */
+  static int headerLines(FlatHttpHeaders f, byte[] d) {
+    int p = 0;
+    int limit = d.length - 2; // room for the empty line
+    for (int i = 0, n = f.size(); i < n; i++) {
+      CharSequence name = f.nameAt(i);
+      if (p + name.length() + f.valueLength(i) + 4 > limit) {
+        return -1;
+      }
+      p = put(name, d, p);
+      d[p] = ':';
+      d[p + 1] = ' ';
+      p = f.putValue(i, d, p + 2);
+      d[p] = '\r';
+      d[p + 1] = '\n';
+      p += 2;
+    }
+    d[p] = '\r';
+    d[p + 1] = '\n';
+    return p + 2;
   }
 
   /** Copies {@code s} into {@code d} at {@code p} (chars above 0xFF as '?', as {@code ByteBufUtil.writeAscii}); returns the end. */
@@ -223,6 +242,9 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
       int n = a.length();
       System.arraycopy(a.array(), a.arrayOffset(), d, p, n);
       return p + n;
+    }
+    if (s instanceof UuidHeaderValue u) {
+      return u.put(d, p);
     }
     for (int i = 0, n = s.length(); i < n; i++) {
       d[p + i] = AsciiString.c2b(s.charAt(i));

@@ -71,7 +71,8 @@ final class RequestHeaderMutator {
       TrustedHeaders.add(h, X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
     }
     cfg.forwardClientCert.mutate(h, conn.tls());
-    String id = h.get(X_REQUEST_ID);
+    // the client's id read in place (Istio's inbound requests carry the outbound sidecar's): no String made
+    CharSequence id = h instanceof FlatHttpHeaders f ? f.getCharSequence(X_REQUEST_ID) : h.get(X_REQUEST_ID);
     if (cfg.generateRequestId && (id == null || id.isEmpty() || (external && !cfg.preserveExternalRequestId))) {
       boolean absent = id == null;
       id = RequestIds.newUuid();

@@ -13,7 +13,7 @@ class RequestIdsTest {
   void versionFourUuidsThatDiffer() {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 10_000; i++) {
-      String id = RequestIds.newUuid();
+      String id = RequestIds.newUuid().toString();
       assertTrue(id.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"), id);
       UUID u = UUID.fromString(id);
       assertEquals(4, u.version());
