@@ -88,7 +88,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
 
   /** Whether a request has started arriving and is not decoded to its end (its head or body bytes are pending). */
   public boolean midMessage() {
-    return (state != HEAD && state != DISCARD) || internalBuffer().isReadable();
+    return (state != HEAD && state != DISCARD) || hasBufferedBytes();
   }
 
   @Override
