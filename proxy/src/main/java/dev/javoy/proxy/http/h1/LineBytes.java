@@ -34,6 +34,11 @@ final class LineBytes {
     return ((x - SPACES) & ~x & HIGHS) | zeroBytes(x ^ DELS);
   }
 
+  /** The bytes of {@code x} that are SP, a control character (below 0x20) or DEL. */
+  static long spaceOrControlBytes(long x) {
+    return ((x - 0x2121212121212121L) & ~x & HIGHS) | zeroBytes(x ^ DELS);
+  }
+
   /** The bytes of {@code x} that are CR or LF. */
   static long crOrLfBytes(long x) {
     return zeroBytes(x ^ CRS) | zeroBytes(x ^ LFS);
@@ -51,6 +56,24 @@ final class LineBytes {
     for (; i < to; i++) {
       int c = b[i] & 0xff;
       if (c < 0x20 || c == 0x7f) {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /** The index of the first SP, control character or DEL in {@code b[from, to)}, else {@code to}. */
+  static int firstSpaceOrControl(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long m = spaceOrControlBytes((long) LONGS.get(b, i));
+      if (m != 0) {
+        return i + (Long.numberOfTrailingZeros(m) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      int c = b[i] & 0xff;
+      if (c <= 0x20 || c == 0x7f) {
         return i;
       }
     }
