@@ -38,25 +38,32 @@ public final class Http1HeaderLines {
    * Returns -1 when the line is malformed. {@code to} is the end of the section (after its last LF).
    */
   public static int lineEnd(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '\r') {
-        return i + 1 < to && b[i + 1] == '\n' ? i : -1;
-      }
-      if (c == '\n') {
-        return -1; // bare LF
-      }
+    int i = LineBytes.firstCrOrLf(b, from, to);
+    if (i >= to || b[i] == '\n') {
+      return -1; // no line end, or a bare LF
     }
-    return -1;
+    return i + 1 < to && b[i + 1] == '\n' ? i : -1;
   }
 
   /**
    * Adds the header lines of {@code b[from, to)} (which ends with the blank line) to {@code into}. Returns null, or
    * what is wrong (the message is then rejected; {@code into} may hold some of the headers).
+   * <p>
+   * A line that starts with a token character takes the fast way ({@link #parseUsualLine}: the value and its line end
+   * are found eight bytes at a time); a line it cannot finish as well-formed (and the blank line, obs-fold, any
+   * other start) is parsed again by the byte-at-a-time rules ({@link #parseLine}), which decide its error, so the
+   * errors and their precedence are the same whichever way a line goes.
    */
   public static String parse(byte[] b, int from, int to, FlatHttpHeaders into, boolean lowerCase) {
     int pos = from;
     while (true) {
+      if (pos < to && TCHAR[b[pos] & 0xff]) {
+        int next = parseUsualLine(b, pos, to, into, lowerCase);
+        if (next >= 0) {
+          pos = next;
+          continue;
+        }
+      }
       int end = lineEnd(b, pos, to);
       if (end < 0) {
         return "invalid line ending";
@@ -70,6 +77,41 @@ public final class Http1HeaderLines {
       }
       pos = end + 2;
     }
+  }
+
+  /**
+   * A well-formed header line from {@code from} (which holds a token character): adds it and returns where the next
+   * line starts, or -1, having added nothing, when the line is not well-formed (its error is left to
+   * {@link #parseLine}).
+   */
+  private static int parseUsualLine(byte[] b, int from, int to, FlatHttpHeaders into, boolean lowerCase) {
+    int colon = from;
+    int hash = 0;
+    while (colon < to && TCHAR[b[colon] & 0xff]) {
+      hash = HeaderNames.bytesHashStep(hash, b[colon]);
+      colon++;
+    }
+    if (colon >= to || b[colon] != ':') {
+      return -1;
+    }
+    int vs = colon + 1;
+    while (vs < to && (b[vs] == ' ' || b[vs] == '\t')) {
+      vs++;
+    }
+    // the first control byte after the leading whitespace: HTAB is part of the value, CRLF ends it, else an error
+    int p = LineBytes.firstControl(b, vs, to);
+    while (p < to && b[p] == '\t') {
+      p = LineBytes.firstControl(b, p + 1, to);
+    }
+    if (p + 1 >= to || b[p] != '\r' || b[p + 1] != '\n') {
+      return -1;
+    }
+    int ve = p;
+    while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
+      ve--;
+    }
+    addLine(b, from, colon, hash, vs, ve, into, lowerCase);
+    return p + 2;
   }
 
   private static String parseLine(byte[] b, int from, int end, FlatHttpHeaders into, boolean lowerCase) {
@@ -100,6 +142,13 @@ public final class Http1HeaderLines {
         return "invalid header value";
       }
     }
+    addLine(b, from, colon, hash, vs, ve, into, lowerCase);
+    return null;
+  }
+
+  /** Adds the checked line whose name is {@code b[from, colon)} (with its hash steps) and value {@code b[vs, ve)}. */
+  private static void addLine(byte[] b, int from, int colon, int hash, int vs, int ve, FlatHttpHeaders into,
+      boolean lowerCase) {
     int nlen = colon - from;
     AsciiString known = HeaderNames.wellKnown(b, from, nlen, HeaderNames.bytesHashEnd(hash, nlen));
     CharSequence name;
@@ -119,6 +168,5 @@ public final class Http1HeaderLines {
     // the name's summary bit from its bytes (HeaderNameSummary.bitOf without a call through CharSequence per char)
     int bit = 1 << ((nlen * 3 + ((b[colon - 1] | 0x20) & 0xff) * 2 + ((b[from + (nlen >> 1)] | 0x20) & 0xff) * 3) & 31);
     into.addDecoded(name, bit, b, vs, ve - vs);
-    return null;
   }
 }

@@ -3,6 +3,8 @@ package dev.javoy.proxy.http.h1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -10,6 +12,7 @@ import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,8 +24,21 @@ import java.util.List;
  * <p>
  * A malformed message becomes one message whose {@link DecoderResult} is a failure, after which every further byte
  * is dropped (the connection is closing), as Netty's decoders do.
+ * <p>
+ * It keeps its own cumulation (what {@link ByteToMessageDecoder} did for it, without a pipeline event per message):
+ * the messages a read decodes are handed to the connection's {@link MessageReceiver} by a direct call, in order,
+ * once the read's bytes are decoded (so each message sees the decoder's state after all of them, as before), or
+ * passed down the pipeline when no receiver is set. Bytes left when the decoder is removed (an upgrade or CONNECT
+ * tunnel takes over) go down the pipeline, after the messages of that read; the close and the input's shutdown
+ * end a body read until the close ({@link #decodeLast}); the cumulation is released on close and on removal.
  */
-public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
+public abstract class Http1MessageDecoder extends ChannelInboundHandlerAdapter {
+  /** The handler right after the decoder, which takes its messages by a direct call instead of a pipeline event. */
+  public interface MessageReceiver {
+    /** One decoded message (head, body piece, end, or after a switch raw bytes); the receiver owns it. */
+    void messageReceived(Object msg);
+  }
+
   protected static final int HEAD = 0;
   private static final int FIXED = 1;
   private static final int CHUNK_SIZE = 2;
@@ -42,6 +58,19 @@ public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
   private final Http1HeadScanner trailerScanner;
   protected int state = HEAD;
   private long remaining;
+  /** Received bytes not decoded yet (a partial head or chunk-size line), or null. */
+  private ByteBuf cumulation;
+  /** The messages of the read being decoded, handed on once it is decoded. */
+  private final ArrayList<Object> out = new ArrayList<>(4);
+  private MessageReceiver receiver;
+  /** Messages are being handed on: a removal then waits until they all are. */
+  private boolean delivering;
+  private boolean removedWhileDelivering;
+  /** Whether this read produced a message (else, with auto-read off, the decoder asks for more bytes). */
+  private boolean producedMessage;
+  private boolean readByteBuf;
+  /** The cumulation is the buffer of the last read itself (its bytes are not ours to move). */
+  private boolean cumulationIsLastRead;
 
   protected Http1MessageDecoder(int maxHeaderBytes, boolean lowerCaseNames) {
     this.lowerCaseNames = lowerCaseNames;
@@ -80,7 +109,143 @@ public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
   /** Called after each message's end; the next head may follow. */
   protected void messageEnded() {}
 
+  /**
+   * The handler that takes the decoded messages by a direct call: it must be the next inbound handler of the
+   * pipeline (the messages skip nothing). None (the default): messages go down the pipeline.
+   */
+  public final void deliverTo(MessageReceiver receiver) {
+    this.receiver = receiver;
+  }
+
+  /** Whether received bytes wait for more to complete what they start. */
+  protected final boolean hasBufferedBytes() {
+    return cumulation != null && cumulation.isReadable();
+  }
+
   @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (!(msg instanceof ByteBuf data)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    readByteBuf = true;
+    cumulationIsLastRead = cumulation == null;
+    ByteBuf in = cumulation == null ? data : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, data);
+    cumulation = in;
+    try {
+      decode(ctx, in, out);
+    } finally {
+      if (cumulation != null && !cumulation.isReadable()) {
+        cumulation.release();
+        cumulation = null;
+      }
+      deliver(ctx);
+    }
+  }
+
+  /**
+   * Hands the decoded messages on: to the receiver, or (no receiver, or the decoder was removed) down the pipeline. A
+   * read that a receiver causes while this runs only adds its messages; this loop hands them on after the others.
+   */
+  private void deliver(ChannelHandlerContext ctx) {
+    if (delivering || out.isEmpty()) {
+      return;
+    }
+    producedMessage = true;
+    delivering = true;
+    try {
+      for (int i = 0; i < out.size(); i++) {
+        Object m = out.get(i);
+        MessageReceiver r = receiver;
+        if (r == null || removedWhileDelivering) {
+          ctx.fireChannelRead(m);
+          continue;
+        }
+        try {
+          r.messageReceived(m);
+        } catch (Throwable t) {
+          ctx.fireExceptionCaught(t); // as the pipeline reports a handler's failure to that handler
+        }
+      }
+    } finally {
+      out.clear();
+      delivering = false;
+    }
+    if (removedWhileDelivering) {
+      removedWhileDelivering = false;
+      handOnLeftover(ctx);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ByteBuf c = cumulation;
+    if (c != null && !cumulationIsLastRead && c.refCnt() == 1) {
+      c.discardSomeReadBytes();
+    }
+    if (readByteBuf && !producedMessage && !ctx.channel().config().isAutoRead()) {
+      ctx.read(); // nothing decoded yet and nobody will ask for more: ask
+    }
+    readByteBuf = false;
+    producedMessage = false;
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    inputClosed(ctx);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputClosed(ctx); // a half-close ends a body read until the close, as the close does
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void inputClosed(ChannelHandlerContext ctx) {
+    ByteBuf in = cumulation;
+    try {
+      decodeLast(ctx, in == null ? Unpooled.EMPTY_BUFFER : in, out);
+    } finally {
+      if (cumulation != null) {
+        cumulation.release();
+        cumulation = null;
+      }
+      boolean any = !out.isEmpty();
+      deliver(ctx);
+      if (any) {
+        ctx.fireChannelReadComplete();
+      }
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (delivering) {
+      removedWhileDelivering = true; // the rest of the read's messages first, then the bytes left
+      return;
+    }
+    handOnLeftover(ctx);
+  }
+
+  /** The decoder left the pipeline: bytes it held go on to the next handler (a tunnel), else are released. */
+  private void handOnLeftover(ChannelHandlerContext ctx) {
+    ByteBuf c = cumulation;
+    cumulation = null;
+    if (c == null) {
+      return;
+    }
+    if (c.isReadable()) {
+      ctx.fireChannelRead(c);
+      ctx.fireChannelReadComplete();
+    } else {
+      c.release();
+    }
+  }
+
   protected final void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     try {
       while (in.isReadable()) {
@@ -257,7 +422,7 @@ public abstract class Http1MessageDecoder extends ByteToMessageDecoder {
     return state == BAD;
   }
 
-  @Override
+  /** The input ended (close or half-close): decodes what is left and ends a body read until the close. */
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (in.isReadable()) {
       decode(ctx, in, out);

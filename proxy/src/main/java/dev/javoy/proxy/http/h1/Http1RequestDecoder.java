@@ -88,7 +88,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
 
   /** Whether a request has started arriving and is not decoded to its end (its head or body bytes are pending). */
   public boolean midMessage() {
-    return (state != HEAD && state != DISCARD) || internalBuffer().isReadable();
+    return (state != HEAD && state != DISCARD) || hasBufferedBytes();
   }
 
   @Override
@@ -136,12 +136,18 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
       throw new IllegalArgumentException("invalid request line ending");
     }
     int sp1 = indexOf(b, 0, lineEnd, (byte) ' ');
-    int sp2 = sp1 < 0 ? -1 : indexOf(b, sp1 + 1, lineEnd, (byte) ' ');
+    // the usual target: its first byte that is SP, a control character or DEL is the SP before the version (found
+    // eight bytes at a time, and then no byte of the target needs a check of its own)
+    int sp2 = sp1 < 0 ? -1 : LineBytes.firstSpaceOrControl(b, sp1 + 1, lineEnd);
+    boolean targetChecked = sp2 >= 0 && sp2 < lineEnd && b[sp2] == ' ';
+    if (!targetChecked) {
+      sp2 = sp1 < 0 ? -1 : indexOf(b, sp1 + 1, lineEnd, (byte) ' ');
+    }
     if (sp1 <= 0 || sp2 <= sp1 + 1 || sp2 == lineEnd - 1) {
       throw new IllegalArgumentException("invalid request line");
     }
     HttpMethod method = method(b, sp1);
-    for (int i = sp1 + 1; i < sp2; i++) {
+    for (int i = targetChecked ? sp2 : sp1 + 1; i < sp2; i++) {
       int c = b[i] & 0xff;
       if (c <= 0x20 || c == 0x7f) {
         throw new IllegalArgumentException("invalid request target");

@@ -49,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  * Its {@link Http1RequestDecoder} reports each read's raw bytes to it ({@code request_headers_timeout}).
  */
 final class Http1ServerConnection extends ChannelDuplexHandler implements StreamCodec,
-    Http1RequestDecoder.ReadWatcher {
+    Http1RequestDecoder.ReadWatcher, Http1RequestDecoder.MessageReceiver {
   private static final HttpResponseStatus UPGRADE_REQUIRED = HttpResponseStatus.valueOf(426);
 
   private final HttpConnectionManagerConfig config;
@@ -105,6 +105,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
   /** The connection's request decoder (it tells whether a request has started arriving). */
   void decoder(Http1RequestDecoder decoder) {
     this.decoder = decoder;
+    decoder.deliverTo(this); // decoded requests arrive by a direct call, not through the pipeline
   }
 
   @Override
@@ -182,6 +183,12 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    messageReceived(msg);
+  }
+
+  /** A message of the request decoder, called directly by it (the handler before this one). */
+  @Override
+  public void messageReceived(Object msg) {
     if (closed) {
       ReferenceCountUtil.release(msg);
       return;
@@ -203,7 +210,7 @@ final class Http1ServerConnection extends ChannelDuplexHandler implements Stream
     if (!pipelined.isEmpty() || (current != null && current.requestComplete)) {
       // A pipelined request: it waits until the response to the current one is complete.
       pipelined.add(msg);
-      ctx.channel().config().setAutoRead(false);
+      ctx.channel().config().setAutoRead(false); // this handler's context
       return;
     }
     dispatch(msg);

@@ -29,7 +29,8 @@ import io.netty.util.ReferenceCountUtil;
  * loop's {@link DeadlineQueue}, armed while the connection waits in its pool and disarmed when a stream takes it:
  * no handler in the pipeline and no clock read per read or write.
  */
-public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream {
+public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter implements UpstreamStream,
+    Http1ResponseDecoder.MessageReceiver {
   private final Http1ConnectionPool pool;
   private final Channel channel;
   private final ClusterStats stats;
@@ -56,6 +57,9 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
     this.pool = pool;
     this.channel = channel;
     this.decoder = decoder;
+    if (decoder != null) {
+      decoder.deliverTo(this); // decoded responses arrive by a direct call, not through the pipeline
+    }
     this.stats = pool.cluster().stats();
     this.maxRequests = pool.cluster().http().maxRequestsPerConnection();
     this.headerKeyFormat = pool.cluster().http().headerKeyFormat();
@@ -194,6 +198,12 @@ public final class Http1UpstreamConnection extends ChannelInboundHandlerAdapter 
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    messageReceived(msg);
+  }
+
+  /** A message of the response decoder, called directly by it (or through the pipeline when it is not there). */
+  @Override
+  public void messageReceived(Object msg) {
     ResponseHandler h = handler;
     if (h == null || responseComplete) {
       // Bytes with no stream waiting for them: the connection is out of sync; drop it.
