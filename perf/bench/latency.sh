@@ -6,7 +6,8 @@
 #   perf/bench/latency.sh [--javoy 'NAME|JAR|JAVA_OPTS'] ... [--rounds N] [--dur S] [--rate R] [--conns C]
 #                         [--warmup N] [--attribute] [--out FILE]
 #
-#   --javoy 'NAME|JAR|OPTS'  a javoy to measure, run through bin/javoy with JAVOY_JAR=JAR and JAVOY_JAVA_OPTS=OPTS
+#   --javoy 'NAME|JAR|OPTS[|ARGS]'  a javoy to measure, run through bin/javoy with JAVOY_JAR=JAR and
+#                         JAVOY_JAVA_OPTS=OPTS, ARGS appended to javoy's command line (e.g. '--transport io_uring')
 #                         (repeatable: several javoys run side by side on CPU 1, one measured at a time, e.g. two jars
 #                         or two flag sets). Default: one, "javoy", the newest src/target*/javoy-*.jar, no extra opts.
 #   --rounds N            interleaved rounds of direct, nginx, each javoy (default 3); medians reported
@@ -159,15 +160,16 @@ taskset -c 1 nginx -p "$RAW/nginx" -e "$RAW/nginx/error.log" -c "$RAW/nginx/ngin
 PID[nginx]=$!
 PIDS+=(${PID[nginx]})
 
-start_javoy() { # NAME JAR OPTS: bin/javoy pinned to CPU 1 (exec: the pid is java's)
+start_javoy() { # NAME JAR OPTS [ARGS]: bin/javoy pinned to CPU 1 (exec: the pid is java's)
   # the GC log carries the wall clock in ns, so pauses line up with h2load's request log
+  # shellcheck disable=SC2086
   JAVOY_JAR=$2 JAVOY_CDS="$RAW/cds-$1" JAVOY_JAVA_OPTS="$3 -Xlog:gc,safepoint:file=$RAW/$1-gc.log:timenanos" \
-    exec taskset -c 1 "$ROOT/bin/javoy" -c "$RAW/$1.yaml" --concurrency 1 -l warning
+    exec taskset -c 1 "$ROOT/bin/javoy" -c "$RAW/$1.yaml" --concurrency 1 -l warning ${4:-}
 }
 # javoys: run.sh's config (HTTP listener, STATIC cluster, router only) through bin/javoy, pinned to CPU 1
 NAMES=()
 for spec in "${JAVOYS[@]}"; do
-  IFS='|' read -r name jar opts <<<"$spec"
+  IFS='|' read -r name jar opts args <<<"$spec"
   [[ -f $jar ]] || { echo "no jar $jar" >&2; exit 1; }
   NAMES+=("$name")
   PORT[$name]=$(free_port)
@@ -215,17 +217,17 @@ CONF
   # measured javoy runs from its cache as a deployed one does instead of recording one (removed at the end)
   mkdir -p "$RAW/cds-$name"
   for prime in 1 2; do
-    start_javoy "$name" "$jar" "$opts" >"$RAW/$name-prime$prime.log" 2>&1 &
+    start_javoy "$name" "$jar" "$opts" "$args" >"$RAW/$name-prime$prime.log" 2>&1 &
     pp=$!
     PIDS+=($pp)
     for ((i = 0; i < 600; i++)); do curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$name]}/" 2>/dev/null && break; sleep 0.1; done
     kill -TERM $pp 2>/dev/null
     for ((i = 0; i < 1200; i++)); do kill -0 $pp 2>/dev/null || break; sleep 0.1; done
   done
-  start_javoy "$name" "$jar" "$opts" >"$RAW/$name.log" 2>&1 &
+  start_javoy "$name" "$jar" "$opts" "$args" >"$RAW/$name.log" 2>&1 &
   PID[$name]=$!
   PIDS+=(${PID[$name]})
-  echo "$name|$jar|$opts" >>"$RAW/javoys.txt"
+  echo "$name|$jar|$opts|$args" >>"$RAW/javoys.txt"
 done
 
 ready() { # URL PID

@@ -296,7 +296,8 @@ def report(raw, rounds, rate, conns, dur, attribute, cmdline):
              f"connections for {dur} s (`h2load --h1 -c{conns} --rps {rate / conns:g}`), each proxy pinned alone to "
              "CPU 1, h2load and the backend nginx on CPU 0. Medians over rounds; added = proxy − direct of the same round.\n")
     for j in javoys:
-        o.append(f"- `{j[0]}`: `{j[1]}`, JAVOY_JAVA_OPTS `{j[2] or '-'}` (bin/javoy's flags first)")
+        args = f", javoy arguments `{j[3]}`" if len(j) > 3 and j[3] else ""
+        o.append(f"- `{j[0]}`: `{j[1]}`, JAVOY_JAVA_OPTS `{j[2] or '-'}` (bin/javoy's flags first){args}")
     o.append("")
     o.append("| target | p50 ms | p90 | p99 | p99.9 | added p50 | added p90 | added p99 | CPU µs/req (ticks) | "
              "CPU µs/req (exact) | other load on CPU 1 |")

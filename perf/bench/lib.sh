@@ -101,10 +101,15 @@ CONF
 # run.sh and users run it), --concurrency 1, on CPU 1; no class-data archive unless the environment sets
 # JAVOY_CDS. Sets JAVOY_PID (the launcher execs java, so it is the JVM's pid).
 start_javoy_launcher() {
-  local jar=$1 config=$2 log=$3
+  local jar=$1 config=$2 log=$3 a envs=() args=()
   shift 3
-  env JAVOY_JAR="$jar" JAVOY_CDS=off "$@" taskset -c 1 "$BENCH_ROOT/bin/javoy" -c "$config" --concurrency 1 -l warning \
-    >"$log" 2>&1 &
+  # JAVOY_ARGS=... among the assignments: javoy arguments, not environment (e.g. a cpu-ratio.sh variant
+  # 'iou|JAVOY_ARGS=--transport io_uring')
+  for a in "$@"; do
+    case $a in JAVOY_ARGS=*) read -r -a args <<<"${a#JAVOY_ARGS=}" ;; *) envs+=("$a") ;; esac
+  done
+  env JAVOY_JAR="$jar" JAVOY_CDS=off "${envs[@]}" taskset -c 1 "$BENCH_ROOT/bin/javoy" -c "$config" --concurrency 1 \
+    -l warning "${args[@]}" >"$log" 2>&1 &
   JAVOY_PID=$!
   BENCH_PIDS+=("$JAVOY_PID")
 }

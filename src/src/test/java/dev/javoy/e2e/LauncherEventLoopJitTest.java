@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -23,19 +24,25 @@ import org.junit.jupiter.api.io.TempDir;
  * thresholds × 10 alone it needed 600,000 turns (one per epoll wake-up, ≈ 250/s at 1,000 req/s: never, in practice)
  * and ran interpreted (perf/results/2026-11-22-s5-fixedrate.md). javoy runs with the launcher's JVM flags (as
  * {@code JAVOY_LAUNCHER_DRY_RUN} prints them) and {@code -XX:+PrintCompilation}; sequential keep-alive requests,
- * each two or more loop turns, until the JVM reports the on-stack compilation.
+ * each two or more loop turns, until the JVM reports the on-stack compilation. The rest of a loop turn (Netty's epoll
+ * handler, task queues) is called once per turn too, and ran as profiled C1 code for minutes at 1,000 req/s
+ * (perf/results/2026-11-22-s6-fixedrate.md): its C2 compilation must follow within the same requests.
  */
 class LauncherEventLoopJitTest {
   private static final String OSR_LINE = "io.netty.channel.SingleThreadIoEventLoop::run @";
+  /** PrintCompilation's line of a tier 4 (C2) compilation of the epoll handler's turn. */
+  private static final Pattern EPOLL_RUN_C2 = Pattern.compile("\\s4\\s+io\\.netty\\.channel\\.epoll\\.EpollIoHandler::run \\(");
 
   @TempDir
   Path dir;
 
   @Test
-  void workerEventLoopIsCompiledOnStackWithinTenThousandRequests() throws Exception {
+  void workerEventLoopAndItsTurnAreCompiledWithinTenThousandRequests() throws Exception {
     List<String> jvmArgs = new ArrayList<>(launcherFlags());
     assertTrue(jvmArgs.stream().anyMatch(f -> f.startsWith("-XX:CompileCommand=CompileThresholdScaling,"
         + "io.netty.channel.SingleThreadIoEventLoop::run,")), jvmArgs.toString());
+    assertTrue(jvmArgs.stream().anyMatch(f -> f.startsWith("-XX:CompileCommand=CompileThresholdScaling,"
+        + "io.netty.channel.epoll.EpollIoHandler::*,")), jvmArgs.toString());
     // the test JVMs run C1 only (JavoyProcess); this one the full tiers, as bin/javoy does
     jvmArgs.addAll(List.of("-XX:TieredStopAtLevel=4", "-XX:+PrintCompilation"));
     HttpServer backend = TestBackends.http("A");
@@ -50,19 +57,25 @@ class LauncherEventLoopJitTest {
         RawHttpClient client = new RawHttpClient(http)) {
       int sent = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-      while (!javoy.output().contains(OSR_LINE) && sent < 10_000 && System.nanoTime() < deadline) {
+      while (!compiled(javoy.output()) && sent < 10_000 && System.nanoTime() < deadline) {
         for (int i = 0; i < 250; i++, sent++) {
           assertEquals(200, client.get("svc", "/n" + sent).status());
         }
       }
-      for (int i = 0; i < 50 && !javoy.output().contains(OSR_LINE); i++) {
+      for (int i = 0; i < 50 && !compiled(javoy.output()); i++) {
         Thread.sleep(100); // the compilation's line follows its request
       }
       assertTrue(javoy.output().contains(OSR_LINE), "no on-stack compilation of the event loop after " + sent
           + " requests");
+      assertTrue(EPOLL_RUN_C2.matcher(javoy.output()).find(), "no C2 compilation of EpollIoHandler.run after "
+          + sent + " requests");
     } finally {
       backend.stop(0);
     }
+  }
+
+  private static boolean compiled(String output) {
+    return output.contains(OSR_LINE) && EPOLL_RUN_C2.matcher(output).find();
   }
 
   /** The JVM flags bin/javoy would give java (without the CDS/AOT flags, which need a real jar). */
