@@ -14,9 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Loading and building a bootstrap never initializes a generated message's protobuf reflection (its
- * {@code FieldAccessorTable}: a {@code java.lang.reflect.Method} per accessor per field, interned names, ≈ 2 MiB of
- * live heap and a tenth of start-up for an Istio-sized config): config is parsed into {@code DynamicMessage}s and
- * checked on descriptors or wire bytes. Each case runs javoy's {@code Main} in a fresh JVM
+ * {@code FieldAccessorTable}: a {@code java.lang.reflect.Method} per accessor per field, interned names; ≈ 2 MiB of
+ * live heap and a third of the StringTable for the sidecar-sized config): config is parsed into
+ * {@code DynamicMessage}s and checked on descriptors or wire bytes. Each case runs javoy's {@code Main} in a fresh JVM
  * ({@link GeneratedReflectionProbe}), since any earlier test in this JVM may have initialized tables.
  */
 class GeneratedReflectionTest {
