@@ -38,7 +38,8 @@ public final class ProtoJsonParser {
   }
 
   /**
-   * Merges {@code tree} into {@code builder}.
+   * Merges {@code tree} into {@code builder} with protobuf's binary merge (what {@code tree} sets replaces singular
+   * scalars, merges into messages, appends to lists); {@link #parse} starts from an empty builder.
    *
    * @param tree the JSON tree; it is modified (normalized, unknown fields dropped)
    * @param path JSON path of {@code tree} in the config, "" at the top
