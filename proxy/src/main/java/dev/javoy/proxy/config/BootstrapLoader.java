@@ -1,5 +1,6 @@
 package dev.javoy.proxy.config;
 
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.TextFormat;
 import com.google.protobuf.util.JsonFormat;
@@ -79,10 +80,11 @@ public final class BootstrapLoader {
       throws ConfigException {
     if (syntax == ConfigDocuments.Syntax.PROTO_TEXT) {
       try {
-        Bootstrap.Builder b = Bootstrap.newBuilder();
+        // into a DynamicMessage, then by the generated parsing code: no reflection on the generated classes
+        DynamicMessage.Builder b = DynamicMessage.newBuilder(Bootstrap.getDescriptor());
         TextFormat.getParser().merge(text, b);
-        return b.build();
-      } catch (TextFormat.ParseException e) {
+        return Bootstrap.parseFrom(b.build().toByteString());
+      } catch (TextFormat.ParseException | InvalidProtocolBufferException e) {
         throw new ConfigException(null, source + ": invalid text proto: " + e.getMessage(), e);
       }
     }

@@ -38,6 +38,9 @@ public final class BootstrapSupport {
   /** Deprecated fields kept in the proto under this prefix are accepted (Envoy ignores them too). */
   static final String HIDDEN_DEPRECATED_PREFIX = "hidden_envoy_deprecated_";
 
+  /** What {@link #check} lets through at the top: the accepted fields and the hidden deprecated ones. */
+  private static final Set<String> NOT_CHECKED_HERE = acceptedOrHidden();
+
   /** {@code cluster_manager} fields javoy accepts. */
   static final Set<String> CLUSTER_MANAGER_FIELDS =
       Set.of("local_cluster_name", "outlier_detection", "enable_deferred_cluster_creation");
@@ -49,10 +52,9 @@ public final class BootstrapSupport {
 
   /** Throws naming the first field {@code bootstrap} sets that javoy does not implement. */
   public static void check(Bootstrap bootstrap) throws ConfigException {
-    for (FieldDescriptor f : bootstrap.getAllFields().keySet()) {
-      if (!BOOTSTRAP_FIELDS.contains(f.getName()) && !f.getName().startsWith(HIDDEN_DEPRECATED_PREFIX)) {
-        throw unsupported(f.getName(), "Bootstrap");
-      }
+    FieldDescriptor first = FieldSupport.firstUnsupported(bootstrap, NOT_CHECKED_HERE);
+    if (first != null) {
+      throw unsupported(first.getName(), "Bootstrap");
     }
     if (bootstrap.hasClusterManager()) {
       FieldSupport.check(bootstrap.getClusterManager(), "cluster_manager", CLUSTER_MANAGER_FIELDS);
@@ -61,6 +63,16 @@ public final class BootstrapSupport {
             "cluster_manager.outlier_detection", OUTLIER_EVENT_LOG_FIELDS);
       }
     }
+  }
+
+  private static Set<String> acceptedOrHidden() {
+    Set<String> names = new java.util.HashSet<>(BOOTSTRAP_FIELDS);
+    for (FieldDescriptor f : Bootstrap.getDescriptor().getFields()) {
+      if (f.getName().startsWith(HIDDEN_DEPRECATED_PREFIX)) {
+        names.add(f.getName());
+      }
+    }
+    return Set.copyOf(names);
   }
 
   private static ConfigException unsupported(String path, String in) {

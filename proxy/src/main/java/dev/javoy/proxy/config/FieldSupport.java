@@ -14,36 +14,35 @@ public final class FieldSupport {
 
   /**
    * Fails on the lowest-numbered field set in {@code m} that {@code supported} does not name. Only the
-   * unsupported fields are looked at (no map of all set fields is built): most config sets none of them.
+   * unsupported fields are looked at (no map of all set fields is built): most config sets none of them. A
+   * generated message is read through its wire form and its class's static descriptor ({@link WireFields},
+   * {@link MessageDescriptors}), never through protobuf's reflection.
    */
   public static void check(Message m, String path, Set<String> supported) throws ConfigException {
     FieldDescriptor first = firstUnsupported(m, supported);
     if (first != null) {
       throw new ConfigException(join(path, first.getName()), "field not supported by javoy yet (in "
-          + m.getDescriptorForType().getFullName() + ")");
+          + first.getContainingType().getFullName() + ")");
     }
   }
 
   /** The lowest-numbered field set in {@code m} that {@code supported} does not name, or null. */
   public static FieldDescriptor firstUnsupported(Message m, Set<String> supported) {
-    for (FieldDescriptor f : unsupportedFields(m.getDescriptorForType(), supported)) {
-      if (f.isRepeated() ? m.getRepeatedFieldCount(f) > 0 : m.hasField(f)) {
-        return f; // in field-number order
-      }
-    }
-    return null;
+    Unsupported u = unsupportedFields(MessageDescriptors.of(m), supported);
+    int i = WireFields.firstSet(m, u.numbers());
+    return i < 0 ? null : u.fields()[i];
   }
 
   /** A message type's fields outside one supported set, by number; the last set asked for is remembered. */
-  private record Unsupported(Set<String> supported, FieldDescriptor[] fields) {}
+  private record Unsupported(Set<String> supported, FieldDescriptor[] fields, int[] numbers) {}
 
   private static final java.util.Map<Descriptor, Unsupported> UNSUPPORTED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static FieldDescriptor[] unsupportedFields(Descriptor type, Set<String> supported) {
+  private static Unsupported unsupportedFields(Descriptor type, Set<String> supported) {
     Unsupported u = UNSUPPORTED.get(type);
     if (u != null && (u.supported() == supported || u.supported().equals(supported))) {
-      return u.fields();
+      return u;
     }
     java.util.List<FieldDescriptor> out = new java.util.ArrayList<>();
     for (FieldDescriptor f : type.getFields()) {
@@ -53,8 +52,13 @@ public final class FieldSupport {
     }
     out.sort(java.util.Comparator.comparingInt(FieldDescriptor::getNumber));
     FieldDescriptor[] fields = out.toArray(new FieldDescriptor[0]);
-    UNSUPPORTED.put(type, new Unsupported(supported, fields));
-    return fields;
+    int[] numbers = new int[fields.length];
+    for (int i = 0; i < fields.length; i++) {
+      numbers[i] = fields[i].getNumber();
+    }
+    u = new Unsupported(supported, fields, numbers);
+    UNSUPPORTED.put(type, u);
+    return u;
   }
 
   public static String join(String path, String field) {

@@ -1,6 +1,8 @@
 package dev.javoy.proxy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -36,7 +38,8 @@ public final class ProtoJsonParser {
   }
 
   /**
-   * Merges {@code tree} into {@code builder}.
+   * Merges {@code tree} into {@code builder} with protobuf's binary merge (what {@code tree} sets replaces singular
+   * scalars, merges into messages, appends to lists); {@link #parse} starts from an empty builder.
    *
    * @param tree the JSON tree; it is modified (normalized, unknown fields dropped)
    * @param path JSON path of {@code tree} in the config, "" at the top
@@ -45,12 +48,12 @@ public final class ProtoJsonParser {
       throws ConfigException {
     JsonFormat.TypeRegistry types = anyTypes.covering(tree);
     ProtoJsonChecker checker = new ProtoJsonChecker(types, policy != UnknownFieldPolicy.REJECT);
+    Descriptor type = MessageDescriptors.of(builder);
     JsonNode checked;
     try {
-      checked = checker.message(tree, builder.getDescriptorForType(), path);
+      checked = checker.message(tree, type, path);
     } catch (RuntimeException e) {
-      throw new ConfigException(path, "cannot check config as " + builder.getDescriptorForType().getFullName()
-          + ": " + e, e);
+      throw new ConfigException(path, "cannot check config as " + type.getFullName() + ": " + e, e);
     }
     List<UnknownField> unknown = checker.unknownFields();
     if (!unknown.isEmpty()) {
@@ -64,10 +67,13 @@ public final class ProtoJsonParser {
       return builder;
     }
     try {
-      JsonFormat.parser().usingTypeRegistry(types).merge(ConfigDocuments.toJson(checked), builder);
+      // into a DynamicMessage (descriptors only), then into the generated builder by its own parsing code: protobuf's
+      // JSON parser would set a generated builder's fields through its reflection (see MessageDescriptors)
+      DynamicMessage.Builder parsed = DynamicMessage.newBuilder(type);
+      JsonFormat.parser().usingTypeRegistry(types).merge(ConfigDocuments.toJson(checked), parsed);
+      builder.mergeFrom(parsed.build().toByteString());
     } catch (InvalidProtocolBufferException | RuntimeException e) {
-      throw new ConfigException(path, "cannot parse as " + builder.getDescriptorForType().getFullName() + ": "
-          + e.getMessage(), e);
+      throw new ConfigException(path, "cannot parse as " + type.getFullName() + ": " + e.getMessage(), e);
     }
     return builder;
   }

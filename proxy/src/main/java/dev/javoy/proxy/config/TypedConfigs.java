@@ -36,14 +36,33 @@ public final class TypedConfigs {
         return prototype.getParserForType().parseFrom(any.getValue());
       }
       Inner inner = typedStruct(any, path);
-      String json = JsonFormat.printer().usingTypeRegistry(registry).print(inner.value);
-      Message.Builder b = prototype.newBuilderForType();
-      JsonFormat.parser().usingTypeRegistry(registry).merge(json, b);
-      return b.build();
+      String json = DynamicJson.print(JsonFormat.printer().usingTypeRegistry(registry), inner.value);
+      return DynamicJson.parse(json, prototype, registry);
     } catch (InvalidProtocolBufferException e) {
       throw new ConfigException(path, "cannot parse " + any.getTypeUrl() + " as "
-          + prototype.getDescriptorForType().getFullName() + ": " + e.getMessage(), e);
+          + MessageDescriptors.of(prototype).getFullName() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code any} parsed as {@code prototype}'s type: {@code Any.unpack(Class)} without its reflection (it finds the
+   * class's default instance by reflection and compares type names through {@code getDescriptorForType()}).
+   */
+  @SuppressWarnings("unchecked")
+  public static <M extends Message> M unpackExactly(Any any, M prototype) throws InvalidProtocolBufferException {
+    String url = any.getTypeUrl();
+    int slash = url.lastIndexOf('/');
+    String name = slash < 0 ? "" : url.substring(slash + 1);
+    if (!name.equals(dev.javoy.proxy.extension.ProtoTypeNames.fullName(prototype))) {
+      throw new InvalidProtocolBufferException("Type of the Any message does not match the given class.");
+    }
+    return (M) prototype.getParserForType().parseFrom(any.getValue());
+  }
+
+  /** {@code Any.pack(m)} without reflection (it names the type through {@code getDescriptorForType()}). */
+  public static Any pack(Message m) {
+    return Any.newBuilder().setTypeUrl(dev.javoy.proxy.extension.ProtoTypeNames.typeUrl(m))
+        .setValue(m.toByteString()).build();
   }
 
   private record Inner(String typeUrl, Struct value) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.javoy.proxy.config.AnyTypes;
+import dev.javoy.proxy.config.MessageDescriptors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -82,7 +83,7 @@ public final class ConfigTypeRegistry implements AnyTypes {
         if (r == null) {
           JsonFormat.TypeRegistry.Builder b = JsonFormat.TypeRegistry.newBuilder();
           for (Message m : known.values()) {
-            b.add(m.getDescriptorForType());
+            b.add(MessageDescriptors.of(m));
           }
           r = b.build();
           all = r;
@@ -112,7 +113,7 @@ public final class ConfigTypeRegistry implements AnyTypes {
     if (added && all == null) {
       JsonFormat.TypeRegistry.Builder b = JsonFormat.TypeRegistry.newBuilder();
       for (String name : included) {
-        b.add(known.get(name).getDescriptorForType());
+        b.add(MessageDescriptors.of(known.get(name)));
       }
       current = b.build();
     }

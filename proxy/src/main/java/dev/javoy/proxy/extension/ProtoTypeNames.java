@@ -33,7 +33,7 @@ public final class ProtoTypeNames {
         }
       }
     }
-    return m.getDescriptorForType().getFullName();
+    return dev.javoy.proxy.config.MessageDescriptors.of(m).getFullName();
   }
 
   /** {@code type.googleapis.com/} and {@link #fullName}. */

@@ -43,7 +43,8 @@ public final class ApplicationLogFormat {
       case JSON_FORMAT -> {
         String json;
         try {
-          json = JsonFormat.printer().omittingInsignificantWhitespace().print(format.getJsonFormat());
+          json = dev.javoy.proxy.config.DynamicJson.print(JsonFormat.printer().omittingInsignificantWhitespace(),
+              format.getJsonFormat());
         } catch (InvalidProtocolBufferException e) {
           throw new ConfigException(PATH + ".json_format", e.getMessage(), e);
         }

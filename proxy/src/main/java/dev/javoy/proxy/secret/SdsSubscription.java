@@ -1,6 +1,5 @@
 package dev.javoy.proxy.secret;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.util.Timestamps;
 import dev.javoy.proxy.log.Log;
 import dev.javoy.xds.ResourceSubscriber;
@@ -121,7 +120,7 @@ final class SdsSubscription implements ResourceSubscriber<Secret> {
       String details = "secret '" + name + "': " + problem;
       stats.updateRejected().inc();
       errorState = UpdateFailureState.newBuilder()
-          .setFailedConfiguration(Any.pack(s))
+          .setFailedConfiguration(dev.javoy.proxy.config.TypedConfigs.pack(s))
           .setLastUpdateAttempt(Timestamps.fromMillis(clock.millis()))
           .setDetails(details)
           .setVersionInfo(version == null ? "" : version)

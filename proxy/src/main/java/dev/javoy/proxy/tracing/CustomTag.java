@@ -112,7 +112,7 @@ public sealed interface CustomTag {
           return null;
         default:
           try {
-            return JsonFormat.printer().omittingInsignificantWhitespace().print(v);
+            return dev.javoy.proxy.config.DynamicJson.print(JsonFormat.printer().omittingInsignificantWhitespace(), v);
           } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             return null;
           }

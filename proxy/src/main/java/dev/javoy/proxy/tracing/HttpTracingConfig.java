@@ -92,8 +92,8 @@ public final class HttpTracingConfig {
     boolean useRid = true;
     if (hcm.hasRequestIdExtension()) {
       try {
-        var uuid = hcm.getRequestIdExtension().getTypedConfig()
-            .unpack(io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.class);
+        var uuid = dev.javoy.proxy.config.TypedConfigs.unpackExactly(hcm.getRequestIdExtension().getTypedConfig(),
+            io.envoyproxy.envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig.getDefaultInstance());
         pack = !uuid.hasPackTraceReason() || uuid.getPackTraceReason().getValue();
         useRid = !uuid.hasUseRequestIdForTraceSampling() || uuid.getUseRequestIdForTraceSampling().getValue();
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {

@@ -126,7 +126,8 @@ public record HttpUpstreamOptions(Protocol protocol, long maxRequestsPerConnecti
             io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance(), p,
             com.google.protobuf.util.JsonFormat.TypeRegistry.getEmptyTypeRegistry());
       }
-      return any.unpack(io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.class);
+      return TypedConfigs.unpackExactly(any,
+          io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.getDefaultInstance());
     } catch (InvalidProtocolBufferException e) {
       throw new ConfigException(p, "malformed HttpProtocolOptions: " + e.getMessage(), e);
     }

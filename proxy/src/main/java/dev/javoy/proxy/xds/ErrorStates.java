@@ -1,6 +1,5 @@
 package dev.javoy.proxy.xds;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
@@ -39,7 +38,7 @@ public final class ErrorStates {
         if (failed != null) {
           String unprintable = unprintable(failed);
           if (unprintable == null) {
-            s.setFailedConfiguration(Any.pack(failed));
+            s.setFailedConfiguration(dev.javoy.proxy.config.TypedConfigs.pack(failed));
           } else {
             // /config_dump could not print it (an Any of a type javoy does not have), and must not fail for it
             s.setDetails(details + " (failed_configuration not shown: " + unprintable + ")");
@@ -53,8 +52,9 @@ public final class ErrorStates {
   /** Why {@code /config_dump} could not print {@code m} as JSON, or null when it can. */
   private static String unprintable(Message m) {
     try {
-      JsonFormat.printer().usingTypeRegistry(CoreTypes.defaultRegistry().typeRegistry()).appendTo(m,
-          NullAppendable.INSTANCE);
+      // through a DynamicMessage: no reflection on the generated classes (MessageDescriptors)
+      JsonFormat.printer().usingTypeRegistry(CoreTypes.defaultRegistry().typeRegistry())
+          .appendTo(dev.javoy.proxy.config.DynamicJson.dynamic(m), NullAppendable.INSTANCE);
       return null;
     } catch (IOException | RuntimeException e) {
       return e.getMessage();

@@ -73,7 +73,7 @@ public final class HeaderKeyFormat {
       c = TypedConfigs.isTypedStruct(any)
           ? (PreserveCaseFormatterConfig) TypedConfigs.unpack(any, PreserveCaseFormatterConfig.getDefaultInstance(),
               ep + ".typed_config", JsonFormat.TypeRegistry.getEmptyTypeRegistry())
-          : any.unpack(PreserveCaseFormatterConfig.class);
+          : TypedConfigs.unpackExactly(any, PreserveCaseFormatterConfig.getDefaultInstance());
     } catch (InvalidProtocolBufferException e) {
       throw new ConfigException(ep + ".typed_config", "malformed PreserveCaseFormatterConfig: " + e.getMessage(), e);
     }

@@ -216,7 +216,7 @@ public final class RouteTableFactory {
         if (f instanceof HttpFilterFactory hf) {
           var routeProto = hf.defaultRouteConfig();
           if (routeProto != null && typeUrl.equals(
-              "type.googleapis.com/" + routeProto.getDescriptorForType().getFullName())) {
+              dev.javoy.proxy.extension.ProtoTypeNames.typeUrl(routeProto))) {
             owner = hf;
             proto = routeProto;
             break;
