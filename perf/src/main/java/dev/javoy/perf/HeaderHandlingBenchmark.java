@@ -18,17 +18,20 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The per-request header work on a Netty {@link DefaultHttpRequest} with 12 typical browser/API headers.
+ * The per-request header work on a Netty {@link DefaultHttpRequest} with 12 typical browser/API headers: the
+ * <b>baseline of the Netty-header era</b>, kept to compare representations, not javoy's current path.
  *
- * <p>{@code RequestHeaderMutator} (http.hcm) and {@code UpstreamRequestHeaders} (http.router) are
- * package-private and take an HCM config, a downstream connection and a stream info, so this benchmark
- * <b>replicates their exact header operations</b> (copied from the sources as of 2026-11-21; keep in sync)
- * for the default configuration: HCM with {@code use_remote_address: false} (only {@code x-forwarded-proto}
- * if missing and a generated {@code x-request-id}) or {@code true} (XFF append, {@code
- * x-envoy-external-address}/{@code x-envoy-internal}, {@code x-forwarded-proto}); router: hop-by-hop
- * removal, origin form, {@code x-envoy-expected-rq-timeout-ms: 15000}; no header mutations, no rewrites.
- * Only {@link RouteTable#stripPort} is called from javoy itself. Every method builds a fresh request (the
- * decoder does the same per request); {@link #buildOnly} is that cost alone, to subtract.
+ * <p>It replicates the header operations {@code RequestHeaderMutator} (http.hcm) and {@code UpstreamRequestHeaders}
+ * (http.router) did on Netty's {@code HttpHeaders} as of 2026-11-21 (both are package-private and take an HCM config,
+ * a downstream connection and a stream info) for the default configuration: HCM with {@code use_remote_address:
+ * false} (only {@code x-forwarded-proto} if missing and a generated {@code x-request-id}) or {@code true} (XFF append,
+ * {@code x-envoy-external-address}/{@code x-envoy-internal}, {@code x-forwarded-proto}); router: hop-by-hop removal,
+ * origin form, {@code x-envoy-expected-rq-timeout-ms: 15000}; no header mutations, no rewrites. javoy has since moved
+ * to its own flat header map ({@code FlatHttpHeaders}), a generated request id kept as its 128 bits
+ * ({@code UuidHeaderValue}) and Envoy v1.34's full internal-header sanitizing ({@code HeaderSanitizing}); this class
+ * does not follow them. The current path is measured by {@code perf/bench/HeaderPathBench.java} (javoy's own
+ * classes), {@code DecodeBench.java} and {@code HeaderLinesBench.java}. Only {@link RouteTable#stripPort} is called
+ * from javoy itself. Every method builds a fresh request; {@link #buildOnly} is that cost alone, to subtract.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
