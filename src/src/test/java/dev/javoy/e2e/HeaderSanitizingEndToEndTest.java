@@ -370,6 +370,10 @@ class HeaderSanitizingEndToEndTest {
       assertEquals("8443", up.get("x-forwarded-port"), http + ": no append_x_forwarded_port: untouched");
       up = seen(Curl.run(http, "-H", "x-forwarded-proto: https", "http://127.0.0.1:" + sidecar + "/xfp-sidecar"));
       assertEquals("https", up.get("x-forwarded-proto"), http + ": use_remote_address false: an existing one stays");
+      assertEquals("" + sidecar, up.get("x-forwarded-port"), http + ": none came: the port the client connected to");
+      up = seen(Curl.run(http, "-H", "x-forwarded-port: 8443", "http://127.0.0.1:" + sidecar + "/xfport-sidecar"));
+      assertEquals("8443", up.get("x-forwarded-port"), http + ": use_remote_address false: an existing one stays");
+      assertEquals("http", up.get("x-forwarded-proto"), http + ": none came: the connection's");
     }
   }
 
@@ -455,6 +459,7 @@ class HeaderSanitizingEndToEndTest {
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: sidecar
                 internal_address_config: {}
+                append_x_forwarded_port: true
                 route_config:
                   internal_only_headers: [X-Tenant-Admin]
                   virtual_hosts:

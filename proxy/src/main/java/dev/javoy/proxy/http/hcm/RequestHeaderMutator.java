@@ -22,9 +22,9 @@ import java.net.SocketAddress;
  * {@code x-forwarded-for} is read as one list (repeated headers joined: {@link ForwardedForHeader}). With
  * {@code use_remote_address} (and not {@code skip_xff_append}) the peer's address is appended, or the server's local
  * address ({@link LocalNodeAddress}) when the peer is exactly 127.0.0.1 or ::1; {@code x-forwarded-proto} (and, with
- * {@code append_x_forwarded_port}, {@code x-forwarded-port}: the listener's port) is set from the connection unless
- * {@code xff_num_trusted_hops} &gt; 0 and the trusted hop sent one. Without {@code use_remote_address} an existing
- * {@code x-forwarded-proto} stays, an absent one is added.
+ * {@code append_x_forwarded_port}, {@code x-forwarded-port}: the port the client connected to) is set from the
+ * connection unless {@code xff_num_trusted_hops} &gt; 0 and the trusted hop sent one. Without
+ * {@code use_remote_address} an existing one stays, an absent one is added.
  * <p>
  * Lookups of absent names (the usual request has none of these) cost no scan: javoy's HTTP/1.1 header map answers
  * them from the summary of names its decoder built ({@code HeaderNameSummary}). The headers javoy writes itself are
@@ -84,12 +84,14 @@ final class RequestHeaderMutator {
       if (!trustHop || !h.contains(X_FORWARDED_PROTO)) {
         TrustedHeaders.set(h, X_FORWARDED_PROTO, scheme);
       }
-      if (cfg.appendXForwardedPort && (!trustHop || !h.contains(X_FORWARDED_PORT))
-          && conn.localAddress() instanceof InetSocketAddress local) {
-        TrustedHeaders.set(h, X_FORWARDED_PORT, Integer.toString(local.getPort()));
+      if (cfg.appendXForwardedPort && !trustHop) {
+        setForwardedPort(conn, h);
       }
     } else if (!h.contains(X_FORWARDED_PROTO)) {
       TrustedHeaders.add(h, X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
+    }
+    if (cfg.appendXForwardedPort && !h.contains(X_FORWARDED_PORT)) {
+      setForwardedPort(conn, h);
     }
     cfg.forwardClientCert.mutate(h, conn.tls());
     // the client's id read in place (Istio's inbound requests carry the outbound sidecar's): no String made
@@ -113,6 +115,13 @@ final class RequestHeaderMutator {
     if (!cfg.via.isEmpty()) {
       String via = h.get(HttpHeaderNames.VIA);
       h.set(HttpHeaderNames.VIA, via == null ? cfg.via : via + "," + cfg.via);
+    }
+  }
+
+  /** {@code x-forwarded-port}: the port the client connected to. */
+  private static void setForwardedPort(DownstreamConnection conn, HttpHeaders h) {
+    if (conn.localAddress() instanceof InetSocketAddress local) {
+      TrustedHeaders.set(h, X_FORWARDED_PORT, Integer.toString(local.getPort()));
     }
   }
 }
