@@ -146,4 +146,22 @@ class RequestTimeoutsHeadersTest {
       assertEquals("h", plain.headers().get("host"));
     }
   }
+
+  @Test
+  void aRetryTellsTheUpstreamWhatIsLeft() {
+    for (Supplier<HttpHeaders> map : MAPS) {
+      HttpRequest r = request(map, "x-envoy-expected-rq-timeout-ms", "300");
+      RequestTimeouts t = RequestTimeouts.of(RouteTimeouts.of(1000), r);
+      t.applyRetryPolicy(300);
+      var action = dev.javoy.proxy.http.route.ClusterAction.to("c", 1000);
+      UpstreamRequestHeaders.retryTimeoutHeaders(r.headers(), action, t, 200, false);
+      assertEquals("300", r.headers().get("x-envoy-expected-rq-timeout-ms"), "the per-try timeout still fits");
+      UpstreamRequestHeaders.retryTimeoutHeaders(r.headers(), action, t, 900, false);
+      assertEquals("100", r.headers().get("x-envoy-expected-rq-timeout-ms"), "what is left of the router timeout");
+      assertEquals(List.of("100"), r.headers().getAll("x-envoy-expected-rq-timeout-ms"));
+      HttpRequest quiet = request(map);
+      UpstreamRequestHeaders.retryTimeoutHeaders(quiet.headers(), action, t, 0, true);
+      assertFalse(quiet.headers().contains("x-envoy-expected-rq-timeout-ms"), "suppress_envoy_headers");
+    }
+  }
 }
