@@ -1,7 +1,5 @@
 package dev.javoy.proxy.http.router;
 
-import dev.javoy.proxy.http.route.RetryPolicy;
-import java.util.concurrent.TimeUnit;
 import dev.javoy.proxy.event.LoopClock;
 import dev.javoy.proxy.event.DeadlineQueue;
 import dev.javoy.proxy.http.filter.FilterStatus;
@@ -13,6 +11,7 @@ import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
 import dev.javoy.proxy.http.route.HashPolicy;
 import dev.javoy.proxy.http.route.RedirectAction;
+import dev.javoy.proxy.http.route.RetryPolicy;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.http.upgrade.ConnectTermination;
 import dev.javoy.proxy.http.upgrade.Tunnel;
@@ -36,6 +35,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
