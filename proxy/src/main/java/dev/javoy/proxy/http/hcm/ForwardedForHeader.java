@@ -4,6 +4,7 @@ import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
 import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -14,7 +15,8 @@ import java.util.List;
  * does the same to javoy's header map: repeated headers become one, in place.
  * <p>
  * Cost: a request without the header costs a lookup (answered by FlatHttpHeaders' name summary without a scan);
- * one header costs a scan of the headers after it, no allocation; only repeated headers allocate the joined value.
+ * one header costs a scan of the headers after it in FlatHttpHeaders (HTTP/1.1), no allocation, or a value iterator in
+ * other maps (HTTP/2's); only repeated headers allocate the joined value.
  */
 final class ForwardedForHeader {
   static final AsciiString NAME = EnvoyHeaderNames.X_FORWARDED_FOR;
@@ -35,11 +37,12 @@ final class ForwardedForHeader {
       }
       return f.valueAt(first).toString();
     }
-    if (!h.contains(NAME)) {
+    if (!h.contains(NAME)) { // other maps (HTTP/2's): a hash lookup
       return null;
     }
-    List<String> all = h.getAll(NAME);
-    return all.size() == 1 ? all.get(0) : join(h, all);
+    Iterator<String> it = h.valueStringIterator(NAME);
+    String first = it.next();
+    return it.hasNext() ? join(h, h.getAll(NAME)) : first;
   }
 
   private static String join(HttpHeaders h, List<String> values) {
