@@ -54,6 +54,7 @@ class HeaderSanitizingEndToEndTest {
   static int edge;
   static int trusting;
   static int sidecar;
+  static Path accessLog;
   static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   @BeforeAll
@@ -87,9 +88,12 @@ class HeaderSanitizingEndToEndTest {
     edge = JavoyProcess.freePort();
     trusting = JavoyProcess.freePort();
     sidecar = JavoyProcess.freePort();
+    accessLog = dir.resolve("trusting.log");
     Path config = ConfigTemplate.write(CONFIG, Map.of("ADMIN", "" + admin, "EDGE", "" + edge,
-        "TRUSTING", "" + trusting, "SIDECAR", "" + sidecar, "BACKEND", "" + backend.getAddress().getPort()), dir);
-    javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1", "-l", "warning");
+        "TRUSTING", "" + trusting, "SIDECAR", "" + sidecar, "BACKEND", "" + backend.getAddress().getPort(),
+        "ACCESS_LOG", accessLog.toString()), dir);
+    javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1", "-l", "warning",
+        "--file-flush-interval-msec", "100");
   }
 
   @AfterAll
@@ -181,7 +185,8 @@ class HeaderSanitizingEndToEndTest {
       assertEquals("127.0.0.1", up.get("x-envoy-external-address"), http + ": the edge's trusted client address");
       assertEquals("yes", up.get("x-tenant-admin"), "not an internal_only_header of this route configuration");
       assertEquals("client-peer", up.get("x-envoy-peer-metadata-id"), "not one Envoy sanitizes");
-      assertEquals("127.0.0.1", up.get("x-forwarded-for"));
+      assertEquals(LOCAL_ADDRESS, up.get("x-forwarded-for"),
+          "a loopback peer: Envoy appends the server's local address, not 127.0.0.1");
     }
   }
 
@@ -192,7 +197,9 @@ class HeaderSanitizingEndToEndTest {
       assertEquals("true", up.get("x-envoy-internal"), http);
       List<String> kept = new ArrayList<>(ALWAYS);
       kept.remove("x-envoy-expected-rq-timeout-ms"); // the router writes its own (Envoy's setTimeoutHeaders)
+      kept.remove("x-envoy-upstream-alt-stat-name"); // the router consumes it (Envoy's alt stats; javoy has none)
       assertAll(up, kept, http + " internal");
+      assertNull(up.get("x-envoy-upstream-alt-stat-name"), http + ": consumed by the router");
       assertAll(up, EDGE_ONLY, http + " internal");
       assertNone(up, TIMEOUTS, http + ": the router consumes them (Envoy's finalTimeout)");
       assertTrue(up.containsKey("x-envoy-expected-rq-timeout-ms"), up.toString());
@@ -207,7 +214,7 @@ class HeaderSanitizingEndToEndTest {
     assertNone(up, EDGE_ONLY, "an edge request");
     assertNull(up.get("x-envoy-internal"));
     assertEquals("198.51.100.4", up.get("x-envoy-external-address"), "the last hop is trusted: its client");
-    assertEquals("198.51.100.4,127.0.0.1", up.get("x-forwarded-for"));
+    assertEquals("198.51.100.4," + LOCAL_ADDRESS, up.get("x-forwarded-for"));
 
     // even an internal address in the header: with use_remote_address any x-forwarded-for makes it external
     up = send(trusting, "/via-internal-proxy", "-H", "x-forwarded-for: 10.0.0.1");
@@ -232,7 +239,9 @@ class HeaderSanitizingEndToEndTest {
     assertEquals("true", up.get("x-envoy-internal"));
     List<String> kept = new ArrayList<>(ALWAYS);
     kept.remove("x-envoy-expected-rq-timeout-ms");
+    kept.remove("x-envoy-upstream-alt-stat-name");
     assertAll(up, kept, "internal");
+    assertNull(up.get("x-envoy-upstream-alt-stat-name"), "consumed by the router");
     assertAll(up, EDGE_ONLY, "internal");
     assertEquals("yes", up.get("x-tenant-admin"), "internal_only_headers stay on internal requests");
 
@@ -275,6 +284,120 @@ class HeaderSanitizingEndToEndTest {
     assertEquals(200, external.status(), "an edge request's timeout headers are gone: the route's 15 s apply");
   }
 
+  /**
+   * What Envoy appends to {@code x-forwarded-for} for a loopback peer: its local address
+   * ({@code Network::Utility::getLocalAddress(v4)}), the host's first IPv4 interface address other than 127.0.0.1.
+   */
+  static final String LOCAL_ADDRESS = firstNonLoopbackIpv4();
+
+  static String firstNonLoopbackIpv4() {
+    try {
+      for (var ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+        for (var a : java.util.Collections.list(ni.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && !a.getHostAddress().equals("127.0.0.1")) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return "127.0.0.1";
+  }
+
+  /** The lines the backend saw for {@code name} (one per header). */
+  static long headerLines(Curl.Result r, String name) {
+    return r.body().lines().filter(l -> l.startsWith(name + ": ")).count();
+  }
+
+  /** The access log line of the request with path {@code path}: "path code flags details". */
+  static String logLine(String path) throws Exception {
+    for (int i = 0; i < 100; i++) {
+      if (java.nio.file.Files.exists(accessLog)) {
+        for (String line : java.nio.file.Files.readAllLines(accessLog)) {
+          if (line.startsWith(path + " ")) {
+            return line;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no access log line for " + path + " in:\n"
+        + (java.nio.file.Files.exists(accessLog) ? java.nio.file.Files.readString(accessLog) : "(no file)"));
+  }
+
+  @Test
+  void repeatedXffHeadersAreOneListForTheTrustedHopsAndTheAppend() throws Exception {
+    for (String http : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+      // xff_num_trusted_hops 1: the trusted client is the last address of the whole list, in the second header
+      Curl.Result r = Curl.run(http, "-H", "x-forwarded-for: 198.51.100.7", "-H", "x-forwarded-for: 203.0.113.1",
+          "http://127.0.0.1:" + trusting + "/repeated-xff");
+      Map<String, String> up = seen(r);
+      assertEquals("203.0.113.1", up.get("x-envoy-external-address"), http + ": the last hop of the joined list");
+      assertEquals("198.51.100.7,203.0.113.1," + LOCAL_ADDRESS, up.get("x-forwarded-for"), http);
+      assertEquals(1, headerLines(r, "x-forwarded-for"), http + ": forwarded as one joined header, as Envoy");
+      // no trusted hops: the peer is the client; the append goes after the whole list
+      r = Curl.run(http, "-H", "x-forwarded-for: 198.51.100.7", "-H", "x-forwarded-for: 203.0.113.1, 203.0.113.2",
+          "http://127.0.0.1:" + edge + "/repeated-xff-edge");
+      up = seen(r);
+      assertEquals("198.51.100.7,203.0.113.1, 203.0.113.2," + LOCAL_ADDRESS, up.get("x-forwarded-for"), http);
+      assertEquals(1, headerLines(r, "x-forwarded-for"), http);
+      assertEquals("127.0.0.1", up.get("x-envoy-external-address"), http + ": the peer, not the appended address");
+      // use_remote_address false: the whole list's last address is the client (public here: external)
+      r = Curl.run(http, "-H", "x-envoy-retry-on: 5xx", "-H", "x-forwarded-for: 10.1.2.3",
+          "-H", "x-forwarded-for: 10.4.5.6", "http://127.0.0.1:" + sidecar + "/repeated-xff-sidecar");
+      up = seen(r);
+      assertEquals("10.1.2.3,10.4.5.6", up.get("x-forwarded-for"), http + ": not appended to, joined");
+      assertEquals(1, headerLines(r, "x-forwarded-for"), http);
+      assertNull(up.get("x-envoy-retry-on"), http + ": two addresses: external");
+    }
+  }
+
+  @Test
+  void aTrustedHopsForwardedProtoAndPortStay() throws Exception {
+    for (String http : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+      Map<String, String> up = seen(Curl.run(http, "-H", "x-forwarded-for: 198.51.100.4",
+          "-H", "x-forwarded-proto: https", "-H", "x-forwarded-port: 8443",
+          "http://127.0.0.1:" + trusting + "/xfp-trusted"));
+      assertEquals("https", up.get("x-forwarded-proto"), http + ": xff_num_trusted_hops 1: the hop's is kept");
+      assertEquals("8443", up.get("x-forwarded-port"), http + ": likewise (append_x_forwarded_port)");
+      up = seen(Curl.run(http, "http://127.0.0.1:" + trusting + "/xfp-absent"));
+      assertEquals("http", up.get("x-forwarded-proto"), http + ": none came: the connection's");
+      assertEquals("" + trusting, up.get("x-forwarded-port"), http + ": none came: the listener's port");
+      up = seen(Curl.run(http, "-H", "x-forwarded-proto: https", "-H", "x-forwarded-port: 8443",
+          "http://127.0.0.1:" + edge + "/xfp-untrusted"));
+      assertEquals("http", up.get("x-forwarded-proto"), http + ": no trusted hops: overwritten");
+      assertEquals("8443", up.get("x-forwarded-port"), http + ": no append_x_forwarded_port: untouched");
+      up = seen(Curl.run(http, "-H", "x-forwarded-proto: https", "http://127.0.0.1:" + sidecar + "/xfp-sidecar"));
+      assertEquals("https", up.get("x-forwarded-proto"), http + ": use_remote_address false: an existing one stays");
+      assertEquals("" + sidecar, up.get("x-forwarded-port"), http + ": none came: the port the client connected to");
+      up = seen(Curl.run(http, "-H", "x-forwarded-port: 8443", "http://127.0.0.1:" + sidecar + "/xfport-sidecar"));
+      assertEquals("8443", up.get("x-forwarded-port"), http + ": use_remote_address false: an existing one stays");
+      assertEquals("http", up.get("x-forwarded-proto"), http + ": none came: the connection's");
+    }
+  }
+
+  @Test
+  void thePerTryTimeoutHeaderTimesTheFirstAttemptWithoutARetryPolicy() throws Exception {
+    long start = System.nanoTime();
+    Curl.Result r = Curl.run("-H", "x-envoy-upstream-rq-per-try-timeout-ms: 300",
+        "http://127.0.0.1:" + trusting + "/sleep/per-try");
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(504, r.status(), "the backend sleeps 1.5 s; the route has no retry policy");
+    assertEquals("upstream request timeout", r.body());
+    assertEquals("/sleep/per-try 504 UT upstream_per_try_timeout", logLine("/sleep/per-try"));
+    assertTrue(millis < 10_000, "well before the route's 15 s: " + millis + " ms");
+
+    // x-envoy-expected-rq-timeout-ms: the per-try timeout when it is set and below the router timeout
+    Map<String, String> up = seen(Curl.run("-H", "x-envoy-upstream-rq-per-try-timeout-ms: 2500",
+        "http://127.0.0.1:" + trusting + "/expected"));
+    assertEquals("2500", up.get("x-envoy-expected-rq-timeout-ms"));
+    assertNull(up.get("x-envoy-upstream-rq-per-try-timeout-ms"), "consumed");
+    up = seen(Curl.run("-H", "x-envoy-upstream-rq-per-try-timeout-ms: 20000",
+        "http://127.0.0.1:" + trusting + "/expected-long"));
+    assertEquals("15000", up.get("x-envoy-expected-rq-timeout-ms"), "not below the route's 15 s: no per-try timeout");
+  }
+
   private static final String CONFIG = """
       admin:
         address: {socket_address: {address: 127.0.0.1, port_value: ${ADMIN}}}
@@ -308,6 +431,15 @@ class HeaderSanitizingEndToEndTest {
                 codec_type: AUTO
                 use_remote_address: true
                 xff_num_trusted_hops: 1
+                append_x_forwarded_port: true
+                access_log:
+                - name: envoy.access_loggers.file
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.access_loggers.file.v3.FileAccessLog
+                    path: ${ACCESS_LOG}
+                    log_format:
+                      text_format_source:
+                        inline_string: "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %RESPONSE_CODE_DETAILS%\\n"
                 internal_address_config:
                   cidr_ranges: [{address_prefix: 127.0.0.0, prefix_len: 8}]
                 route_config:
@@ -327,6 +459,7 @@ class HeaderSanitizingEndToEndTest {
                 "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
                 stat_prefix: sidecar
                 internal_address_config: {}
+                append_x_forwarded_port: true
                 route_config:
                   internal_only_headers: [X-Tenant-Admin]
                   virtual_hosts:

@@ -1,7 +1,6 @@
 package dev.javoy.proxy.http.hcm;
 
 import dev.javoy.proxy.http.h1.EnvoyHeaderNames;
-import dev.javoy.proxy.http.h1.FlatHttpHeaders;
 import dev.javoy.proxy.http.h1.TrustedHeaders;
 import dev.javoy.proxy.http.route.InternalOnlyHeaders;
 import dev.javoy.proxy.upstream.Addresses;
@@ -35,7 +34,8 @@ final class HeaderSanitizing {
   /**
    * Sanitizes {@code h} and says whether the request is an edge request.
    *
-   * @param xff {@code x-forwarded-for} as the request arrived (before javoy appended to it), or null
+   * @param xff {@code x-forwarded-for} as the request arrived (before javoy appended to it), the whole list (repeated
+   *     headers joined, {@link ForwardedForHeader#coalesce}), or null
    * @param trusted the trusted client address taken from {@code xff} ({@link TrustedClientAddress}), or null
    * @param peer the downstream connection's remote address
    * @param peerHost {@code peer} without its port as text, or null (then formatted here when needed)
@@ -43,7 +43,7 @@ final class HeaderSanitizing {
   static boolean apply(HttpConnectionManagerConfig cfg, HttpHeaders h, String xff, InetSocketAddress trusted,
       SocketAddress peer, String peerHost) {
     boolean internal = isInternal(cfg.useRemoteAddress, cfg.xffNumTrustedHops, xff, trusted, peer,
-        cfg.internalAddresses) && (cfg.useRemoteAddress || oneXffHeader(h));
+        cfg.internalAddresses);
     return apply(h, internal, cfg.useRemoteAddress, trusted, peer, peerHost,
         cfg.routes.current().internalOnlyHeaders());
   }
@@ -68,24 +68,7 @@ final class HeaderSanitizing {
     return edge;
   }
 
-  /**
-   * Whether the request has one {@code x-forwarded-for} header: Envoy joins repeated ones into one value, whose
-   * addresses then are more than one ({@code xff} is only the first header's value).
-   */
-  static boolean oneXffHeader(HttpHeaders h) {
-    if (h instanceof FlatHttpHeaders f) {
-      int first = f.firstIndexOf(EnvoyHeaderNames.X_FORWARDED_FOR);
-      for (int i = first + 1, n = f.size(); i < n; i++) {
-        if (EnvoyHeaderNames.X_FORWARDED_FOR.contentEqualsIgnoreCase(f.nameAt(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return h.getAll(EnvoyHeaderNames.X_FORWARDED_FOR).size() <= 1;
-  }
-
-  /** Envoy's {@code internal_request} from the first {@code x-forwarded-for} header: see the class comment. */
+  /** Envoy's {@code internal_request} from the whole {@code x-forwarded-for} list: see the class comment. */
   static boolean isInternal(boolean useRemoteAddress, int trustedHops, String xff, InetSocketAddress trusted,
       SocketAddress peer, InternalAddressConfig internalAddresses) {
     if (useRemoteAddress) {

@@ -39,7 +39,8 @@ public final class HttpConnectionManagerConfig {
       "http2_protocol_options", "rds", "upgrade_configs", "stream_idle_timeout", "request_timeout",
       "request_headers_timeout", "delayed_close_timeout", "drain_timeout",
       "forward_client_cert_details", "set_current_client_cert_details", "normalize_path", "merge_slashes",
-      "path_with_escaped_slashes_action", "request_id_extension", "tracing", "internal_address_config");
+      "path_with_escaped_slashes_action", "request_id_extension", "tracing", "internal_address_config",
+      "append_x_forwarded_port");
   /** Envoy's default {@code stream_idle_timeout}: 5 minutes. */
   static final long DEFAULT_STREAM_IDLE_TIMEOUT_MILLIS = 300_000;
   /** Envoy's default {@code max_request_headers_kb}. */
@@ -62,6 +63,10 @@ public final class HttpConnectionManagerConfig {
   final boolean useRemoteAddress;
   final int xffNumTrustedHops;
   final boolean skipXffAppend;
+  /** {@code append_x_forwarded_port}: with {@code use_remote_address}, {@code x-forwarded-port} is the local port. */
+  final boolean appendXForwardedPort;
+  /** What {@code x-forwarded-for} gets for a loopback peer: the server's local address ({@link LocalNodeAddress}). */
+  final String localAddress;
   /** {@code internal_address_config}: which trusted client addresses make a request internal (default: none). */
   final InternalAddressConfig internalAddresses;
   final String via;
@@ -134,6 +139,9 @@ public final class HttpConnectionManagerConfig {
     this.useRemoteAddress = p.hasUseRemoteAddress() && p.getUseRemoteAddress().getValue();
     this.xffNumTrustedHops = p.getXffNumTrustedHops();
     this.skipXffAppend = p.getSkipXffAppend();
+    this.appendXForwardedPort = p.getAppendXForwardedPort();
+    this.localAddress = useRemoteAddress && !skipXffAppend
+        ? LocalNodeAddress.of(ctx.options().localAddressIpVersion()) : null;
     this.via = p.getVia();
     this.stripMatchingHostPort = p.getStripMatchingHostPort();
     this.stripAnyHostPort = p.getStripAnyHostPort();

@@ -12,11 +12,19 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What the connection manager does to every request's headers before routing (Envoy's
  * {@code ConnectionManagerUtility::mutateRequestHeaders}): host port stripping, {@code x-forwarded-for},
  * {@code x-forwarded-proto}, {@code x-envoy-external-address}, {@code x-request-id}, user agent, {@code via}.
+ * <p>
+ * {@code x-forwarded-for} is read as one list (repeated headers joined: {@link ForwardedForHeader}). With
+ * {@code use_remote_address} (and not {@code skip_xff_append}) the peer's address is appended, or the server's local
+ * address ({@link LocalNodeAddress}) when the peer is exactly 127.0.0.1 or ::1; {@code x-forwarded-proto} (and, with
+ * {@code append_x_forwarded_port}, {@code x-forwarded-port}: the port the client connected to) is set from the
+ * connection unless {@code xff_num_trusted_hops} &gt; 0 and the trusted hop sent one. Without
+ * {@code use_remote_address} an existing one stays, an absent one is added.
  * <p>
  * Lookups of absent names (the usual request has none of these) cost no scan: javoy's HTTP/1.1 header map answers
  * them from the summary of names its decoder built ({@code HeaderNameSummary}). The headers javoy writes itself are
@@ -26,6 +34,7 @@ final class RequestHeaderMutator {
   static final AsciiString X_REQUEST_ID = EnvoyHeaderNames.X_REQUEST_ID;
   static final AsciiString X_FORWARDED_FOR = EnvoyHeaderNames.X_FORWARDED_FOR;
   static final AsciiString X_FORWARDED_PROTO = EnvoyHeaderNames.X_FORWARDED_PROTO;
+  static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
   static final AsciiString X_ENVOY_EXTERNAL_ADDRESS = EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS;
   static final AsciiString X_ENVOY_INTERNAL = EnvoyHeaderNames.X_ENVOY_INTERNAL;
   static final AsciiString X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = EnvoyHeaderNames.X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER;
@@ -54,21 +63,35 @@ final class RequestHeaderMutator {
       }
     }
     AsciiString scheme = conn.isTls() ? HTTPS : HTTP;
-    String xff = h.get(X_FORWARDED_FOR);
+    // the whole list: repeated headers are joined into one, as Envoy's header map does
+    String xff = ForwardedForHeader.coalesce(h);
     InetSocketAddress trusted = TrustedClientAddress.fromXff(xff, cfg.useRemoteAddress, cfg.xffNumTrustedHops);
     if (trusted != null) {
       info.downstreamRemoteAddress = trusted;
     }
-    String remote = cfg.useRemoteAddress ? Addresses.hostOnly(conn.remoteAddress()) : null;
+    SocketAddress peer = conn.remoteAddress();
+    String remote = cfg.useRemoteAddress ? Addresses.hostOnly(peer) : null;
     // internal or not, and the x-envoy-* headers that follow (x-envoy-internal, cleanInternalHeaders, external one)
-    boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, conn.remoteAddress(), remote);
+    boolean external = HeaderSanitizing.apply(cfg, h, xff, trusted, peer, remote);
     if (cfg.useRemoteAddress) {
-      if (!cfg.skipXffAppend) {
-        h.set(X_FORWARDED_FOR, xff == null || xff.isEmpty() ? remote : xff + "," + remote); // the client's part: checked
+      if (!cfg.skipXffAppend && peer instanceof InetSocketAddress ip && ip.getAddress() != null) {
+        // Envoy's appendXff of the peer, or for a loopback peer (exactly 127.0.0.1 or ::1) the server's local address
+        String appended = LocalNodeAddress.isLoopback(ip.getAddress()) ? cfg.localAddress : remote;
+        h.set(X_FORWARDED_FOR, ForwardedForHeader.appended(xff, appended)); // the client's part: checked
       }
-      TrustedHeaders.set(h, X_FORWARDED_PROTO, scheme);
+      // a trusted hop's (xff_num_trusted_hops > 0) x-forwarded-proto and x-forwarded-port stay; else javoy's
+      boolean trustHop = cfg.xffNumTrustedHops > 0;
+      if (!trustHop || !h.contains(X_FORWARDED_PROTO)) {
+        TrustedHeaders.set(h, X_FORWARDED_PROTO, scheme);
+      }
+      if (cfg.appendXForwardedPort && !trustHop) {
+        setForwardedPort(conn, h);
+      }
     } else if (!h.contains(X_FORWARDED_PROTO)) {
       TrustedHeaders.add(h, X_FORWARDED_PROTO, scheme); // absent: add appends as set would, without set's search
+    }
+    if (cfg.appendXForwardedPort && !h.contains(X_FORWARDED_PORT)) {
+      setForwardedPort(conn, h);
     }
     cfg.forwardClientCert.mutate(h, conn.tls());
     // the client's id read in place (Istio's inbound requests carry the outbound sidecar's): no String made
@@ -92,6 +115,13 @@ final class RequestHeaderMutator {
     if (!cfg.via.isEmpty()) {
       String via = h.get(HttpHeaderNames.VIA);
       h.set(HttpHeaderNames.VIA, via == null ? cfg.via : via + "," + cfg.via);
+    }
+  }
+
+  /** {@code x-forwarded-port}: the port the client connected to. */
+  private static void setForwardedPort(DownstreamConnection conn, HttpHeaders h) {
+    if (conn.localAddress() instanceof InetSocketAddress local) {
+      TrustedHeaders.set(h, X_FORWARDED_PORT, Integer.toString(local.getPort()));
     }
   }
 }

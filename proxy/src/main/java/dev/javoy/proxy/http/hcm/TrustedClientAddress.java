@@ -7,7 +7,8 @@ import java.net.UnknownHostException;
 
 /**
  * Envoy's trusted client address from {@code x-forwarded-for} and {@code xff_num_trusted_hops}: with
- * {@code use_remote_address: false} the (N+1)-th address from the right of the header as the request arrived;
+ * {@code use_remote_address: false} the (N+1)-th address from the right of the header as the request arrived (the
+ * whole list: repeated headers joined by {@link ForwardedForHeader#coalesce}, as Envoy's header map joins them);
  * with {@code use_remote_address: true} and N &gt; 0 the N-th from the right (before the proxy appends the peer);
  * otherwise, or when the header has too few entries or the entry is not an IP address, the connection's peer.
  * An address taken from the header has port 0, as Envoy prints it ({@code %DOWNSTREAM_REMOTE_ADDRESS%}).

@@ -13,7 +13,8 @@ import io.netty.util.AsciiString;
 /**
  * The timeouts of one request, from its route's {@link RouteTimeouts} and its {@code grpc-timeout} header, and, as
  * Envoy's {@code FilterUtility::finalTimeout}, its {@code x-envoy-upstream-rq-timeout-ms} (the router timeout) and
- * {@code x-envoy-upstream-rq-per-try-timeout-ms}, and {@code x-envoy-upstream-rq-timeout-alt-response} (a timeout
+ * {@code x-envoy-upstream-rq-per-try-timeout-ms} (the per-try timeout of every attempt, the first one included, with
+ * or without a retry state: {@link #applyRetryPolicy}), and {@code x-envoy-upstream-rq-timeout-alt-response} (a timeout
  * answers 204), which are consumed (removed from the request) as Envoy's router does. The connection
  * manager already removed the three from every request that is not internal ({@code hcm.InternalHeaders}), so what
  * is left is honoured. A {@link RouterFilter} keeps one and fills it per request ({@link #compute}), so it costs
@@ -34,6 +35,8 @@ final class RequestTimeouts {
   private long routerMillis;
   /** {@code x-envoy-upstream-rq-per-try-timeout-ms}, or -1 when the request had none (or a malformed one). */
   private long perTryHeaderMillis = -1;
+  /** The attempts' final per-try timeout (0: none), {@link #applyRetryPolicy}'s. */
+  private long perTryMillis;
   private long streamDurationMillis = -1;
   private long idleMillis;
   private boolean grpc;
@@ -51,6 +54,7 @@ final class RequestTimeouts {
     streamDurationMillis = t.streamDuration(header);
     idleMillis = t.idleTimeoutMillis();
     perTryHeaderMillis = -1;
+    perTryMillis = 0;
     altResponse = false;
     HttpHeaders h = request.headers();
     if (h instanceof FlatHttpHeaders f && (f.nameSummary() & TIMEOUT_HEADER_BITS) == 0) {
@@ -69,6 +73,7 @@ final class RequestTimeouts {
       perTryHeaderMillis = parseMillis(v);
       h.remove(X_ENVOY_UPSTREAM_RQ_PER_TRY_TIMEOUT_MS);
     }
+    perTryMillis = perTryMillis(0);
     if (h.contains(X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE)) {
       altResponse = true;
       h.remove(X_ENVOY_UPSTREAM_RQ_TIMEOUT_ALT_RESPONSE);
@@ -112,6 +117,30 @@ final class RequestTimeouts {
   long perTryMillis(long policyMillis) {
     long t = perTryHeaderMillis >= 0 ? perTryHeaderMillis : policyMillis;
     return routerMillis != 0 && t >= routerMillis ? 0 : t;
+  }
+
+  /**
+   * Settles the attempts' per-try timeout with the stream's retry policy's {@code per_try_timeout} ({@code policyMillis},
+   * 0 for none or no policy) and returns it: Envoy times every attempt with it, the first one too, whether or not the
+   * request can be retried.
+   */
+  long applyRetryPolicy(long policyMillis) {
+    perTryMillis = perTryMillis(policyMillis);
+    return perTryMillis;
+  }
+
+  /**
+   * What {@code x-envoy-expected-rq-timeout-ms} (and, with {@code max_grpc_timeout}, {@code grpc-timeout}) tells the
+   * upstream (0: nothing), Envoy's {@code setTimeoutHeaders}: the per-try timeout when there is one (javoy has no
+   * hedging, which would use the global one), else the router timeout; never more than the router timeout less
+   * {@code elapsedMillis} (the time since the downstream request ended, for a retry; at least 1 once it is used up).
+   */
+  long expectedTimeoutMillis(long elapsedMillis) {
+    long expected = perTryMillis != 0 ? perTryMillis : routerMillis;
+    if (expected > 0 && routerMillis > 0) {
+      expected = elapsedMillis >= routerMillis ? 1 : Math.min(expected, routerMillis - elapsedMillis);
+    }
+    return expected;
   }
 
   /** The router's timeout from the end of the request (0: none). */

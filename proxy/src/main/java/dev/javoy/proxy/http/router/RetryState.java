@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * the connection manager has already removed them from every request that is not internal
  * ({@code hcm.InternalHeaders}), so what is left is trusted, including what a filter added), the request body kept
  * for replay (up to the buffer limit, then no more retries), the hosts already tried, the cluster's
- * {@code max_retries} slot, the back-off timer and the per-try timeout. Event loop thread only.
+ * {@code max_retries} slot and the back-off timer (the per-try timeout is the router's: it applies with or without
+ * retries). Event loop thread only.
  */
 final class RetryState {
   /** What Envoy's {@code shouldRetry} decided about an attempt. */
@@ -64,9 +65,6 @@ final class RetryState {
   private List<Host> triedHosts;
   private boolean holdsRetrySlot;
   private ScheduledFuture<?> timer;
-  private ScheduledFuture<?> perTryTimer;
-  /** The attempts' per-try timeout (0: none): the policy's unless {@link #perTryTimeoutMillis} said otherwise. */
-  private long perTryMillis;
   private EventLoop loop;
   private Runnable retry;
   private StreamInfo info;
@@ -79,7 +77,6 @@ final class RetryState {
     this.retries = cluster.resources().retries;
     this.bufferLimit = bufferLimit;
     this.backoff = new JitteredBackoff(policy.backoffBaseMillis(), policy.backoffMaxMillis());
-    this.perTryMillis = policy.perTryTimeoutMillis();
   }
 
   /**
@@ -157,34 +154,6 @@ final class RetryState {
       }
     }
     return java.util.Arrays.copyOf(out, n);
-  }
-
-  /**
-   * The per-try timeout of this stream's attempts (0: none), when it is not the policy's {@code per_try_timeout}:
-   * {@code x-envoy-upstream-rq-per-try-timeout-ms}, or none because it is not below the router timeout.
-   */
-  void perTryTimeoutMillis(long millis) {
-    perTryMillis = millis;
-  }
-
-  /** The policy's {@code per_try_timeout} (0: none). */
-  long policyPerTryTimeoutMillis() {
-    return policy.perTryTimeoutMillis();
-  }
-
-  /** Arms the per-try timeout for the current attempt (once its request is complete), if there is one. */
-  void startPerTryTimeout(Runnable onTimeout) {
-    if (perTryMillis > 0 && perTryTimer == null) {
-      perTryTimer = loop.schedule(onTimeout, perTryMillis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  /** The attempt ended (or its timer fired). */
-  void cancelPerTryTimeout() {
-    if (perTryTimer != null) {
-      perTryTimer.cancel(false);
-      perTryTimer = null;
-    }
   }
 
   /** Whether a retry is still possible: the request body kept so far fits the buffer limit. */
@@ -305,7 +274,6 @@ final class RetryState {
 
   /** The stream is over: cancels a pending retry, frees the retry slot and the kept body. Idempotent. */
   void destroy() {
-    cancelPerTryTimeout();
     if (timer != null) {
       timer.cancel(false);
       timer = null;

@@ -11,6 +11,7 @@ import dev.javoy.proxy.http.route.ClusterTarget;
 import dev.javoy.proxy.http.route.DirectResponseAction;
 import dev.javoy.proxy.http.route.HashPolicy;
 import dev.javoy.proxy.http.route.RedirectAction;
+import dev.javoy.proxy.http.route.RetryPolicy;
 import dev.javoy.proxy.http.route.Route;
 import dev.javoy.proxy.http.upgrade.ConnectTermination;
 import dev.javoy.proxy.http.upgrade.Tunnel;
@@ -34,6 +35,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -57,7 +59,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
   private boolean reusable = true;
   /** {@link #retryAttempt} as the task RetryState schedules: one per filter instance, not one per request. */
   private final Runnable retryAttemptTask = this::retryAttempt;
-  /** {@link #onPerTryTimeout} as RetryState's per-try timer task, made once. */
+  /** {@link #onPerTryTimeout} as the per-try timer's task, made once. */
   private final Runnable perTryTimeoutTask = this::onPerTryTimeout;
   private UpstreamCluster cluster;
   private Host host;
@@ -74,6 +76,14 @@ public final class RouterFilter extends DeadlineQueue.Entry
   private Consumer<HttpHeaders> replyHeaders;
   private RouteTimers routeTimers = RouteTimers.NONE;
   private long timeoutMillis;
+  /**
+   * The per-try timeout of each attempt (0: none), Envoy's {@code finalTimeout}: the retry policy's
+   * {@code per_try_timeout} or {@code x-envoy-upstream-rq-per-try-timeout-ms}, with or without a retry state (the
+   * first attempt of a request that cannot retry is timed too).
+   */
+  private long perTryMillis;
+  /** The current attempt's per-try timer, armed once its request is complete and it has an upstream stream. */
+  private io.netty.util.concurrent.ScheduledFuture<?> perTryTimer;
   /** Request body that arrived before the upstream connection; allocated only when that happens. */
   private ArrayDeque<HttpContent> pendingBody;
   private boolean requestEnded;
@@ -142,8 +152,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
       return FilterStatus.STOP_ITERATION;
     }
     WorkerClusterState state = cluster.forCurrentWorker();
-    retry = RetryState.create(action.retryPolicy() != null ? action.retryPolicy()
-        : route.virtualHost().retryPolicy(), req, cluster, callbacks.connection() == null
+    RetryPolicy retryPolicy = action.retryPolicy() != null ? action.retryPolicy() : route.virtualHost().retryPolicy();
+    retry = RetryState.create(retryPolicy, req, cluster, callbacks.connection() == null
         ? 1 << 20 : callbacks.connection().bufferLimitBytes(), callbacks.eventLoop(), retryAttemptTask, info);
     if (action.hashPolicy() != null) {
       requestHash = action.hashPolicy().compute(req, info.downstreamRemoteAddress,
@@ -173,10 +183,10 @@ public final class RouterFilter extends DeadlineQueue.Entry
       replyHeaders = h -> UpstreamResponseHeaders.addAttemptCount(h, route, info);
     }
     timeouts.compute(action.timeouts(), req);
+    UpstreamAltStatName.consume(req.headers()); // consumed as Envoy's router does; javoy emits no alt stats
     timeoutMillis = timeouts.routerMillis();
-    if (retry != null) { // x-envoy-upstream-rq-per-try-timeout-ms, and Envoy's per-try >= router timeout rule
-      retry.perTryTimeoutMillis(timeouts.perTryMillis(retry.policyPerTryTimeoutMillis()));
-    }
+    // x-envoy-upstream-rq-per-try-timeout-ms over the policy's, and Envoy's per-try >= router timeout rule
+    perTryMillis = timeouts.applyRetryPolicy(retryPolicy == null ? 0 : retryPolicy.perTryTimeoutMillis());
     upgrade = UpgradePolicy.requestedUpgrade(req);
     UpstreamRequestHeaders.prepare(req, route, action, target, host, info, timeouts, config.suppressEnvoyHeaders);
     if (info.activeSpan != null) {
@@ -369,8 +379,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
     } else {
       host.rqSuccess.increment();
     }
+    cancelPerTryTimeout();
     if (retry != null) {
-      retry.cancelPerTryTimeout();
       if (retry.onResponse(response)) {
         UpstreamStream u = upstream;
         upstream = null;
@@ -553,6 +563,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
       cancelDeadline();
       timeout = null;
     }
+    cancelPerTryTimeout();
     if (retry != null) {
       retry.destroy();
     }
@@ -589,6 +600,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     if (done) {
       return;
     }
+    cancelPerTryTimeout(); // the previous attempt's, should it still be armed (it ended by a reset)
     if (!retry.canRetry()) { // the body outgrew the buffer limit during the back-off: nothing left to replay
       localReply(507, "exceeded request buffer limit while retrying upstream", null,
           "request_payload_exceeded_retry_buffer_limit");
@@ -614,6 +626,10 @@ public final class RouterFilter extends DeadlineQueue.Entry
       dev.javoy.proxy.http.h1.TrustedHeaders.set(request.headers(), UpstreamRequestHeaders.X_ENVOY_ATTEMPT_COUNT,
           Integer.toString(info.attemptCount));
     }
+    long elapsed = requestEnded && info.lastDownstreamRxNanos != 0
+        ? (LoopClock.nanoTime() - info.lastDownstreamRxNanos) / 1_000_000 : 0;
+    UpstreamRequestHeaders.retryTimeoutHeaders(request.headers(), (ClusterAction) route.action(), timeouts, elapsed,
+        config.suppressEnvoyHeaders);
     releasePendingBody();
     pendingBody = retry.replay();
     pool = state.httpPool(host, callbacks.eventLoop(), info.protocol);
@@ -621,18 +637,27 @@ public final class RouterFilter extends DeadlineQueue.Entry
     pool.newStream(this);
   }
 
+  /** Arms the per-try timeout for the current attempt (once its request is complete), if there is one. */
   private void startPerTryTimeout() {
-    if (retry != null && !done) {
-      retry.startPerTryTimeout(perTryTimeoutTask);
+    if (perTryMillis > 0 && perTryTimer == null && !done) {
+      perTryTimer = callbacks.eventLoop().schedule(perTryTimeoutTask, perTryMillis, TimeUnit.MILLISECONDS);
     }
   }
 
-  /** The attempt got no response headers in {@code per_try_timeout}: retry it, or 504 with UT. */
-  private void onPerTryTimeout() {
-    if (retry == null) {
-      return;
+  /** The attempt ended (response headers, reset, retry, or the stream is over), or its timer fired. */
+  private void cancelPerTryTimeout() {
+    if (perTryTimer != null) {
+      perTryTimer.cancel(false);
+      perTryTimer = null;
     }
-    retry.cancelPerTryTimeout();
+  }
+
+  /**
+   * The attempt got no response headers in its per-try timeout: retry it, or 504 with UT (Envoy's
+   * {@code onPerTryTimeout}; without a retry state the first attempt's timeout ends the request).
+   */
+  private void onPerTryTimeout() {
+    perTryTimer = null;
     if (done || responseStarted || upstream == null) {
       return;
     }
@@ -642,7 +667,7 @@ public final class RouterFilter extends DeadlineQueue.Entry
     UpstreamStream u = upstream;
     upstream = null;
     u.reset();
-    if (retry.onPerTryTimeout()) {
+    if (retry != null && retry.onPerTryTimeout()) {
       return;
     }
     localReply(timeouts.timeoutResponseCode(), timeouts.timeoutResponseBody(), ResponseFlag.UPSTREAM_REQUEST_TIMEOUT,
@@ -698,6 +723,8 @@ public final class RouterFilter extends DeadlineQueue.Entry
     replyHeaders = null;
     routeTimers = RouteTimers.NONE;
     timeoutMillis = 0;
+    perTryMillis = 0;
+    perTryTimer = null; // cancelled by finishUpstream (done is true)
     requestEnded = false;
     responseStarted = false;
     done = false;

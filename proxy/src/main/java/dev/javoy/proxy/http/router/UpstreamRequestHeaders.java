@@ -18,7 +18,8 @@ import io.netty.util.AsciiString;
 
 /**
  * Turns the downstream request into the upstream one, in place, in Envoy's order: hop-by-hop headers removed;
- * {@code grpc-timeout} set to the stream's limit; {@code x-envoy-expected-rq-timeout-ms};
+ * {@code grpc-timeout} set to the stream's limit; {@code x-envoy-expected-rq-timeout-ms} (the per-try timeout when
+ * there is one, else the router timeout, as Envoy's {@code setTimeoutHeaders});
  * {@code x-envoy-attempt-count}; the header mutations (weighted cluster, then route, virtual host and route
  * configuration); the host rewrites (weighted cluster literal, then the route's, optionally recording the old
  * host in {@code x-forwarded-host}); the path rewrite (the old path kept in {@code x-envoy-original-path}).
@@ -41,11 +42,12 @@ public final class UpstreamRequestHeaders {
     if (timeouts.grpc() && action.timeouts().usingNewTimeouts() && timeouts.streamDurationMillis() >= 0) {
       h.set(GrpcTimeout.HEADER, GrpcTimeout.format(timeouts.streamDurationMillis()));
     }
-    long routerTimeout = timeouts.routerMillis();
-    if (routerTimeout > 0) {
+    // Envoy's setTimeoutHeaders: the per-try timeout when there is one, else the router timeout
+    long expected = timeouts.expectedTimeoutMillis(0);
+    if (expected > 0) {
       if (!suppressEnvoyHeaders) {
-        String value = routerTimeout == action.timeouts().timeoutMillis()
-            ? action.timeouts().timeoutHeaderValue() : Long.toString(routerTimeout);
+        String value = expected == action.timeouts().timeoutMillis()
+            ? action.timeouts().timeoutHeaderValue() : Long.toString(expected);
         // digits javoy wrote: neither checked nor lower-cased again
         if (present != HopByHopHeaders.ANY && (present & HopByHopHeaders.EXPECTED_RQ_TIMEOUT) == 0) {
           TrustedHeaders.add(h, X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, value); // known absent: add appends as set would
@@ -54,7 +56,7 @@ public final class UpstreamRequestHeaders {
         }
       }
       if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
-        h.set(GrpcTimeout.HEADER, GrpcTimeout.format(routerTimeout));
+        h.set(GrpcTimeout.HEADER, GrpcTimeout.format(expected));
       }
     }
     if (route.virtualHost().includeAttemptCountInRequest()) {
@@ -81,6 +83,23 @@ public final class UpstreamRequestHeaders {
           h.set(X_ENVOY_ORIGINAL_PATH, uri);
         }
         req.setUri(rewritten);
+      }
+    }
+  }
+
+  /**
+   * A retry's timeout headers (Envoy's {@code doRetry} → {@code setTimeoutHeaders}): what the upstream is told again,
+   * less the time the router timeout has run ({@code elapsedMillis} since the downstream request ended).
+   */
+  static void retryTimeoutHeaders(HttpHeaders h, ClusterAction action, RequestTimeouts timeouts, long elapsedMillis,
+      boolean suppressEnvoyHeaders) {
+    long expected = timeouts.expectedTimeoutMillis(elapsedMillis);
+    if (expected > 0) {
+      if (!suppressEnvoyHeaders) {
+        TrustedHeaders.set(h, X_ENVOY_EXPECTED_RQ_TIMEOUT_MS, Long.toString(expected));
+      }
+      if (timeouts.grpc() && action.timeouts().rewritesGrpcTimeoutToRouterTimeout()) {
+        h.set(GrpcTimeout.HEADER, GrpcTimeout.format(expected));
       }
     }
   }

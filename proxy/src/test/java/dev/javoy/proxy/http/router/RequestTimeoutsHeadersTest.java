@@ -105,4 +105,63 @@ class RequestTimeoutsHeadersTest {
     t.compute(RouteTimeouts.of(15_000), request(FlatHttpHeaders::new));
     assertEquals(300, t.perTryMillis(300));
   }
+
+  @Test
+  void theExpectedTimeoutIsThePerTryOneWhenSetAndSmaller() {
+    for (Supplier<HttpHeaders> map : MAPS) {
+      RequestTimeouts t = RequestTimeouts.of(RouteTimeouts.of(15_000), request(map));
+      assertEquals(0, t.applyRetryPolicy(0));
+      assertEquals(15_000, t.expectedTimeoutMillis(0), "no per-try timeout: the router timeout");
+      assertEquals(300, t.applyRetryPolicy(300));
+      assertEquals(300, t.expectedTimeoutMillis(0), "the policy's per_try_timeout (Envoy's setTimeoutHeaders)");
+      assertEquals(300, t.expectedTimeoutMillis(14_000), "a retry: the per-try timeout while the router one lasts");
+      assertEquals(200, t.expectedTimeoutMillis(14_800), "a retry: what is left of the router timeout");
+      assertEquals(1, t.expectedTimeoutMillis(15_000), "used up: 1, as 0 would mean none");
+
+      RequestTimeouts header = RequestTimeouts.of(RouteTimeouts.of(15_000),
+          request(map, "x-envoy-upstream-rq-per-try-timeout-ms", "250"));
+      assertEquals(250, header.expectedTimeoutMillis(0), "the header's per-try timeout, without any retry policy");
+      assertEquals(250, header.applyRetryPolicy(0), "and it times the first attempt without a retry state");
+
+      RequestTimeouts noRouter = RequestTimeouts.of(RouteTimeouts.of(0),
+          request(map, "x-envoy-upstream-rq-per-try-timeout-ms", "250"));
+      assertEquals(250, noRouter.expectedTimeoutMillis(0), "no router timeout: the per-try one alone");
+      assertEquals(0, RequestTimeouts.of(RouteTimeouts.of(0), request(map)).expectedTimeoutMillis(0), "none at all");
+
+      RequestTimeouts notBelow = RequestTimeouts.of(RouteTimeouts.of(1000),
+          request(map, "x-envoy-upstream-rq-per-try-timeout-ms", "5000"));
+      assertEquals(1000, notBelow.expectedTimeoutMillis(0), "a per-try timeout not below the router one is none");
+    }
+  }
+
+  @Test
+  void altStatNameIsConsumed() {
+    for (Supplier<HttpHeaders> map : MAPS) {
+      HttpRequest r = request(map, "x-envoy-upstream-alt-stat-name", "alt", "x-other", "1");
+      UpstreamAltStatName.consume(r.headers());
+      assertFalse(r.headers().contains("x-envoy-upstream-alt-stat-name"));
+      assertEquals("1", r.headers().get("x-other"));
+      HttpRequest plain = request(map);
+      UpstreamAltStatName.consume(plain.headers());
+      assertEquals("h", plain.headers().get("host"));
+    }
+  }
+
+  @Test
+  void aRetryTellsTheUpstreamWhatIsLeft() {
+    for (Supplier<HttpHeaders> map : MAPS) {
+      HttpRequest r = request(map, "x-envoy-expected-rq-timeout-ms", "300");
+      RequestTimeouts t = RequestTimeouts.of(RouteTimeouts.of(1000), r);
+      t.applyRetryPolicy(300);
+      var action = dev.javoy.proxy.http.route.ClusterAction.to("c", 1000);
+      UpstreamRequestHeaders.retryTimeoutHeaders(r.headers(), action, t, 200, false);
+      assertEquals("300", r.headers().get("x-envoy-expected-rq-timeout-ms"), "the per-try timeout still fits");
+      UpstreamRequestHeaders.retryTimeoutHeaders(r.headers(), action, t, 900, false);
+      assertEquals("100", r.headers().get("x-envoy-expected-rq-timeout-ms"), "what is left of the router timeout");
+      assertEquals(List.of("100"), r.headers().getAll("x-envoy-expected-rq-timeout-ms"));
+      HttpRequest quiet = request(map);
+      UpstreamRequestHeaders.retryTimeoutHeaders(quiet.headers(), action, t, 0, true);
+      assertFalse(quiet.headers().contains("x-envoy-expected-rq-timeout-ms"), "suppress_envoy_headers");
+    }
+  }
 }

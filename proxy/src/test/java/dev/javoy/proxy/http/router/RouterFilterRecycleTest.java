@@ -20,7 +20,7 @@ class RouterFilterRecycleTest {
   /** Cleared by recycle(). */
   private static final Set<String> CLEARED = Set.of("cluster", "host", "pool", "upstream", "request", "upgrade",
       "route", "target", "replyHeaders", "routeTimers", "timeoutMillis", "requestEnded", "responseStarted", "done",
-      "timeout", "upstreamStartNanos", "requestHash", "retry");
+      "timeout", "upstreamStartNanos", "requestHash", "retry", "perTryMillis", "perTryTimer");
   /**
    * Checked by recycle() (must be in their initial state, or the filter is not reused): reusable, waitingForPool,
    * holdsRequestSlot, pendingBody (kept, empty); shadows and tunnel make it not reusable.
