@@ -35,11 +35,7 @@ final class RequestHeaderMutator {
   static final AsciiString X_FORWARDED_FOR = EnvoyHeaderNames.X_FORWARDED_FOR;
   static final AsciiString X_FORWARDED_PROTO = EnvoyHeaderNames.X_FORWARDED_PROTO;
   static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
-  static final AsciiString X_ENVOY_EXTERNAL_ADDRESS = EnvoyHeaderNames.X_ENVOY_EXTERNAL_ADDRESS;
-  static final AsciiString X_ENVOY_INTERNAL = EnvoyHeaderNames.X_ENVOY_INTERNAL;
   static final AsciiString X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER = EnvoyHeaderNames.X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER;
-  static final AsciiString X_ENVOY_FORCE_TRACE = EnvoyHeaderNames.X_ENVOY_FORCE_TRACE;
-  static final AsciiString X_ENVOY_DECORATOR_OPERATION = EnvoyHeaderNames.X_ENVOY_DECORATOR_OPERATION;
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
   private static final AsciiString TRUE = AsciiString.cached("true");
