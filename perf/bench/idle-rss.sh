@@ -70,6 +70,8 @@ start() { # config -> JPID
 }
 sleep 0.3
 for i in 1 2; do start "$RAW/train.yaml"; stop_pid $JPID 180; done
+# the freshly written cache's pages count as dirty in the breakdown until written back (RSS is the same either way)
+sync
 echo "cache $(ls "$CDS" | tr '\n' ' ')"
 for ((r = 0; r < STARTS; r++)); do
   start "$RAW/measured.yaml"
