@@ -54,6 +54,7 @@ class HeaderSanitizingEndToEndTest {
   static int edge;
   static int trusting;
   static int sidecar;
+  static int agent;
   static Path accessLog;
   static final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
@@ -88,9 +89,10 @@ class HeaderSanitizingEndToEndTest {
     edge = JavoyProcess.freePort();
     trusting = JavoyProcess.freePort();
     sidecar = JavoyProcess.freePort();
+    agent = JavoyProcess.freePort();
     accessLog = dir.resolve("trusting.log");
     Path config = ConfigTemplate.write(CONFIG, Map.of("ADMIN", "" + admin, "EDGE", "" + edge,
-        "TRUSTING", "" + trusting, "SIDECAR", "" + sidecar, "BACKEND", "" + backend.getAddress().getPort(),
+        "TRUSTING", "" + trusting, "SIDECAR", "" + sidecar, "AGENT", "" + agent, "BACKEND", "" + backend.getAddress().getPort(),
         "ACCESS_LOG", accessLog.toString()), dir);
     javoy = JavoyProcess.start(dir, admin, "-c", config.toString(), "--concurrency", "1", "-l", "warning",
         "--file-flush-interval-msec", "100");
@@ -171,6 +173,23 @@ class HeaderSanitizingEndToEndTest {
   static void assertAll(Map<String, String> up, List<String> names, String why) {
     for (String n : names) {
       assertEquals(value(n), up.get(n), n + ": " + why + " " + up);
+    }
+  }
+
+  @Test
+  void addUserAgentSetsTheLocalNodesClusterAndNameAfterTheEdgeCleaning() throws Exception {
+    for (String http : new String[] {"--http1.1", "--http2-prior-knowledge"}) {
+      // the client's downstream-service-cluster/-node are edge-only headers: cleaned, then the node's own set
+      Map<String, String> up = send(agent, "/agent", http, "-H", "user-agent: client-agent");
+      assertEquals("ratings.default", up.get("x-envoy-downstream-service-cluster"), http + " " + up);
+      assertEquals("sidecar~10.0.0.7~ratings-v1.default~default.svc.cluster.local",
+          up.get("x-envoy-downstream-service-node"), http + " " + up);
+      assertEquals("client-agent", up.get("user-agent"), http + ": a client's user-agent stays");
+      // no user-agent (curl's own suppressed), then an empty one: both become the cluster name
+      for (String ua : new String[] {"user-agent:", "user-agent;"}) {
+        up = send(agent, "/agent", http, "-H", ua);
+        assertEquals("ratings.default", up.get("user-agent"), http + " " + ua + " " + up);
+      }
     }
   }
 
@@ -399,6 +418,7 @@ class HeaderSanitizingEndToEndTest {
   }
 
   private static final String CONFIG = """
+      node: {id: sidecar~10.0.0.7~ratings-v1.default~default.svc.cluster.local, cluster: ratings.default}
       admin:
         address: {socket_address: {address: 127.0.0.1, port_value: ${ADMIN}}}
       static_resources:
@@ -444,6 +464,23 @@ class HeaderSanitizingEndToEndTest {
                   cidr_ranges: [{address_prefix: 127.0.0.0, prefix_len: 8}]
                 route_config:
                   internal_only_headers: [x-tenant-admin]
+                  virtual_hosts:
+                  - {name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: backend}}]}
+                http_filters:
+                - name: envoy.filters.http.router
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+        - name: agent
+          address: {socket_address: {address: 127.0.0.1, port_value: ${AGENT}}}
+          filter_chains:
+          - filters:
+            - name: envoy.filters.network.http_connection_manager
+              typed_config:
+                "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+                stat_prefix: agent
+                use_remote_address: true
+                add_user_agent: true
+                route_config:
                   virtual_hosts:
                   - {name: all, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: backend}}]}
                 http_filters:

@@ -87,7 +87,10 @@ public final class HttpConnectionManagerConfig {
   final long requestHeadersTimeoutMillis;
   final int maxHeadersCount;
   final int maxRequestHeadersBytes;
+  /** The local node's cluster name (Envoy's {@code LocalInfo::clusterName}: {@code --service-cluster} over {@code node.cluster}). */
   final String serviceCluster;
+  /** The local node's name (Envoy's {@code LocalInfo::nodeName}: {@code --service-node} over {@code node.id}). */
+  final String serviceNode;
   final boolean addUserAgent;
   /** HTTP1, HTTP2 (prior-knowledge h2c) or AUTO (by the first bytes). */
   final CodecType codecType;
@@ -159,7 +162,8 @@ public final class HttpConnectionManagerConfig {
     int kb = p.hasMaxRequestHeadersKb() ? p.getMaxRequestHeadersKb().getValue() : DEFAULT_MAX_REQUEST_HEADERS_KB;
     this.maxRequestHeadersBytes = kb * 1024;
     this.addUserAgent = p.hasAddUserAgent() && p.getAddUserAgent().getValue();
-    this.serviceCluster = ctx.options().serviceCluster();
+    this.serviceCluster = ctx.localNode().getCluster();
+    this.serviceNode = ctx.localNode().getId();
   }
 
   public static HttpConnectionManagerConfig create(HttpConnectionManager p, String path, FactoryContext ctx)

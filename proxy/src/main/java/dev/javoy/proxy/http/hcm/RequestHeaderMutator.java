@@ -102,11 +102,21 @@ final class RequestHeaderMutator {
       }
     }
     info.requestId = id;
-    if (cfg.addUserAgent && cfg.serviceCluster != null && !cfg.serviceCluster.isEmpty()) {
-      if (!h.contains(HttpHeaderNames.USER_AGENT)) {
-        h.set(HttpHeaderNames.USER_AGENT, cfg.serviceCluster);
+    if (cfg.addUserAgent) {
+      // Envoy's add_user_agent: the local cluster name as the downstream service cluster and, when the request has
+      // none (or an empty one), as user-agent; the local node's name as the downstream service node. Deviation: an
+      // empty cluster name sets nothing (Envoy would set empty values).
+      if (!cfg.serviceCluster.isEmpty()) {
+        CharSequence ua = h instanceof FlatHttpHeaders f ? f.getCharSequence(HttpHeaderNames.USER_AGENT)
+            : h.get(HttpHeaderNames.USER_AGENT);
+        if (ua == null || ua.length() == 0) {
+          h.set(HttpHeaderNames.USER_AGENT, cfg.serviceCluster);
+        }
+        h.set(X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER, cfg.serviceCluster);
       }
-      h.set(X_ENVOY_DOWNSTREAM_SERVICE_CLUSTER, cfg.serviceCluster);
+      if (!cfg.serviceNode.isEmpty()) {
+        h.set(InternalHeaders.X_ENVOY_DOWNSTREAM_SERVICE_NODE, cfg.serviceNode);
+      }
     }
     if (!cfg.via.isEmpty()) {
       String via = h.get(HttpHeaderNames.VIA);
