@@ -99,9 +99,7 @@ class GeneratedReflectionTest {
   }
 
   private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return dev.javoy.proxy.testing.TestPorts.freePort();
   }
 
   List<String> initializedTables(String... args) throws Exception {

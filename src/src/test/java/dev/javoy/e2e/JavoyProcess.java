@@ -1,7 +1,7 @@
 package dev.javoy.e2e;
 
+import dev.javoy.proxy.testing.TestPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -119,8 +119,6 @@ final class JavoyProcess implements AutoCloseable {
 
   /** A port that was free a moment ago. */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return TestPorts.freePort();
   }
 }

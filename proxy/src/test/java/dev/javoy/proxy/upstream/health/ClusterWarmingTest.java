@@ -65,9 +65,7 @@ class ClusterWarmingTest {
     });
     t.setDaemon(true);
     t.start();
-    try (ServerSocket s = new ServerSocket(0)) {
-      closedPort = s.getLocalPort();
-    }
+    closedPort = dev.javoy.proxy.testing.TestPorts.freePort();
   }
 
   @AfterEach

@@ -198,9 +198,7 @@ class HealthCheckerTest {
   @Test
   void tcpConnectOnlyCheckMarksAClosedPortDown() throws Exception {
     int closed;
-    try (ServerSocket s = new ServerSocket(0)) {
-      closed = s.getLocalPort();
-    }
+    closed = dev.javoy.proxy.testing.TestPorts.freePort();
     try (ServerSocket open = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> {
         while (!open.isClosed()) {
