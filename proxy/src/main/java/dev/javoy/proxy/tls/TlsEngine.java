@@ -30,6 +30,11 @@ public final class TlsEngine {
     return t;
   });
 
+  static {
+    // before anything here touches OpenSsl: Netty's SslUtils probe of the JDK's TLS answered without SunJSSE
+    NettyJdkTls13Probe.initializeNettySslUtils();
+  }
+
   private TlsEngine() {}
 
   /** @throws ConfigException naming {@code path} when BoringSSL is not available */
