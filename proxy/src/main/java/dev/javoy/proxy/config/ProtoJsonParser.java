@@ -1,6 +1,7 @@
 package dev.javoy.proxy.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -46,9 +47,30 @@ public final class ProtoJsonParser {
    */
   public <B extends Message.Builder> B merge(JsonNode tree, B builder, UnknownFieldPolicy policy, String path)
       throws ConfigException {
+    Descriptor type = MessageDescriptors.of(builder);
+    ByteString bytes = wireBytes(tree, type, policy, path, Encoding.DEFAULT);
+    try {
+      // into the generated builder by its own parsing code: protobuf's JSON parser would set a generated builder's
+      // fields through its reflection (see MessageDescriptors)
+      builder.mergeFrom(bytes);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new ConfigException(path, "cannot parse as " + type.getFullName() + ": " + e.getMessage(), e);
+    }
+    return builder;
+  }
+
+  /**
+   * {@code tree} checked and encoded as a message of {@code type}, in protobuf's wire format (empty for a JSON
+   * null). Normally by {@link ProtoJsonWireEncoder}, falling back to protobuf's {@code JsonFormat} parser into a
+   * {@code DynamicMessage} for what the encoder leaves to it (see {@link Encoding}: the differential test compares
+   * the two).
+   *
+   * @param tree the JSON tree; it is modified (normalized, unknown fields dropped)
+   */
+  public ByteString wireBytes(JsonNode tree, Descriptor type, UnknownFieldPolicy policy, String path,
+      Encoding encoding) throws ConfigException {
     JsonFormat.TypeRegistry types = anyTypes.covering(tree);
     ProtoJsonChecker checker = new ProtoJsonChecker(types, policy != UnknownFieldPolicy.REJECT);
-    Descriptor type = MessageDescriptors.of(builder);
     JsonNode checked;
     try {
       checked = checker.message(tree, type, path);
@@ -64,18 +86,37 @@ public final class ProtoJsonParser {
       }
     }
     if (checked.isNull()) {
-      return builder;
+      return ByteString.EMPTY;
+    }
+    if (encoding != Encoding.JSON_FORMAT) {
+      try {
+        return new ProtoJsonWireEncoder(types).message(checked, type);
+      } catch (ProtoJsonWireEncoder.Unsure unsure) {
+        // left to protobuf's JSON parser: its result, or its error
+        if (encoding == Encoding.ENCODER_ONLY) {
+          throw new ConfigException(path, "not encoded without JsonFormat: " + unsure.getMessage());
+        }
+      } catch (RuntimeException e) {
+        throw new ConfigException(path, "cannot parse as " + type.getFullName() + ": " + e.getMessage(), e);
+      }
     }
     try {
-      // into a DynamicMessage (descriptors only), then into the generated builder by its own parsing code: protobuf's
-      // JSON parser would set a generated builder's fields through its reflection (see MessageDescriptors)
       DynamicMessage.Builder parsed = DynamicMessage.newBuilder(type);
       JsonFormat.parser().usingTypeRegistry(types).merge(ConfigDocuments.toJson(checked), parsed);
-      builder.mergeFrom(parsed.build().toByteString());
+      return parsed.build().toByteString();
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       throw new ConfigException(path, "cannot parse as " + type.getFullName() + ": " + e.getMessage(), e);
     }
-    return builder;
+  }
+
+  /** How {@link #wireBytes} encodes a checked tree. */
+  public enum Encoding {
+    /** {@link ProtoJsonWireEncoder}, and protobuf's {@code JsonFormat} for what it leaves (config loading). */
+    DEFAULT,
+    /** Protobuf's {@code JsonFormat} parser into a {@code DynamicMessage} only (the reference, for tests). */
+    JSON_FORMAT,
+    /** {@link ProtoJsonWireEncoder} only; a ConfigException for what it would leave to JsonFormat (for tests). */
+    ENCODER_ONLY
   }
 
   /** Parses {@code tree} as a message of {@code prototype}'s type. */
