@@ -18,8 +18,9 @@ class Http1MessageEncoderHeaderLinesTest {
     h.add("content-type", "text/plain");
     h.add("x-big", "v".repeat(valueLength));
     TrustedHeaders.add(h, EnvoyHeaderNames.X_REQUEST_ID, new UuidHeaderValue(1, 2));
-    byte[] head = "x-span: abc".getBytes(StandardCharsets.ISO_8859_1);
-    h.decodingFrom(head, 1);
+    byte[] head = java.util.Arrays.copyOf("x-span: abc".getBytes(StandardCharsets.ISO_8859_1),
+        11 + FlatHttpHeaders.spanRoom(1)); // the span table after the head
+    h.decodingFrom(head, 11, 1);
     h.addDecoded("x-span", head, 8, 3);
     return h;
   }
