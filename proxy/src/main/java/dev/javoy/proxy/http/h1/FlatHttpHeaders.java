@@ -196,6 +196,11 @@ public final class FlatHttpHeaders extends HttpHeaders {
     return HeaderValueSpans.put(this, i, d, p);
   }
 
+  /** {@link #putValue} when the value ends by {@code limit}; else -1, nothing copied. */
+  int putValueWithin(int i, byte[] d, int p, int limit) {
+    return HeaderValueSpans.putWithin(this, i, d, p, limit);
+  }
+
   private void append(CharSequence name, CharSequence value) {
     append(name, value, HeaderNameSummary.bitOf(name));
   }

@@ -88,6 +88,23 @@ final class HeaderValueSpans {
     return Http1MessageEncoder.put(v, d, p);
   }
 
+  /** {@link #put} when the value ends by {@code limit} (its length read once, in the same dispatch); else -1. */
+  static int putWithin(FlatHttpHeaders h, int i, byte[] d, int p, int limit) {
+    CharSequence v = h.rawValue(i);
+    if (v instanceof HeaderValueSpan sp) {
+      int n = length(h, sp);
+      if (p + n > limit) {
+        return -1;
+      }
+      System.arraycopy(h.source, offset(h, sp.index), d, p, n);
+      return p + n;
+    }
+    if (p + v.length() > limit) {
+      return -1;
+    }
+    return Http1MessageEncoder.put(v, d, p);
+  }
+
   static boolean contentEqualsIgnoreCase(FlatHttpHeaders h, int i, AsciiString s) {
     int n = length(h, i);
     if (n != s.length()) {

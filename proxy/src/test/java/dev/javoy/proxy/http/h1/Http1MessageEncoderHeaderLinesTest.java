@@ -55,6 +55,23 @@ class Http1MessageEncoderHeaderLinesTest {
   }
 
   @Test
+  void everyArraySizeEitherHoldsTheWholeLinesOrNone() {
+    for (int big : new int[] {0, 1, 7, 100}) {
+      FlatHttpHeaders h = headers(big);
+      String want = viaBuffer(h);
+      for (int size = 0; size <= want.length() + 3; size++) {
+        byte[] d = new byte[size];
+        int n = Http1MessageEncoder.headerLines(h, d);
+        if (size < want.length()) {
+          assertEquals(-1, n, "size " + size);
+        } else {
+          assertEquals(want, new String(d, 0, n, StandardCharsets.ISO_8859_1), "size " + size);
+        }
+      }
+    }
+  }
+
+  @Test
   void aHeadLargerThanTheScratchArrayStillGoesOutWhole() {
     EmbeddedChannel ch = new EmbeddedChannel(new Http1ResponseEncoder());
     DefaultFullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
