@@ -100,24 +100,36 @@ public final class FlatHttpHeaders extends HttpHeaders {
 
   // ---- values kept as spans of the decoded head (made an AsciiString only when read) ----
 
-  /** The head bytes the spans point into, or null. */
+  /** The head bytes the spans point into (and whose tail holds the span table), or null. */
   byte[] source;
   /**
-   * Offset, length, offset, length, ... of the values still kept as spans, by {@link HeaderValueSpan#index}: chars (unsigned
-   * 16 bits, half an int[]'s bytes), so only heads up to 64 KiB keep spans (larger ones, rare, get views at once).
+   * Where the span table starts in {@link #source}: offset, length, offset, length, ... of the values still kept as
+   * spans, by {@link HeaderValueSpan#index}, each an unsigned little-endian 16-bit number ({@link HeaderValueSpans}), in
+   * room the decoder left after the head's bytes ({@link #spanRoom}): no array of its own per map. So only heads up to
+   * 64 KiB keep spans (larger ones, rare, get views at once).
    */
-  char[] spans;
-  /** How many spans are used (at most {@code HeaderValueSpan.COUNT}: a byte keeps the object at 32 bytes). */
+  char spanBase;
+  /** How many spans are used (at most {@code HeaderValueSpan.COUNT}: bytes keep the object at 32 bytes). */
   byte spanCount;
+  /** How many spans the table has room for. */
+  byte spanLimit;
+
+  /** The bytes a decoder leaves after a head of {@code count} header lines for their span table. */
+  public static int spanRoom(int count) {
+    return Math.min(count, HeaderValueSpan.COUNT) << 2;
+  }
 
   /**
-   * Lets the next {@code count} values decoded from {@code head} (an array the caller never changes again) be kept
-   * as spans of it ({@link #addDecoded(CharSequence, byte[], int, int)}).
+   * Lets the next {@code count} values decoded from {@code head[0, headLength)} (an array the caller never changes
+   * again) be kept as spans of it ({@link #addDecoded(CharSequence, byte[], int, int)}), their table in
+   * {@code head[headLength, headLength + spanRoom(count))}; without that room (or over 64 KiB) values become views.
    */
-  public void decodingFrom(byte[] head, int count) {
-    if (count > 0 && source == null && head.length <= Character.MAX_VALUE) {
+  public void decodingFrom(byte[] head, int headLength, int count) {
+    int room = spanRoom(count);
+    if (count > 0 && source == null && headLength <= Character.MAX_VALUE && head.length - headLength >= room) {
       source = head;
-      spans = new char[Math.min(count, HeaderValueSpan.COUNT) << 1];
+      spanBase = (char) headLength;
+      spanLimit = (byte) (room >> 2);
     }
   }
 
@@ -182,6 +194,11 @@ public final class FlatHttpHeaders extends HttpHeaders {
   /** Copies the {@code i}-th value's bytes into {@code d} at {@code p} (a span straight from the head bytes); returns the end. */
   int putValue(int i, byte[] d, int p) {
     return HeaderValueSpans.put(this, i, d, p);
+  }
+
+  /** {@link #putValue} when the value ends by {@code limit}; else -1, nothing copied. */
+  int putValueWithin(int i, byte[] d, int p, int limit) {
+    return HeaderValueSpans.putWithin(this, i, d, p, limit);
   }
 
   private void append(CharSequence name, CharSequence value) {
@@ -653,8 +670,8 @@ public final class FlatHttpHeaders extends HttpHeaders {
       flags |= ALL_LOWER_CASE;
     }
     source = null;
-    spans = null;
     spanCount = 0;
+    spanLimit = 0;
     return this;
   }
 
@@ -666,8 +683,9 @@ public final class FlatHttpHeaders extends HttpHeaders {
     c.flags = flags;
     c.names = names;
     c.source = source; // the spans are written only while the codec decodes, before the map is handed out
-    c.spans = spans;
+    c.spanBase = spanBase;
     c.spanCount = spanCount;
+    c.spanLimit = spanLimit;
     return c;
   }
 

@@ -11,7 +11,20 @@ import io.netty.util.AsciiString;
  * a char, its bytes written out, a case-insensitive compare, a comma-separated element search.
  */
 final class HeaderValueSpans {
+  private static final java.lang.invoke.VarHandle CHARS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(char[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   private HeaderValueSpans() {}
+
+  /** The offset in the head of span {@code k}. */
+  private static int offset(FlatHttpHeaders h, int k) {
+    return (char) CHARS.get(h.source, h.spanBase + (k << 2));
+  }
+
+  /** The length of span {@code k}. */
+  private static int length(FlatHttpHeaders h, HeaderValueSpan sp) {
+    return (char) CHARS.get(h.source, h.spanBase + (sp.index << 2) + 2);
+  }
 
   /** A decoded value {@code b[off, off + len)}: a span when the map's {@code decodingFrom} allows, else a view. */
   static CharSequence spanOrView(FlatHttpHeaders h, byte[] b, int off, int len) {
@@ -19,9 +32,10 @@ final class HeaderValueSpans {
       return AsciiString.EMPTY_STRING;
     }
     int k = h.spanCount;
-    if (b == h.source && (k << 1) < h.spans.length) {
-      h.spans[k << 1] = (char) off;
-      h.spans[(k << 1) + 1] = (char) len;
+    if (b == h.source && k < h.spanLimit) {
+      int t = h.spanBase + (k << 2);
+      CHARS.set(b, t, (char) off);
+      CHARS.set(b, t + 2, (char) len);
       h.spanCount = (byte) (k + 1);
       return HeaderValueSpan.of(k);
     }
@@ -30,23 +44,21 @@ final class HeaderValueSpans {
 
   /** The view of the head bytes a span stands for. */
   static AsciiString view(FlatHttpHeaders h, HeaderValueSpan sp) {
-    int k = sp.index << 1;
-    return new AsciiString(h.source, h.spans[k], h.spans[k + 1], false);
+    return new AsciiString(h.source, offset(h, sp.index), length(h, sp), false);
   }
 
   static int length(FlatHttpHeaders h, int i) {
     CharSequence v = h.rawValue(i);
-    return v instanceof HeaderValueSpan sp ? h.spans[(sp.index << 1) + 1] : v.length();
+    return v instanceof HeaderValueSpan sp ? length(h, sp) : v.length();
   }
 
   static char charAt(FlatHttpHeaders h, int i, int j) {
     CharSequence v = h.rawValue(i);
     if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      if (j < 0 || j >= h.spans[k + 1]) {
+      if (j < 0 || j >= length(h, sp)) {
         throw new IndexOutOfBoundsException(j);
       }
-      return (char) (h.source[h.spans[k] + j] & 0xff);
+      return (char) (h.source[offset(h, sp.index) + j] & 0xff);
     }
     return v.charAt(j);
   }
@@ -55,8 +67,7 @@ final class HeaderValueSpans {
   static void write(FlatHttpHeaders h, int i, ByteBuf out) {
     CharSequence v = h.rawValue(i);
     if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      out.writeBytes(h.source, h.spans[k], h.spans[k + 1]);
+      out.writeBytes(h.source, offset(h, sp.index), length(h, sp));
     } else if (v instanceof AsciiString s) {
       ByteBufUtil.copy(s, out);
     } else if (v instanceof UuidHeaderValue u) {
@@ -70,10 +81,26 @@ final class HeaderValueSpans {
   static int put(FlatHttpHeaders h, int i, byte[] d, int p) {
     CharSequence v = h.rawValue(i);
     if (v instanceof HeaderValueSpan sp) {
-      int k = sp.index << 1;
-      int n = h.spans[k + 1];
-      System.arraycopy(h.source, h.spans[k], d, p, n);
+      int n = length(h, sp);
+      System.arraycopy(h.source, offset(h, sp.index), d, p, n);
       return p + n;
+    }
+    return Http1MessageEncoder.put(v, d, p);
+  }
+
+  /** {@link #put} when the value ends by {@code limit} (its length read once, in the same dispatch); else -1. */
+  static int putWithin(FlatHttpHeaders h, int i, byte[] d, int p, int limit) {
+    CharSequence v = h.rawValue(i);
+    if (v instanceof HeaderValueSpan sp) {
+      int n = length(h, sp);
+      if (p + n > limit) {
+        return -1;
+      }
+      System.arraycopy(h.source, offset(h, sp.index), d, p, n);
+      return p + n;
+    }
+    if (p + v.length() > limit) {
+      return -1;
     }
     return Http1MessageEncoder.put(v, d, p);
   }

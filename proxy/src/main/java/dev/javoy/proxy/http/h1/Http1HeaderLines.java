@@ -86,9 +86,7 @@ public final class Http1HeaderLines {
    */
   private static int parseUsualLine(byte[] b, int from, int to, FlatHttpHeaders into, boolean lowerCase) {
     int colon = from;
-    int hash = 0;
     while (colon < to && TCHAR[b[colon] & 0xff]) {
-      hash = HeaderNames.bytesHashStep(hash, b[colon]);
       colon++;
     }
     if (colon >= to || b[colon] != ':') {
@@ -110,7 +108,7 @@ public final class Http1HeaderLines {
     while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
       ve--;
     }
-    addLine(b, from, colon, hash, vs, ve, into, lowerCase);
+    addLine(b, from, colon, vs, ve, into, lowerCase);
     return p + 2;
   }
 
@@ -120,9 +118,7 @@ public final class Http1HeaderLines {
       return "obs-fold";
     }
     int colon = from;
-    int hash = 0; // the name's case-insensitive hash for the well-known lookup, in the same loop
     while (colon < end && TCHAR[b[colon] & 0xff]) {
-      hash = HeaderNames.bytesHashStep(hash, b[colon]);
       colon++;
     }
     if (colon == from || colon == end || b[colon] != ':') {
@@ -142,15 +138,15 @@ public final class Http1HeaderLines {
         return "invalid header value";
       }
     }
-    addLine(b, from, colon, hash, vs, ve, into, lowerCase);
+    addLine(b, from, colon, vs, ve, into, lowerCase);
     return null;
   }
 
-  /** Adds the checked line whose name is {@code b[from, colon)} (with its hash steps) and value {@code b[vs, ve)}. */
-  private static void addLine(byte[] b, int from, int colon, int hash, int vs, int ve, FlatHttpHeaders into,
+  /** Adds the checked line whose name is {@code b[from, colon)} (token characters) and value {@code b[vs, ve)}. */
+  private static void addLine(byte[] b, int from, int colon, int vs, int ve, FlatHttpHeaders into,
       boolean lowerCase) {
     int nlen = colon - from;
-    AsciiString known = HeaderNames.wellKnown(b, from, nlen, HeaderNames.bytesHashEnd(hash, nlen));
+    AsciiString known = HeaderNames.wellKnown(b, from, nlen, HeaderNames.bytesHash(b, from, nlen));
     CharSequence name;
     if (known != null && (lowerCase || HeaderNames.sameCase(known, b, from))) {
       name = known;

@@ -220,13 +220,16 @@ public abstract class Http1MessageEncoder extends ChannelOutboundHandlerAdapter 
     int limit = d.length - 2; // room for the empty line
     for (int i = 0, n = f.size(); i < n; i++) {
       CharSequence name = f.nameAt(i);
-      if (p + name.length() + f.valueLength(i) + 4 > limit) {
+      if (p + name.length() + 4 > limit) {
         return -1;
       }
       p = put(name, d, p);
       d[p] = ':';
       d[p + 1] = ' ';
-      p = f.putValue(i, d, p + 2);
+      p = f.putValueWithin(i, d, p + 2, limit - 2); // the value's length read once, with its copy
+      if (p < 0) {
+        return -1;
+      }
       d[p] = '\r';
       d[p + 1] = '\n';
       p += 2;

@@ -114,8 +114,8 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     if (len < 0) {
       return false;
     }
-    byte[] head = new byte[len];
-    in.readBytes(head);
+    byte[] head = new byte[len + FlatHttpHeaders.spanRoom(scanner.headerLines())]; // the span table after the head
+    in.readBytes(head, 0, len);
     Http1Request req = parse(head, len);
     long framing = framing(req);
     methods.requestDecoded(req.method());
@@ -157,7 +157,7 @@ public final class Http1RequestDecoder extends Http1MessageDecoder {
     HttpVersion version = version(b, sp2 + 1, lineEnd);
     // room for what the connection manager and the router add (x-forwarded-proto, x-request-id, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 6);
-    headers.decodingFrom(b, scanner.headerLines()); // values stay spans of the head until read
+    headers.decodingFrom(b, len, scanner.headerLines()); // values stay spans of the head until read
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);

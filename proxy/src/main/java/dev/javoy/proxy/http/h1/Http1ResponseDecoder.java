@@ -57,8 +57,8 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     if (len < 0) {
       return false;
     }
-    byte[] head = new byte[len];
-    in.readBytes(head);
+    byte[] head = new byte[len + FlatHttpHeaders.spanRoom(scanner.headerLines())]; // the span table after the head
+    in.readBytes(head, 0, len);
     HttpResponse res = parse(head, len);
     int code = res.status().code();
     FlatHttpHeaders h = (FlatHttpHeaders) res.headers();
@@ -239,7 +239,7 @@ public final class Http1ResponseDecoder extends Http1MessageDecoder {
     }
     // room for what the router adds (x-envoy-upstream-service-time, ...)
     FlatHttpHeaders headers = new FlatHttpHeaders(lowerCaseNames, true, scanner.headerLines() + 3);
-    headers.decodingFrom(b, scanner.headerLines()); // values the router only forwards are copied from the head
+    headers.decodingFrom(b, len, scanner.headerLines()); // values the router only forwards are copied from the head
     String error = Http1HeaderLines.parse(b, lineEnd + 2, len, headers, lowerCaseNames);
     if (error != null) {
       throw new IllegalArgumentException(error);

@@ -74,9 +74,7 @@ final class ByteAtATimeHeaderLines {
       return "obs-fold";
     }
     int colon = from;
-    int hash = 0; // the name's case-insensitive hash for the well-known lookup, in the same loop
     while (colon < end && TCHAR[b[colon] & 0xff]) {
-      hash = HeaderNames.bytesHashStep(hash, b[colon]);
       colon++;
     }
     if (colon == from || colon == end || b[colon] != ':') {
@@ -97,7 +95,7 @@ final class ByteAtATimeHeaderLines {
       }
     }
     int nlen = colon - from;
-    AsciiString known = HeaderNames.wellKnown(b, from, nlen, HeaderNames.bytesHashEnd(hash, nlen));
+    AsciiString known = HeaderNames.wellKnown(b, from, nlen);
     CharSequence name;
     if (known != null && (lowerCase || HeaderNames.sameCase(known, b, from))) {
       name = known;

@@ -18,8 +18,9 @@ class Http1MessageEncoderHeaderLinesTest {
     h.add("content-type", "text/plain");
     h.add("x-big", "v".repeat(valueLength));
     TrustedHeaders.add(h, EnvoyHeaderNames.X_REQUEST_ID, new UuidHeaderValue(1, 2));
-    byte[] head = "x-span: abc".getBytes(StandardCharsets.ISO_8859_1);
-    h.decodingFrom(head, 1);
+    byte[] head = java.util.Arrays.copyOf("x-span: abc".getBytes(StandardCharsets.ISO_8859_1),
+        11 + FlatHttpHeaders.spanRoom(1)); // the span table after the head
+    h.decodingFrom(head, 11, 1);
     h.addDecoded("x-span", head, 8, 3);
     return h;
   }
@@ -51,6 +52,23 @@ class Http1MessageEncoderHeaderLinesTest {
     byte[] exact = new byte[fits];
     assertEquals(fits, Http1MessageEncoder.headerLines(h, exact));
     assertEquals(-1, Http1MessageEncoder.headerLines(h, new byte[fits - 1]));
+  }
+
+  @Test
+  void everyArraySizeEitherHoldsTheWholeLinesOrNone() {
+    for (int big : new int[] {0, 1, 7, 100}) {
+      FlatHttpHeaders h = headers(big);
+      String want = viaBuffer(h);
+      for (int size = 0; size <= want.length() + 3; size++) {
+        byte[] d = new byte[size];
+        int n = Http1MessageEncoder.headerLines(h, d);
+        if (size < want.length()) {
+          assertEquals(-1, n, "size " + size);
+        } else {
+          assertEquals(want, new String(d, 0, n, StandardCharsets.ISO_8859_1), "size " + size);
+        }
+      }
+    }
   }
 
   @Test
