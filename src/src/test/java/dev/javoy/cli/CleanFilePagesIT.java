@@ -47,7 +47,7 @@ class CleanFilePagesIT {
     pb.environment().put("JAVOY_JAVA_OPTS", "-Djavoy.cleanFilePages.delayMs=300 -Djavoy.cleanFilePages.intervalMs=0");
     Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
     try {
-      Pattern released = Pattern.compile("released (\\d+) clean file mappings \\((\\d+) KiB resident before\\)");
+      Pattern released = Pattern.compile("released (\\d+) clean file mappings \\((\\d+) KiB resident before");
       String text = "";
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       Matcher m = released.matcher(text);

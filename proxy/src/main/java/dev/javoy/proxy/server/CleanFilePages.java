@@ -8,6 +8,8 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,7 +49,10 @@ public final class CleanFilePages {
 
   /**
    * Schedules the releases on {@code loop} (the main thread's event loop) as the system properties say: by
-   * default 5 s after start, when start-up's JIT compilations and native heap trimming have settled, then every 60 s.
+   * default 5 s after start, when start-up's JIT compilations and native heap trimming have settled, then every 60 s,
+   * those only when the process was quiet since the previous look ({@link QuietHeap}): under traffic the released
+   * pages would be mapped again at once, and the first young collection after a release maps the GC's code back
+   * (≈ +0.2 ms on that pause; perf/results/2026-11-22-s8-rss.md).
    */
   public static void schedule(io.netty.channel.EventLoop loop) {
     long delay = Long.getLong(DELAY_PROPERTY, DEFAULT_DELAY_MS);
@@ -55,9 +60,18 @@ public final class CleanFilePages {
     if (delay <= 0 || !isLinux()) {
       return;
     }
-    Runnable task = () -> {
-      if (!unavailable) {
-        releaseQuietly();
+    QuietHeap quiet = new QuietHeap(interval > 0 ? interval : delay);
+    Runnable task = new Runnable() {
+      private boolean first = true;
+
+      @Override
+      public void run() {
+        boolean quietSinceLast = quiet.quietSinceLastLook();
+        if (!unavailable && (first || quietSinceLast)) {
+          releaseQuietly(quiet.allocatedSinceLastLook);
+          quiet.quietSinceLastLook(); // the release's own garbage (its smaps lines) is not traffic
+        }
+        first = false;
       }
     };
     if (interval > 0) {
@@ -67,12 +81,40 @@ public final class CleanFilePages {
     }
   }
 
-  private static void releaseQuietly() {
+  /**
+   * Whether the process was quiet between two looks, judged by the Java heap (two native calls, no allocation): no
+   * collection (used memory did not drop) and less than 16 KiB allocated per second between the looks (1 MiB a
+   * minute). A proxied request allocates ≈ 1 KiB, so 1,000 requests a minute count as traffic; an idle sidecar's
+   * health checks and stats scrapes do not.
+   */
+  static final class QuietHeap {
+    static final long QUIET_BYTES_PER_SECOND = 16 << 10;
+    private final long quietBytes;
+    private long lastUsed = -1;
+    long allocatedSinceLastLook;
+
+    QuietHeap(long intervalMs) {
+      this.quietBytes = Math.max(1, intervalMs) * QUIET_BYTES_PER_SECOND / 1000;
+    }
+
+    boolean quietSinceLastLook() {
+      Runtime rt = Runtime.getRuntime();
+      return quietSinceLastLook(rt.totalMemory() - rt.freeMemory());
+    }
+
+    boolean quietSinceLastLook(long used) {
+      allocatedSinceLastLook = lastUsed < 0 || used < lastUsed ? -1 : used - lastUsed;
+      lastUsed = used;
+      return allocatedSinceLastLook >= 0 && allocatedSinceLastLook < quietBytes;
+    }
+  }
+
+  private static void releaseQuietly(long allocatedSinceLastLook) {
     try {
       Released r = release();
       if (LOG.isLoggable(Level.FINE)) {
         LOG.fine("released " + r.mappings() + " clean file mappings (" + (r.bytesResidentBefore() >> 10)
-            + " KiB resident before)");
+            + " KiB resident before; " + (allocatedSinceLastLook >> 10) + " KiB allocated since the last look)");
       }
     } catch (IOException | RuntimeException e) {
       unavailable = true;
@@ -83,16 +125,16 @@ public final class CleanFilePages {
   /** Releases every clean, read-only file mapping's pages now. Throws when madvise cannot be reached. */
   public static Released release() throws IOException {
     Method madvise = unloadMethod();
-    int mappings = 0;
-    long resident = 0;
+    // every range first, then every madvise: what reading and parsing smaps touches (the interpreter, this code's
+    // metadata in the archive) is released with the rest instead of staying mapped
+    List<Mapping> releasable = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(SMAPS, StandardCharsets.ISO_8859_1)) {
       Mapping m = null;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         Mapping header = Mapping.parseHeader(line);
         if (header != null) {
           if (m != null && m.releasable()) {
-            mappings += advise(madvise, m) ? 1 : 0;
-            resident += m.rssKb << 10;
+            releasable.add(m);
           }
           m = header;
         } else if (m != null) {
@@ -100,12 +142,21 @@ public final class CleanFilePages {
         }
       }
       if (m != null && m.releasable()) {
-        mappings += advise(madvise, m) ? 1 : 0;
+        releasable.add(m);
+      }
+    }
+    int mappings = 0;
+    long resident = 0;
+    for (int i = 0; i < releasable.size(); i++) {
+      Mapping m = releasable.get(i);
+      if (advise(madvise, m)) {
+        mappings++;
         resident += m.rssKb << 10;
       }
     }
     return new Released(mappings, resident);
   }
+
 
   private static boolean advise(Method madvise, Mapping m) {
     try {

@@ -95,4 +95,19 @@ class CleanFilePagesTest {
     IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, CleanFilePages::release);
     assertTrue(e.getMessage().contains("unload0"), e.getMessage());
   }
+
+  @Test
+  void releasesOnlyAfterAQuietInterval() {
+    CleanFilePages.QuietHeap q = new CleanFilePages.QuietHeap(60_000); // quiet: < 960 KiB a minute
+    assertFalse(q.quietSinceLastLook(10 << 20), "the first look has nothing to compare with");
+    assertTrue(q.quietSinceLastLook((10 << 20) + 4096), "a few KiB allocated: quiet");
+    assertEquals(4096, q.allocatedSinceLastLook);
+    assertTrue(q.quietSinceLastLook((10 << 20) + 4096), "nothing allocated: quiet");
+    assertFalse(q.quietSinceLastLook((11 << 20) + 4096), "1 MiB allocated in a minute: traffic");
+    assertFalse(q.quietSinceLastLook((9 << 20)), "a collection ran: traffic");
+    assertTrue(q.quietSinceLastLook((9 << 20) + 100), "quiet again");
+    CleanFilePages.QuietHeap everySecond = new CleanFilePages.QuietHeap(1_000);
+    everySecond.quietSinceLastLook(10 << 20);
+    assertFalse(everySecond.quietSinceLastLook((10 << 20) + (100 << 10)), "100 KiB in a second: traffic");
+  }
 }
