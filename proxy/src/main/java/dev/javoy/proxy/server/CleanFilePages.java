@@ -23,9 +23,10 @@ import java.util.logging.Logger;
  * JDK 25 + AOT cache, sidecar-sized config: ≈ 45 MiB of such pages are resident after start-up, most of which serving
  * never touches again (perf/results/2026-11-22-s8-rss.md).
  *
- * <p>Only mappings that cannot hold a page the process wrote are advised: a file path, no write permission, and no
- * anonymous (copy-on-write) page in {@code /proc/self/smaps} (a relocated archive region or a library's RELRO part
- * has some; discarding those pages would lose the process's own writes). Linux only; a no-op elsewhere or when the
+ * <p>Only mappings that cannot hold a page the process wrote are advised: a shared library, class-data archive, AOT
+ * cache or the JDK's {@code modules} file (never unmapped, unlike a data file's {@code MappedByteBuffer}), no write
+ * permission, and no anonymous (copy-on-write) page in {@code /proc/self/smaps} (a relocated archive region or a
+ * library's RELRO part has some; discarding those pages would lose the process's own writes). Linux only; a no-op elsewhere or when the
  * JDK's madvise entry point ({@code java.nio.MappedMemoryUtils.unload0}, behind {@code MappedByteBuffer}) is not open
  * to javoy ({@code Add-Opens: java.base/java.nio} in the jar's manifest, or {@code --add-opens}).
  */
@@ -262,8 +263,19 @@ public final class CleanFilePages {
 
     /** A read-only mapping of a file with resident pages, none of them the process's own copy. */
     boolean releasable() {
-      return !writable && path.startsWith("/") && !path.startsWith("/dev/") && rssKb > 0 && anonymousKb == 0
-          && !locked;
+      return !writable && isCodeOrClassData(path) && rssKb > 0 && anonymousKb == 0 && !locked;
+    }
+
+    /**
+     * Shared libraries, the JVM's class-data archives / AOT caches and its {@code modules} file: files the process
+     * maps once and never unmaps, so no other mapping can take their address between reading smaps and the madvise.
+     * Data files a library maps and unmaps (a {@code MappedByteBuffer}) are left alone.
+     */
+    static boolean isCodeOrClassData(String path) {
+      String p = path.endsWith(" (deleted)") ? path.substring(0, path.length() - 10) : path; // replaced on disk
+      return p.startsWith("/") && !p.startsWith("/dev/")
+          && (p.endsWith(".so") || p.contains(".so.") || p.endsWith(".jsa") || p.endsWith(".aot")
+              || p.endsWith("/lib/modules"));
     }
   }
 }

@@ -59,12 +59,20 @@ class CleanFilePagesTest {
         .releasable(), "without its Anonymous line nothing is known about copied pages");
     assertFalse(mapping("7f3463400000-7f34637d0000 r--p 00000000 fe:00 9 /usr/lib/x.so",
         "Rss:                 0 kB", "Anonymous:             0 kB").releasable(), "nothing resident");
+    assertTrue(mapping("7f3463400000-7f34637d0000 r-xp 00000000 fe:00 9 /usr/lib/x86_64-linux-gnu/libc.so.6", clean)
+        .releasable());
+    assertTrue(mapping("7f3463400000-7f34637d0000 r--p 00000000 fe:00 9 /home/u/.cache/javoy/javoy-jdk17-1-2.jsa",
+        clean).releasable());
+    assertFalse(mapping("7f3463400000-7f34637d0000 r--s 00000000 fe:00 9 /var/data/table.bin", clean).releasable(),
+        "a data file some library maps (and may unmap) is left alone");
+    assertTrue(mapping("7f3463400000-7f34637d0000 r-xp 00000000 fe:00 9 /tmp/c/old.aot (deleted)", clean)
+        .releasable(), "a cache replaced on disk is still the file this mapping holds");
   }
 
   @Test
   void releasesReadOnlyPagesAndKeepsThePagesTheProcessWrote(@TempDir Path dir) throws Exception {
     assumeTrue(System.getProperty("os.name", "").startsWith("Linux") && Files.exists(Path.of("/proc/self/smaps")));
-    Path file = dir.resolve("mapped.bin");
+    Path file = dir.resolve("libmapped.so"); // released are libraries and class data, not data files
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p = new ProcessBuilder(java.toString(), "--add-opens", "java.base/java.nio=ALL-UNNAMED", "-cp",
         System.getProperty("java.class.path"), CleanFilePagesProbe.class.getName(), file.toString())
