@@ -9,7 +9,9 @@
 # benchmark config (--train-config), each stopped with SIGTERM and given up to 180 s to write it at exit; then
 # --starts starts of --config (the Istio-sidecar-sized one) through the same launcher, the same JAVOY_JAVA_OPTS
 # (part of the AOT cache's name) and the same cache folder, each measured --wait s after its first request
-# (the launcher's native heap trimming runs every 5 s). Prints per start: rss_kb, pss_kb, anon_kb, file_kb,
+# (the launcher's native heap trimming runs every 5 s, javoy's release of clean file pages 5 s after start). Prints
+# per start: rss_kb, pss_kb, anon_kb, file_kb, private_dirty_kb, file_pmd_kb (file pages mapped as whole 2 MiB
+# folios: a freshly written AOT cache's, which bin/javoy drops from the page cache once validated),
 # startup_cpu_ms (CPU of the JVM up to the first request), and with --breakdown: RSS per mapping, the heap
 # (jcmd GC.heap_info) before and after a full GC, classes, threads. JAVA=/path/to/java picks the JDK, as bin/javoy.
 # --histogram (last, it changes the heap): a full GC, the heap after it and the 30 largest classes of the live heap.
@@ -79,7 +81,8 @@ for ((r = 0; r < STARTS; r++)); do
   sleep "$WAIT"
   echo "rss_kb $(awk '/^VmRSS:/ {print $2}' /proc/$JPID/status) pss_kb $(awk '/^Pss:/ {print $2}' /proc/$JPID/smaps_rollup)" \
     "anon_kb $(awk '/^Pss_Anon:/ {print $2}' /proc/$JPID/smaps_rollup) file_kb $(awk '/^Pss_File:/ {print $2}' /proc/$JPID/smaps_rollup)" \
-    "private_dirty_kb $(awk '/^Private_Dirty:/ {print $2}' /proc/$JPID/smaps_rollup) startup_cpu_ms $cpu threads $(ls /proc/$JPID/task | wc -l)"
+    "private_dirty_kb $(awk '/^Private_Dirty:/ {print $2}' /proc/$JPID/smaps_rollup) file_pmd_kb $(awk '/^FilePmdMapped:/ {print $2}' /proc/$JPID/smaps_rollup)" \
+    "startup_cpu_ms $cpu threads $(ls /proc/$JPID/task | wc -l)"
   if [[ -n $BREAKDOWN ]]; then
     python3 - "$JPID" <<'PY'
 import collections, re, sys

@@ -9,6 +9,7 @@ import dev.javoy.proxy.log.ApplicationLogFormat;
 import dev.javoy.proxy.log.Log;
 import dev.javoy.proxy.log.LogLevels;
 import dev.javoy.proxy.log.SpdlogFormatter;
+import dev.javoy.proxy.server.CleanFilePages;
 import dev.javoy.proxy.server.Server;
 import dev.javoy.proxy.server.ServerOptions;
 import dev.javoy.proxy.server.ServerVersion;
@@ -175,6 +176,9 @@ public final class Main {
     try {
       server.start();
       StartupTrace.mark("server started");
+      if (options.mode() == ServerOptions.Mode.SERVE) {
+        CleanFilePages.schedule(server.mainLoop()); // start-up's read-only file pages back to the page cache
+      }
     } catch (ConfigException e) {
       stopQuietly(server);
       throw e;

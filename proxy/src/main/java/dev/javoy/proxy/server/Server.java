@@ -422,6 +422,11 @@ public final class Server {
     return sds;
   }
 
+  /** The main thread's event loop: for timers of the process's own housekeeping ({@link CleanFilePages}). */
+  public io.netty.channel.EventLoop mainLoop() {
+    return mainGroup.next();
+  }
+
   /** Runs {@code task} on the main thread (where secrets are watched and xDS is applied). */
   public void onMainThread(Runnable task) {
     mainGroup.execute(task);
