@@ -33,8 +33,7 @@ final class JavoyJar {
     if (explicit != null && !explicit.isEmpty()) {
       return Optional.of(Path.of(explicit)).filter(Files::isRegularFile);
     }
-    Path root = Path.of(System.getProperty("javoy.root", Path.of("").toAbsolutePath().getParent().toString()));
-    try (Stream<Path> dirs = Files.list(root.resolve("src"))) {
+    try (Stream<Path> dirs = Files.list(root().resolve("src"))) {
       List<Path> jars = new ArrayList<>();
       for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("target")).toList()) {
         try (Stream<Path> files = Files.list(dir)) {
@@ -45,6 +44,16 @@ final class JavoyJar {
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /** The repository: {@code javoy.root}, else the parent of the working directory (the module's folder). */
+  static Path root() {
+    return Path.of(System.getProperty("javoy.root", Path.of("").toAbsolutePath().getParent().toString()));
+  }
+
+  /** The repository's launcher script, bin/javoy. */
+  static Path launcher() {
+    return root().resolve("bin/javoy");
   }
 
   private static long modified(Path p) {

@@ -31,8 +31,7 @@ class LauncherIT {
   @BeforeAll
   static void find() {
     jar = JavoyJar.jar().orElseThrow(() -> new AssertionError("javoy jar not found"));
-    Path root = Path.of(System.getProperty("javoy.root", Path.of("").toAbsolutePath().getParent().toString()));
-    launcher = root.resolve("bin/javoy");
+    launcher = JavoyJar.launcher();
   }
 
   @Test
