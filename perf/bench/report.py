@@ -404,6 +404,8 @@ def compute(raw, meta, meas):
             continue
         per["rss_conns"][p].append(int(d["rss_conns_kb"]) / 1024.0)
         per["bytes_per_conn"][p].append((int(d["rss_conns_kb"]) - int(d["rss_idle_kb"])) * 1024.0 / okc)
+        if "anon_idle_kb" in d and "anon_conns_kb" in d:
+            per["anon_bytes_per_conn"][p].append((int(d["anon_conns_kb"]) - int(d["anon_idle_kb"])) * 1024.0 / okc)
         per["pss_idle"][p].append(int(d.get("pss_idle_kb", "0")) / 1024.0)
         per["pss_conns"][p].append(int(d.get("pss_conns_kb", "0")) / 1024.0)
     return per, bad, lat_rounds, why
@@ -465,6 +467,9 @@ def rows(meta):
         ("rss_conns", "RSS with %s idle keep-alive connections, MiB" % n, "lower", "mem_conns", "f1", False),
         ("bytes_per_conn", "bytes per idle connection ((RSS_%s − RSS_idle) / %s)" % (n, n), "lower",
          "mem_conns", "int", False),
+        ("anon_bytes_per_conn", "bytes per idle connection, private memory only ((RssAnon_%s − RssAnon_idle) / %s; "
+         "without file pages such as code mapped again by the first connections)" % (n, n), "lower", "mem_conns",
+         "int", False),
         ("section", "Start-up"),
         ("startup_ms", "exec → first successful request, ms (curl poll every 5 ms%s)"
          % ("; javoy on " + meta["javoy_java_version"] if meta.get("javoy_java_version") else ""), "lower",
@@ -531,7 +536,7 @@ def build_table(meta, per, bad):
                 v = statistics.median(vs)
                 vals[p] = v
                 c = fmt(v, kind)
-                if key not in ("rss_idle", "rss_conns", "bytes_per_conn") and not key.startswith(("added", "gc_")) \
+                if key not in ("rss_idle", "rss_conns", "bytes_per_conn", "anon_bytes_per_conn") and not key.startswith(("added", "gc_")) \
                         and len(vs) < nrounds:
                     c += " (%d/%d rounds)" % (len(vs), nrounds)
                 cells.append(c)

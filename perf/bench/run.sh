@@ -439,6 +439,14 @@ rss_kb() { # PID -> summed VmRSS (kB) of the process tree
 cpu_stat() { # CPU -> "user+nice system irq+softirq steal" ticks of that CPU from /proc/stat
   awk -v c="cpu$1" '$1 == c {print $2 + $3, $4, $7 + $8, $9}' /proc/stat
 }
+anon_kb() { # PID -> summed RssAnon (kB) of the process tree: its private memory, without the file pages it maps
+  local sum=0 p v
+  for p in $(descendants "$1"); do
+    v=$(awk '/^RssAnon:/ {print $2}' /proc/"$p"/status 2>/dev/null)
+    sum=$((sum + ${v:-0}))
+  done
+  echo "$sum"
+}
 pss_kb() {
   local sum=0 p v
   for p in $(descendants "$1"); do
@@ -615,7 +623,7 @@ for p in "${PROXIED[@]}"; do
     rec 0 javoy all mem_config "$(basename "$JAVOY_MEM_SRC")"
   fi
   probe "$port"; sleep 1
-  rss0=$(rss_kb "$pid"); pss0=$(pss_kb "$pid")
+  rss0=$(rss_kb "$pid"); pss0=$(pss_kb "$pid"); anon0=$(anon_kb "$pid")
   rm -f "$RUN/ready" "$RUN/release"
   "${PIN_LOAD[@]}" timeout 150 "$PY" "$BENCH_DIR/holdconns.py" --port "$port" --count "$IDLE_CONNS" \
     --ready "$RUN/ready" --release "$RUN/release" --setup-timeout 60 --hold-timeout 60 >"$RAW/mem-$p.log" 2>&1 &
@@ -623,10 +631,11 @@ for p in "${PROXIED[@]}"; do
   for ((i = 0; i < 1400; i++)); do [[ -f $RUN/ready ]] && break; kill -0 $hpid 2>/dev/null || break; sleep 0.05; done
   if [[ -f $RUN/ready ]]; then
     sleep 1
-    rss1=$(rss_kb "$pid"); pss1=$(pss_kb "$pid")
+    rss1=$(rss_kb "$pid"); pss1=$(pss_kb "$pid"); anon1=$(anon_kb "$pid")
     okc=$(sed -n 's/.*ok=\([0-9]*\).*/\1/p' "$RUN/ready"); failc=$(sed -n 's/.*failed=\([0-9]*\).*/\1/p' "$RUN/ready")
     rec 1 "$p" mem rss_idle_kb "$rss0"; rec 1 "$p" mem pss_idle_kb "$pss0"
     rec 1 "$p" mem rss_conns_kb "$rss1"; rec 1 "$p" mem pss_conns_kb "$pss1"
+    rec 1 "$p" mem anon_idle_kb "$anon0"; rec 1 "$p" mem anon_conns_kb "$anon1"
     rec 1 "$p" mem conns_ok "$okc"; rec 1 "$p" mem conns_failed "$failc"
     rec 1 "$p" mem status ok
     log "memory $p: idle ${rss0} kB, with $okc/$IDLE_CONNS conns ${rss1} kB ($failc failed)"
