@@ -428,32 +428,19 @@ cpu_ticks() { # PID -> utime+stime (clock ticks) of the process tree (all thread
   done
   echo "$sum"
 }
-rss_kb() { # PID -> summed VmRSS (kB) of the process tree
+tree_kb() { # PID FIELD FILE -> FIELD (kB) of /proc/<pid>/FILE summed over the process tree
   local sum=0 p v
   for p in $(descendants "$1"); do
-    v=$(awk '/^VmRSS:/ {print $2}' /proc/"$p"/status 2>/dev/null)
+    v=$(awk -v f="$2:" '$1 == f {print $2}' /proc/"$p"/"$3" 2>/dev/null)
     sum=$((sum + ${v:-0}))
   done
   echo "$sum"
 }
+rss_kb() { tree_kb "$1" VmRSS status; }
+anon_kb() { tree_kb "$1" RssAnon status; } # private memory, without the file pages the process maps
+pss_kb() { tree_kb "$1" Pss smaps_rollup; }
 cpu_stat() { # CPU -> "user+nice system irq+softirq steal" ticks of that CPU from /proc/stat
   awk -v c="cpu$1" '$1 == c {print $2 + $3, $4, $7 + $8, $9}' /proc/stat
-}
-anon_kb() { # PID -> summed RssAnon (kB) of the process tree: its private memory, without the file pages it maps
-  local sum=0 p v
-  for p in $(descendants "$1"); do
-    v=$(awk '/^RssAnon:/ {print $2}' /proc/"$p"/status 2>/dev/null)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
-}
-pss_kb() {
-  local sum=0 p v
-  for p in $(descendants "$1"); do
-    v=$(awk '/^Pss:/ {print $2}' /proc/"$p"/smaps_rollup 2>/dev/null)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
 }
 
 # start_proxy NAME TAG -> starts NAME pinned to the proxy CPU, polls its HTTP port
